@@ -1,0 +1,223 @@
+"""The data contract (see DESIGN.md): articles, sentences, mentions, annotations.
+
+A corpus on disk is a folder holding
+
+* ``articles.jsonl``    one article per line: ``id``, ``text`` and optional
+  ``title``, ``source``, ``date``, ``url``; any other key is kept as metadata;
+* ``annotations.jsonl`` one annotated sentence per line: ``article_id``,
+  ``start``/``end`` (character offsets into the *cleaned* article body, see
+  :func:`framing.text.clean.clean_article`), ``text`` (the sentence, kept so a
+  changed cleaner can be detected), ``frame`` and ``stance`` (``{actor: label}``);
+* ``splits.json``       optional: the fixed held-out test articles and the seed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from framing.io import RecordError, iter_jsonl
+
+ARTICLE_FIELDS = ("id", "text", "title", "source", "date", "url")
+
+
+@dataclass(slots=True)
+class Article:
+    id: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+    date: str | None = None
+    url: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], where: str = "record") -> Article:
+        """Build an article from a mapping, or raise :class:`RecordError`."""
+        art_id = record.get("id")
+        if art_id is None or (isinstance(art_id, str) and not art_id.strip()):
+            raise RecordError(where, "missing article id ('id')")
+        text = record.get("text")
+        if not isinstance(text, str):
+            raise RecordError(
+                where, f"article {art_id!r}: 'text' must be a string, got {type(text).__name__}"
+            )
+        if not text.strip():
+            raise RecordError(where, f"article {art_id!r}: empty text")
+        known = {k: record.get(k) for k in ARTICLE_FIELDS[2:]}
+        for key, value in known.items():
+            if value is not None and not isinstance(value, str):
+                known[key] = str(value)
+        meta = {k: v for k, v in record.items() if k not in ARTICLE_FIELDS}
+        return cls(id=str(art_id), text=text, meta=meta, **known)
+
+    def to_record(self) -> dict[str, Any]:
+        record: dict[str, Any] = {"id": self.id}
+        for key in ARTICLE_FIELDS[2:]:
+            value = getattr(self, key)
+            if value is not None:
+                record[key] = value
+        record.update(self.meta)
+        record["text"] = self.text
+        return record
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    actor: str
+    start: int
+    end: int
+    surface: str
+    ambiguous: bool = False
+
+    def to_record(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Sentence:
+    article_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def actors(self) -> list[str]:
+        """Actors mentioned, in order of first mention, without repeats."""
+        return list(dict.fromkeys(m.actor for m in self.mentions))
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "index": self.index,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "actors": self.actors,
+            "mentions": [m.to_record() for m in self.mentions],
+        }
+
+
+@dataclass(slots=True)
+class Annotation:
+    article_id: str
+    start: int
+    end: int
+    text: str
+    frame: str | None
+    stance: dict[str, str] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], where: str = "record") -> Annotation:
+        missing = [k for k in ("article_id", "start", "end") if k not in record]
+        if missing:
+            raise RecordError(where, f"missing {', '.join(repr(m) for m in missing)}")
+        try:
+            start, end = int(record["start"]), int(record["end"])
+        except (TypeError, ValueError):
+            raise RecordError(where, "'start' and 'end' must be integers") from None
+        stance = record.get("stance") or {}
+        if not isinstance(stance, dict):
+            raise RecordError(where, "'stance' must be an object {actor: label}")
+        meta = {
+            k: v
+            for k, v in record.items()
+            if k not in ("article_id", "start", "end", "text", "frame", "stance")
+        }
+        return cls(
+            article_id=str(record["article_id"]),
+            start=start,
+            end=end,
+            text=str(record.get("text", "")),
+            frame=record.get("frame"),
+            stance={str(a): str(lab) for a, lab in stance.items()},
+            meta=meta,
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "article_id": self.article_id,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "frame": self.frame,
+            "stance": self.stance,
+        }
+        record.update(self.meta)
+        return record
+
+
+@dataclass(slots=True)
+class Corpus:
+    """An annotated corpus loaded from a folder (see module docstring)."""
+
+    path: Path
+    articles: dict[str, Article]
+    annotations: list[Annotation]
+    test_ids: list[str] = field(default_factory=list)
+    split_seed: int | None = None
+    errors: list[RecordError] = field(default_factory=list)
+
+    def annotations_by_article(self) -> dict[str, list[Annotation]]:
+        out: dict[str, list[Annotation]] = {}
+        for ann in self.annotations:
+            out.setdefault(ann.article_id, []).append(ann)
+        for anns in out.values():
+            anns.sort(key=lambda a: a.start)
+        return out
+
+
+def iter_article_records(path: Path) -> Iterator[Article | RecordError]:
+    for lineno, rec in iter_jsonl(path):
+        if isinstance(rec, RecordError):
+            yield rec
+            continue
+        try:
+            yield Article.from_record(rec, where=f"{path}:{lineno}")
+        except RecordError as exc:
+            yield exc
+
+
+def load_corpus(path: str | Path) -> Corpus:
+    """Load a corpus folder. Bad records are collected in ``errors``, not raised.
+
+    Raises ``FileNotFoundError`` when the folder or its ``articles.jsonl`` is missing.
+    """
+    root = Path(path)
+    articles_path = root / "articles.jsonl"
+    if not articles_path.is_file():
+        raise FileNotFoundError(f"{root}: no articles.jsonl (is this a corpus folder?)")
+    errors: list[RecordError] = []
+    articles: dict[str, Article] = {}
+    for item in iter_article_records(articles_path):
+        if isinstance(item, RecordError):
+            errors.append(item)
+        elif item.id in articles:
+            errors.append(RecordError(f"{articles_path}", f"article {item.id}: duplicate id"))
+        else:
+            articles[item.id] = item
+    annotations: list[Annotation] = []
+    ann_path = root / "annotations.jsonl"
+    if ann_path.is_file():
+        for lineno, rec in iter_jsonl(ann_path):
+            if isinstance(rec, RecordError):
+                errors.append(rec)
+                continue
+            try:
+                annotations.append(Annotation.from_record(rec, where=f"{ann_path}:{lineno}"))
+            except RecordError as exc:
+                errors.append(exc)
+    test_ids: list[str] = []
+    seed = None
+    split_path = root / "splits.json"
+    if split_path.is_file():
+        split = json.loads(split_path.read_text(encoding="utf-8"))
+        test_ids = list(split.get("test", []))
+        seed = split.get("seed")
+    return Corpus(root, articles, annotations, test_ids, seed, errors)

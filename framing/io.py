@@ -1,0 +1,99 @@
+"""Small I/O helpers: atomic writes and JSONL streaming.
+
+Every output file of the package is written through :func:`atomic_write`, so an
+interrupted job never leaves a half-written file under the final name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+
+@contextlib.contextmanager
+def atomic_write(
+    path: str | os.PathLike[str], mode: str = "w", encoding: str | None = "utf-8"
+) -> Iterator[IO[Any]]:
+    """Open a temporary file next to ``path``; rename it over ``path`` on success.
+
+    On any exception the temporary file is removed and ``path`` is untouched.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    binary = "b" in mode
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(
+            fd, mode, encoding=None if binary else encoding, newline=None if binary else ""
+        ) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def dumps(record: dict[str, Any]) -> str:
+    """One JSON line (no trailing newline), UTF-8 kept readable."""
+    return json.dumps(record, ensure_ascii=False)
+
+
+def write_jsonl(path: str | os.PathLike[str], records: Iterable[dict[str, Any]]) -> int:
+    """Write records atomically as JSON lines; returns the number written."""
+    n = 0
+    with atomic_write(path) as fh:
+        for record in records:
+            fh.write(dumps(record) + "\n")
+            n += 1
+    return n
+
+
+class RecordError(ValueError):
+    """A bad input record; ``where`` names the file and line/record."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.where = where
+        self.reason = reason
+
+
+def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, Any] | RecordError]]:
+    """Yield ``(line_number, record)`` per non-blank line, or a :class:`RecordError`.
+
+    Bad lines are yielded as errors instead of raising, so a caller can report them
+    and keep the good records.
+    """
+    path = Path(path)
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            where = f"{path}:{lineno}"
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield (
+                    lineno,
+                    RecordError(where, f"not valid UTF-8 ({exc.reason} at byte {exc.start})"),
+                )
+                continue
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield lineno, RecordError(where, f"invalid JSON: {exc.msg} (column {exc.colno})")
+                continue
+            if not isinstance(record, dict):
+                yield (
+                    lineno,
+                    RecordError(where, f"expected a JSON object, got {type(record).__name__}"),
+                )
+                continue
+            yield lineno, record

@@ -1,0 +1,259 @@
+"""Readers: files and folders of articles → :class:`~framing.corpus.Article` records.
+
+Supported inputs (chosen by extension, or ``fmt``):
+
+* ``.txt``            one article per file; id = the file's path relative to the
+                      folder given (without extension);
+* ``.jsonl``/``.ndjson`` one article per line;
+* ``.csv``/``.tsv``   one article per row;
+* ``.html``/``.htm``  a saved web page; the main text, title, date, author and URL
+                      are extracted with trafilatura;
+* a folder            every supported file below it, in sorted order.
+
+Field names of JSONL/CSV are configurable with :class:`Columns`; columns not
+mapped are kept as article metadata. Readers are generators that never raise on
+a bad record: they yield a :class:`~framing.io.RecordError` naming the file and
+line/row instead, and go on with the next record.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from framing.corpus import Article
+from framing.io import RecordError, iter_jsonl
+
+TEXT_SUFFIXES = {".txt"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+CSV_SUFFIXES = {".csv", ".tsv"}
+HTML_SUFFIXES = {".html", ".htm"}
+SUPPORTED = TEXT_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES | HTML_SUFFIXES
+MAX_ARTICLE_CHARS = 2_000_000  # longer "articles" are almost always a broken dump
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Names of the fields that hold an article's parts in JSONL/CSV input."""
+
+    id: str = "id"
+    text: str = "text"
+    title: str = "title"
+    source: str = "source"
+    date: str = "date"
+    url: str = "url"
+
+    def to_article(self, record: dict[str, Any], where: str, fallback_id: str) -> Article:
+        if self.text not in record:
+            raise RecordError(
+                where,
+                f"no text field {self.text!r} (fields: {', '.join(sorted(record)) or 'none'})",
+            )
+        mapped = {
+            "id": record.get(self.id) if record.get(self.id) not in (None, "") else fallback_id,
+            "text": record.get(self.text),
+            "title": record.get(self.title) or None,
+            "source": record.get(self.source) or None,
+            "date": record.get(self.date) or None,
+            "url": record.get(self.url) or None,
+        }
+        used = {self.id, self.text, self.title, self.source, self.date, self.url}
+        mapped.update({k: v for k, v in record.items() if k not in used})
+        article = Article.from_record(mapped, where=where)
+        if len(article.text) > MAX_ARTICLE_CHARS:
+            raise RecordError(
+                where,
+                f"article {article.id!r}: text of {len(article.text):,} characters exceeds {MAX_ARTICLE_CHARS:,}",
+            )
+        return article
+
+
+def _check_size(article: Article, where: str) -> Article:
+    if len(article.text) > MAX_ARTICLE_CHARS:
+        raise RecordError(
+            where,
+            f"article {article.id!r}: text of {len(article.text):,} characters exceeds {MAX_ARTICLE_CHARS:,}",
+        )
+    return article
+
+
+def read_txt(path: Path, article_id: str | None = None) -> Iterator[Article | RecordError]:
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        yield RecordError(where, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
+        return
+    except OSError as exc:
+        yield RecordError(where, f"cannot read: {exc.strerror or exc}")
+        return
+    try:
+        yield _check_size(
+            Article.from_record(
+                {"id": article_id or path.stem, "text": text, "path": str(path)}, where
+            ),
+            where,
+        )
+    except RecordError as exc:
+        yield exc
+
+
+def read_jsonl(path: Path, columns: Columns = Columns()) -> Iterator[Article | RecordError]:
+    try:
+        for lineno, rec in iter_jsonl(path):
+            if isinstance(rec, RecordError):
+                yield rec
+                continue
+            where = f"{path}:{lineno}"
+            try:
+                yield columns.to_article(rec, where, fallback_id=f"{path.stem}:{lineno}")
+            except RecordError as exc:
+                yield exc
+    except OSError as exc:
+        yield RecordError(str(path), f"cannot read: {exc.strerror or exc}")
+
+
+def read_csv(
+    path: Path, columns: Columns = Columns(), delimiter: str | None = None
+) -> Iterator[Article | RecordError]:
+    delimiter = delimiter or ("\t" if path.suffix.lower() == ".tsv" else ",")
+    try:
+        fh = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        yield RecordError(str(path), f"cannot read: {exc.strerror or exc}")
+        return
+    with fh:
+        reader = csv.DictReader(fh, delimiter=delimiter)
+        row_no = 0
+        while True:
+            row_no += 1
+            where = f"{path}:row {row_no} (line {reader.line_num + 1})"
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError as exc:
+                yield RecordError(
+                    where, f"not valid UTF-8 ({exc.reason}); the rest of the file is skipped"
+                )
+                return
+            except csv.Error as exc:
+                yield RecordError(where, f"malformed CSV: {exc}")
+                continue
+            if None in row:  # more cells than header columns
+                yield RecordError(
+                    where, f"{len(row[None])} more cell(s) than the header has columns"
+                )
+                continue
+            try:
+                yield columns.to_article(dict(row), where, fallback_id=f"{path.stem}:{row_no}")
+            except RecordError as exc:
+                yield exc
+
+
+def read_html(path: Path, article_id: str | None = None) -> Iterator[Article | RecordError]:
+    import trafilatura
+
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        yield RecordError(where, f"cannot read: {exc.strerror or exc}")
+        return
+    try:
+        doc = trafilatura.bare_extraction(
+            raw,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            favor_precision=True,
+        )
+    except Exception as exc:  # trafilatura raises many kinds on broken markup
+        yield RecordError(where, f"HTML extraction failed: {exc}")
+        return
+    if doc is None or not (doc.text or "").strip():
+        yield RecordError(where, "no main text found in the HTML page")
+        return
+    # trafilatura gives one paragraph per line
+    text = "\n\n".join(line for line in doc.text.split("\n") if line.strip())
+    record = {
+        "id": article_id or path.stem,
+        "text": text,
+        "title": doc.title,
+        "date": doc.date,
+        "url": doc.url,
+        "source": doc.sitename,
+        "author": doc.author,
+        "path": str(path),
+    }
+    try:
+        yield _check_size(
+            Article.from_record({k: v for k, v in record.items() if v is not None}, where), where
+        )
+    except RecordError as exc:
+        yield exc
+
+
+def _iter_files(root: Path) -> Iterator[Path]:
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and p.suffix.lower() in SUPPORTED and not p.name.startswith("."):
+            yield p
+
+
+def read_path(
+    path: str | Path, fmt: str | None = None, columns: Columns = Columns()
+) -> Iterator[Article | RecordError]:
+    """Articles (or errors) from one file or folder; ``fmt`` overrides the extension."""
+    path = Path(path)
+    if path.is_dir():
+        for file in _iter_files(path):
+            rel_id = file.relative_to(path).with_suffix("").as_posix()
+            yield from _read_file(file, fmt, columns, rel_id)
+        return
+    if not path.exists():
+        yield RecordError(str(path), "no such file or folder")
+        return
+    yield from _read_file(path, fmt, columns, None)
+
+
+def _read_file(
+    path: Path, fmt: str | None, columns: Columns, rel_id: str | None
+) -> Iterator[Article | RecordError]:
+    kind = (fmt or path.suffix.lower().lstrip(".")).lower()
+    if kind in ("txt", "text"):
+        yield from read_txt(path, rel_id)
+    elif kind in ("jsonl", "ndjson", "json"):
+        yield from read_jsonl(path, columns)
+    elif kind in ("csv", "tsv"):
+        yield from read_csv(path, columns, delimiter="\t" if kind == "tsv" else None)
+    elif kind in ("html", "htm"):
+        yield from read_html(path, rel_id)
+    else:
+        yield RecordError(
+            str(path), f"unsupported input format {kind!r} (use one of txt, jsonl, csv, tsv, html)"
+        )
+
+
+def read_articles(
+    paths: Iterable[str | Path], fmt: str | None = None, columns: Columns = Columns()
+) -> Iterator[Article | RecordError]:
+    """Stream articles from several files/folders; duplicate ids are reported as errors."""
+    seen: set[str] = set()
+    for path in paths:
+        for item in read_path(path, fmt, columns):
+            if isinstance(item, Article):
+                if item.id in seen:
+                    yield RecordError(
+                        str(item.meta.get("path", path)),
+                        f"article {item.id!r}: duplicate id, skipped",
+                    )
+                    continue
+                seen.add(item.id)
+            yield item

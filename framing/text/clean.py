@@ -1,0 +1,345 @@
+"""Cleaning scraped news text.
+
+``clean_text(raw)`` turns a scraped article into a :class:`CleanedArticle`:
+
+1. unicode repair and normalisation (``ftfy``: mojibake, HTML entities, line
+   endings; NFC; zero-width and non-breaking spaces);
+2. title and standfirst, the short lines before the first body paragraph, are
+   kept apart from the body;
+3. page furniture is dropped: bullet lines such as ``• Source …`` or
+   ``• you may also like``, share/subscribe/follow prompts, bylines, lone dates,
+   photo credits, and the teaser headlines that follow such a block after the body;
+4. runs of dumped link text (``entranceHTSHTSHTST…``) are cut out, and brackets
+   left empty by missing link text are dropped;
+5. whitespace is normalised: one space between words, one blank line between
+   paragraphs, single line breaks kept (the sentence splitter decides about them).
+
+Everything removed is listed in ``CleanedArticle.removed`` so it can be audited.
+The body is what sentence offsets refer to.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import ftfy
+
+if TYPE_CHECKING:
+    from framing.corpus import Article
+
+# ---------------------------------------------------------------------------
+# unicode
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# runs of whitespace other than newline (NBSP, thin space, tab …) that are not one plain space
+_SPACES = re.compile(r"[^\S\n]{2,}|[^\S \n]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# what ftfy is needed for: mojibake (UTF-8 read as Latin-1/cp1252), HTML
+# entities, C1 controls, carriage returns; text without any of these skips it
+_NEEDS_FTFY = re.compile(
+    r"[ÃÂâÐÑØÙ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾]|&(?:#\d{2,7}|#x[0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});|[\r\x80-\x9f\ufffd]"
+)
+
+
+_FTFY_TRIGGER = re.compile(r"[ÃÂâÐÑØÙ&\r\x80-\x9f\ufffd]")  # cheap first look for _NEEDS_FTFY
+_ODD_SPACE = re.compile(r"[\t\x0b\x0c\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+
+
+# one cheap scan: text with none of these characters needs no unicode repair at all
+_ANYTHING_TO_FIX = re.compile(
+    "[ÃÂâÐÑØÙ&\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\u200b-\u200d\u2060\ufeff\u00ad\u2028\u2029]"
+)
+
+
+def normalize_unicode(text: str) -> str:
+    """Repair mojibake and entities, normalise to NFC, unify spaces and line ends."""
+    if text.isascii() or not _ANYTHING_TO_FIX.search(text):
+        if text.isascii() or unicodedata.is_normalized("NFC", text):
+            return text.replace("\r", "\n") if "\r" in text else text
+        return unicodedata.normalize("NFC", text)
+    if _FTFY_TRIGGER.search(text) and _NEEDS_FTFY.search(text):
+        text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=True, normalization="NFC")
+    if _ZERO_WIDTH.search(text):
+        text = _ZERO_WIDTH.sub("", text)
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _CONTROL.sub("", text)
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+# ---------------------------------------------------------------------------
+# line patterns
+_BULLET = re.compile(r"^(?:[•·▪◦●‣∙■□►▸*–—-]|\d{1,2}[.)])\s+")
+_TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_LINE = re.compile(
+    rf"^(?:(?:published|updated|posted|last updated)\s*:?\s*)?"
+    rf"(?:[\d]{{1,4}}|{_MONTHS}|[,./:-]|\s|am|pm|gmt|utc|[ap]\.m\.)+$",
+    re.IGNORECASE,
+)
+_FURNITURE = [
+    ("source", re.compile(r"^source\b", re.IGNORECASE)),
+    (
+        "related",
+        re.compile(
+            r"^(?:you (?:may|might) also like|related(?: articles| stories| coverage| content)?|"
+            r"read more|read also|also read|more on this(?: story)?|most (?:read|popular|viewed)|"
+            r"recommended(?: for you)?|see also|trending(?: now)?|more from|latest news|top stories)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "prompt",
+        re.compile(
+            r"^(?:share(?: this| on| via)?|subscribe|sign up|follow us|join (?:us|our)|"
+            r"newsletter|advertisement|sponsored|click here|comments?|print(?: this)?|"
+            r"email(?: this)?|tweet|skip to|cookie|accept (?:all )?cookies|listen to this|"
+            r"download (?:our|the) app|support (?:our|independent) journalism)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "byline",
+        re.compile(
+            r"^(?:by\s+[A-Z\u00c0-\u024f]|staff (?:reporter|writer)|(?:our|special) correspondent|"
+            r"reporting by|editing by|additional reporting|written by|compiled by)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "credit",
+        re.compile(
+            r"^(?:photo|image|picture|video|graphic|illustration)s?\s*(?::|credit|by|©)|"
+            r"(?:/|\b)(?:afp|reuters|ap|getty images|epa|anadolu|sana)(?: via getty images)?\)?$|^©|^copyright\b|"
+            r"all rights reserved",
+            re.IGNORECASE,
+        ),
+    ),
+]
+_MAX_FURNITURE_WORDS = (
+    14  # a furniture line is short; a long line is prose even if it starts "Share…"
+)
+_MAX_HEAD_WORDS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """One piece of text the cleaner took out (or set apart) and why."""
+
+    kind: str
+    text: str
+
+    def to_record(self) -> dict[str, str]:
+        return {"kind": self.kind, "text": self.text}
+
+
+@dataclass(slots=True)
+class CleanedArticle:
+    """The cleaned body plus what was set apart or removed."""
+
+    text: str
+    title: str | None = None
+    standfirst: str | None = None
+    removed: list[Removal] = field(default_factory=list)
+
+    def removed_records(self) -> list[dict[str, str]]:
+        return [r.to_record() for r in self.removed]
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def furniture_kind(line: str) -> str | None:
+    """The kind of page furniture ``line`` is, or ``None`` for ordinary text."""
+    if len(line) > 12 * _MAX_FURNITURE_WORDS:  # too long for furniture: prose
+        return None
+    stripped = line.strip()
+    if not stripped:
+        return None
+    content = _BULLET.sub("", stripped)
+    if not content:
+        return "bullet"
+    if _words(content) > _MAX_FURNITURE_WORDS:
+        return None
+    if _DATE_LINE.match(content) and any(ch.isdigit() for ch in content):
+        return "date"
+    for kind, pattern in _FURNITURE:
+        if pattern.search(content):
+            if kind == "byline" and _TERMINAL.search(content) and _words(content) > 6:
+                return None  # "By then, the convoy had left." is prose
+            return kind
+    return None
+
+
+def _is_prose(line: str) -> bool:
+    return bool(_TERMINAL.search(line)) or _words(line) >= 25
+
+
+# ---------------------------------------------------------------------------
+# link-text dumps: a unit of >= 2 characters starting with a capital, repeated
+# at least three times inside one token, possibly with short other link texts
+# interleaved ("HTSHTSHTSTHTSHTS").
+_DUMP_SEED = re.compile(r"([A-Z][^\s]{1,39}?)\1{2,}")
+_FRAGMENT = re.compile(r"[A-Z][A-Za-z0-9]{0,9}?")
+
+
+def _extend_dump(text: str, start: int, end: int, unit: str) -> tuple[int, int]:
+    while True:
+        if text.startswith(unit, end):
+            end += len(unit)
+            continue
+        frag = _FRAGMENT.match(text, end)
+        if frag:
+            # a short other link text, accepted only when the unit follows it
+            for k in range(frag.end(), min(end + 11, len(text)) + 1):
+                if text.startswith(unit, k) and _FRAGMENT.fullmatch(text, end, k):
+                    end = k + len(unit)
+                    break
+            else:
+                return start, end
+            continue
+        return start, end
+
+
+def remove_link_dumps(line: str, removed: list[Removal]) -> str:
+    """Cut runs of dumped link text out of ``line`` (see module docstring)."""
+    if not _DUMP_SEED.search(line):
+        return line
+    out: list[str] = []
+    pos = 0
+    for m in _DUMP_SEED.finditer(line):
+        if m.start() < pos:
+            continue
+        start, end = _extend_dump(line, m.start(), m.end(), m.group(1))
+        removed.append(Removal("link_dump", line[start:end]))
+        out.append(line[pos:start])
+        glued = (
+            start > 0
+            and not line[start - 1].isspace()
+            and end < len(line)
+            and not line[end].isspace()
+        )
+        out.append(" " if glued else "")
+        pos = end
+    out.append(line[pos:])
+    return "".join(out)
+
+
+_EMPTY_BRACKETS = re.compile(r"\s*(?:\(\s*\)|\[\s*\])")
+_SPACE_BEFORE_PUNCT = re.compile(r" +(?=[,;:.!?](?:\s|$))")
+
+
+def _tidy_line(line: str, removed: list[Removal]) -> str:
+    before = len(removed)
+    line = remove_link_dumps(line, removed)
+    if "()" in line or "[]" in line or "( )" in line:
+        new = _EMPTY_BRACKETS.sub("", line)
+        if new != line:
+            removed.append(Removal("empty_brackets", "()"))
+            line = _SPACE_BEFORE_PUNCT.sub("", new)
+    if len(removed) > before:
+        line = _SPACES.sub(" ", line).strip()
+    return line
+
+
+# ---------------------------------------------------------------------------
+def _same_text(a: str, b: str) -> bool:
+    norm = lambda s: re.sub(r"\W+", " ", s).strip().casefold()  # noqa: E731
+    return norm(a) == norm(b)
+
+
+def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
+    """Clean one scraped article; ``title`` is the known title, if any."""
+    removed: list[Removal] = []
+    text = normalize_unicode(raw)
+    if "  " in text or _ODD_SPACE.search(text):
+        text = _SPACES.sub(" ", text)
+    lines = [ln.strip() for ln in text.split("\n")]
+
+    # --- furniture anywhere, and the trailing block after the body
+    kinds = [furniture_kind(ln) for ln in lines]
+    tail_from = len(lines)
+    for i in range(len(lines) - 1, -1, -1):
+        if not lines[i]:
+            continue
+        if kinds[i] is not None:
+            tail_from = i
+        elif _words(lines[i]) >= 20 or (_is_prose(lines[i]) and tail_from == len(lines)):
+            break
+    if tail_from < len(lines) and not any(kinds[j] for j in range(tail_from, len(lines))):
+        tail_from = len(lines)
+    for i in range(tail_from, len(lines)):
+        if lines[i]:
+            removed.append(Removal(kinds[i] or "teaser", lines[i]))
+    lines = lines[:tail_from]
+    kept: list[str] = []
+    for line, kind in zip(lines, kinds, strict=False):
+        if kind is not None:
+            removed.append(Removal(kind, line))
+        else:
+            kept.append(line)
+
+    # --- head: short non-prose lines before the first body paragraph
+    found_title = title
+    standfirst = None
+    while kept and not kept[0]:
+        kept.pop(0)
+    head: list[str] = []
+    idx = 0
+    while idx < len(kept):
+        line = kept[idx]
+        if not line:
+            idx += 1
+            continue
+        is_head = not _is_prose(line) and _words(line) <= _MAX_HEAD_WORDS
+        nxt = next((x for x in kept[idx + 1 :] if x), None)
+        if not is_head or nxt is None:
+            break
+        head.append(line)
+        idx += 1
+        if len(head) == 2:
+            break
+    if head:
+        # a title must be followed by something; a lone heading before the body is a title
+        first = head[0]
+        if title is None or _same_text(first, title):
+            found_title = first
+            rest = head[1:]
+        else:
+            rest = head
+        if rest:
+            standfirst = rest[0]
+        kept = kept[idx:]
+        if (
+            found_title is not None
+            and title is None
+            or found_title is not None
+            and head[0] == found_title
+        ):
+            removed.append(Removal("title", found_title))
+        if standfirst:
+            removed.append(Removal("standfirst", standfirst))
+
+    # --- tidy lines and rebuild paragraphs
+    paragraphs: list[list[str]] = [[]]
+    for line in kept:
+        if not line:
+            if paragraphs[-1]:
+                paragraphs.append([])
+            continue
+        tidy = _tidy_line(line, removed)
+        if tidy:
+            paragraphs[-1].append(tidy)
+    body = "\n\n".join("\n".join(p) for p in paragraphs if p)
+    return CleanedArticle(text=body, title=found_title, standfirst=standfirst, removed=removed)
+
+
+def clean_article(article: Article) -> CleanedArticle:
+    """Clean an :class:`~framing.corpus.Article`; its ``title`` field guides title detection."""
+    return clean_text(article.text, title=article.title)
