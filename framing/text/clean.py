@@ -5,7 +5,9 @@
 1. unicode repair and normalisation (``ftfy``: mojibake, HTML entities, line
    endings; NFC; zero-width and non-breaking spaces);
 2. title and standfirst, the short lines before the first body paragraph, are
-   kept apart from the body;
+   kept apart from the body (after a title, a standfirst that ends in a full
+   stop counts when it has at most 22 words, or 45 when two or more blank lines
+   part it from the body, so a one-sentence lede is rarely taken for one);
 3. page furniture is dropped: bullet lines such as ``• Source …`` or
    ``• you may also like``, share/subscribe/follow prompts, bylines, lone dates,
    photo credits, and the teaser headlines that follow such a block after the body;
@@ -125,6 +127,7 @@ _MAX_FURNITURE_WORDS = (
     14  # a furniture line is short; a long line is prose even if it starts "Share…"
 )
 _MAX_HEAD_WORDS = 60
+_SHORT_STANDFIRST = 22
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +300,15 @@ def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
         if not line:
             idx += 1
             continue
+        blank_after = 0
+        while idx + 1 + blank_after < len(kept) and not kept[idx + 1 + blank_after]:
+            blank_after += 1
         is_head = not _is_prose(line) and _words(line) <= _MAX_HEAD_WORDS
+        # a one-sentence standfirst after a title, set off from the body by a wider gap
+        # (or a short one: standfirsts run 10-25 words, one-sentence ledes 25-40)
+        is_head = is_head or (
+            len(head) == 1 and _words(line) <= (45 if blank_after >= 2 else _SHORT_STANDFIRST)
+        )
         nxt = next((x for x in kept[idx + 1 :] if x), None)
         if not is_head or nxt is None:
             break

@@ -2,6 +2,7 @@
 
 Usage: python data/syria/authoring/check_batch.py data/syria/authoring/batch_1.jsonl
 """
+
 from __future__ import annotations
 
 import collections
@@ -11,11 +12,21 @@ import sys
 ACTORS = {"Russia", "HTS", "Assad"}
 STANCES = {"positive", "neutral", "negative"}
 FRAMES = {
-    "economic", "capacity_and_resources", "morality", "fairness_and_equality",
-    "legality_constitutionality_jurisprudence", "policy_prescription_and_evaluation",
-    "crime_and_punishment", "security_and_defense", "health_and_safety",
-    "quality_of_life", "cultural_identity", "public_opinion", "political",
-    "external_regulation_and_reputation", "other",
+    "economic",
+    "capacity_and_resources",
+    "morality",
+    "fairness_and_equality",
+    "legality_constitutionality_jurisprudence",
+    "policy_prescription_and_evaluation",
+    "crime_and_punishment",
+    "security_and_defense",
+    "health_and_safety",
+    "quality_of_life",
+    "cultural_identity",
+    "public_opinion",
+    "political",
+    "external_regulation_and_reputation",
+    "other",
 }
 REQUIRED = ("id", "source", "genre", "date", "title", "paragraphs")
 
