@@ -127,11 +127,12 @@ class ActorLexicon:
         if self._literal:
             alternatives.append(f"(?P<lit>{trie.pattern()})")
         self._patterns: list[Alias] = []
+        self._pattern_regexes: list[re.Pattern[str]] = []
         for i, (pattern, alias) in enumerate(regex_parts):
-            flags = "" if alias.case_sensitive else "(?i:"
-            body = f"{flags}{pattern})" if flags else f"(?:{pattern})"
+            body = _pattern_body(pattern, alias.case_sensitive)
             alternatives.append(f"(?P<p{i}>{body})")
             self._patterns.append(alias)
+            self._pattern_regexes.append(re.compile(rf"{body}(?!{_WORD})"))
         # the literal trie is greedy (longest first); patterns come after it
         # no look-behind at the start, so the regex engine can skip ahead on the
         # first character; the left word boundary is checked in :meth:`find`
@@ -148,6 +149,13 @@ class ActorLexicon:
         lexicon_name = name or str(config.get("name", "actors"))
         actors: dict[str, list[Alias]] = {}
         for actor, spec in dict(config["actors"]).items():
+            if isinstance(spec, Mapping):
+                unknown = set(spec) - {"aliases", "description"}
+                if unknown:
+                    raise ValueError(
+                        f"actor lexicon {lexicon_name!r}: actor {actor!r} has unknown keys "
+                        f"{sorted(unknown)} (allowed: aliases, description)"
+                    )
             raw_aliases = spec.get("aliases", []) if isinstance(spec, Mapping) else spec
             aliases = [_parse_alias(str(actor), raw, lexicon_name) for raw in (raw_aliases or [])]
             actors[str(actor)] = aliases
@@ -193,23 +201,30 @@ class ActorLexicon:
         search = self._regex.search
         pos = 0
         while (m := search(text, pos)) is not None:
-            start = m.start()
-            if start > 0 and (text[start - 1].isalnum()):
+            start, end = m.start(), m.end()
+            if end == start or (start > 0 and text[start - 1].isalnum()):
                 pos = start + 1
                 continue
-            pos = m.end()
             if m.lastgroup == "lit":
                 alias = self._literal.get(m.group())
-                if alias is None:  # possessive or case variant not stored literally
-                    continue
             else:
                 alias = self._patterns[int(m.lastgroup[1:])]
+            # longest match first, across literal and pattern aliases
+            for pat_alias, rx in zip(self._patterns, self._pattern_regexes, strict=True):
+                pm = rx.match(text, start)
+                if pm is not None and pm.end() > end:
+                    alias, end = pat_alias, pm.end()
+            pos = end
+            if alias is None:
+                continue
             out.append(
-                Mention(
-                    alias.actor, m.start() + offset, m.end() + offset, m.group(), alias.ambiguous
-                )
+                Mention(alias.actor, start + offset, end + offset, text[start:end], alias.ambiguous)
             )
         return out
+
+
+def _pattern_body(pattern: str, case_sensitive: bool) -> str:
+    return f"(?:{pattern})" if case_sensitive else f"(?i:{pattern})"
 
 
 def _parse_alias(actor: str, raw: Any, lexicon: str) -> Alias:
@@ -228,12 +243,17 @@ def _parse_alias(actor: str, raw: Any, lexicon: str) -> Alias:
                 f"actor lexicon {lexicon!r}: alias of {actor!r} needs exactly one of 'alias' or 'pattern'"
             )
         if "pattern" in raw:
+            body = _pattern_body(str(raw["pattern"]), bool(raw.get("case_sensitive", False)))
             try:
-                re.compile(raw["pattern"])
+                compiled = re.compile(body)
             except re.error as exc:
                 raise ValueError(
                     f"actor lexicon {lexicon!r}: bad pattern for {actor!r}: {exc}"
                 ) from None
+            if compiled.fullmatch("") is not None:
+                raise ValueError(
+                    f"actor lexicon {lexicon!r}: pattern {raw['pattern']!r} for {actor!r} matches the empty string"
+                )
         return Alias(
             actor,
             text=raw.get("alias"),

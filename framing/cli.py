@@ -103,17 +103,32 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-lines", type=int, default=200, help="print at most this many problems (default 200)"
     )
 
-    for register in EXTRA_PARSERS:
-        register(sub)
+    for module in PLUGIN_MODULES:
+        import importlib
+
+        importlib.import_module(module).add_cli(sub)
     return parser
 
 
-EXTRA_PARSERS: list[Callable[[argparse._SubParsersAction], None]] = []
+# modules that add their own sub-commands: each has ``add_cli(subparsers)`` and
+# sets ``func`` on its parser (``set_defaults(func=handler)``)
+PLUGIN_MODULES: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------
 def _error_file(output: Path) -> Path:
     return output.with_name(output.name + ".errors.jsonl")
+
+
+def write_errors(path: Path, errors: list[RecordError]) -> None:
+    """Write bad records to ``path``; remove a stale one from an earlier run when there are none."""
+    if errors:
+        with atomic_write(path) as fh:
+            for err in errors:
+                fh.write(dumps({"where": err.where, "reason": err.reason}) + "\n")
+        log.warning("%d bad record(s) skipped; see %s", len(errors), path)
+    elif path.exists():
+        path.unlink()
 
 
 @command("segment")
@@ -157,11 +172,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
             n_articles += 1
             n_sentences += len(seg.sentences)
             bar.set_postfix(sentences=n_sentences, refresh=False)
-    if errors:
-        with atomic_write(_error_file(output)) as fh:
-            for err in errors:
-                fh.write(dumps({"where": err.where, "reason": err.reason}) + "\n")
-        log.warning("%d bad record(s) skipped; see %s", len(errors), _error_file(output))
+    write_errors(_error_file(output), errors)
     log.info("%d articles, %d sentences -> %s", n_articles, n_sentences, output)
     return 0 if n_articles or not errors else 1
 
@@ -202,8 +213,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(0 if args.quiet else args.verbose)
+    handler = getattr(args, "func", None) or COMMANDS[args.command]
     try:
-        return COMMANDS[args.command](args)
+        return int(handler(args) or 0)
     except KeyboardInterrupt:
         log.error("interrupted")
         return 130

@@ -33,6 +33,9 @@ class Article:
     date: str | None = None
     url: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    origin: str | None = field(
+        default=None, compare=False
+    )  # file:line it was read from (not saved)
 
     @classmethod
     def from_record(cls, record: dict[str, Any], where: str = "record") -> Article:
@@ -52,7 +55,7 @@ class Article:
             if value is not None and not isinstance(value, str):
                 known[key] = str(value)
         meta = {k: v for k, v in record.items() if k not in ARTICLE_FIELDS}
-        return cls(id=str(art_id), text=text, meta=meta, **known)
+        return cls(id=str(art_id), text=text, meta=meta, origin=where, **known)
 
     def to_record(self) -> dict[str, Any]:
         record: dict[str, Any] = {"id": self.id}

@@ -15,6 +15,16 @@ from pathlib import Path
 from typing import IO, Any
 
 
+def _target_mode(path: Path) -> int:
+    """The mode the final file should get: the replaced file's, else 0o666 minus the umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def atomic_write(
     path: str | os.PathLike[str], mode: str = "w", encoding: str | None = "utf-8"
@@ -28,6 +38,7 @@ def atomic_write(
     binary = "b" in mode
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, _target_mode(path))
         with os.fdopen(
             fd, mode, encoding=None if binary else encoding, newline=None if binary else ""
         ) as fh:

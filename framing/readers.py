@@ -19,6 +19,7 @@ line/row instead, and go on with the next record.
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -34,6 +35,11 @@ CSV_SUFFIXES = {".csv", ".tsv"}
 HTML_SUFFIXES = {".html", ".htm"}
 SUPPORTED = TEXT_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES | HTML_SUFFIXES
 MAX_ARTICLE_CHARS = 2_000_000  # longer "articles" are almost always a broken dump
+
+MIN_HTML_WORDS = 30  # less main text than this is a consent, error or index page
+_CONSENT = re.compile(
+    r"\b(?:cookies?|consent|privacy (?:policy|settings)|page not found|404)\b", re.IGNORECASE
+)
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -125,24 +131,29 @@ def read_csv(
 ) -> Iterator[Article | RecordError]:
     delimiter = delimiter or ("\t" if path.suffix.lower() == ".tsv" else ",")
     try:
-        fh = path.open(encoding="utf-8-sig", newline="")
+        # undecodable bytes become lone surrogates, so one bad row does not lose the file
+        fh = path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
     except OSError as exc:
         yield RecordError(str(path), f"cannot read: {exc.strerror or exc}")
         return
     with fh:
         reader = csv.DictReader(fh, delimiter=delimiter)
+        try:
+            header = reader.fieldnames
+        except csv.Error as exc:
+            yield RecordError(f"{path}:line 1", f"malformed CSV header: {exc}")
+            return
+        if not header:
+            yield RecordError(str(path), "empty CSV file (no header)")
+            return
         row_no = 0
         while True:
             row_no += 1
-            where = f"{path}:row {row_no} (line {reader.line_num + 1})"
+            first_line = reader.line_num + 1
+            where = f"{path}:row {row_no} (line {first_line})"
             try:
                 row = next(reader)
             except StopIteration:
-                return
-            except UnicodeDecodeError as exc:
-                yield RecordError(
-                    where, f"not valid UTF-8 ({exc.reason}); the rest of the file is skipped"
-                )
                 return
             except csv.Error as exc:
                 yield RecordError(where, f"malformed CSV: {exc}")
@@ -152,10 +163,21 @@ def read_csv(
                     where, f"{len(row[None])} more cell(s) than the header has columns"
                 )
                 continue
+            if any(isinstance(v, str) and _has_surrogates(v) for v in row.values()):
+                yield RecordError(where, "not valid UTF-8")
+                continue
             try:
                 yield columns.to_article(dict(row), where, fallback_id=f"{path.stem}:{row_no}")
             except RecordError as exc:
                 yield exc
+
+
+def _has_surrogates(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def read_html(path: Path, article_id: str | None = None) -> Iterator[Article | RecordError]:
@@ -180,6 +202,13 @@ def read_html(path: Path, article_id: str | None = None) -> Iterator[Article | R
         return
     if doc is None or not (doc.text or "").strip():
         yield RecordError(where, "no main text found in the HTML page")
+        return
+    n_words = len(doc.text.split())
+    if n_words < MIN_HTML_WORDS or (n_words < 120 and _CONSENT.search(doc.text)):
+        yield RecordError(
+            where,
+            f"no article text in the HTML page (only {n_words} words, e.g. a consent or error page)",
+        )
         return
     # trafilatura gives one paragraph per line
     text = "\n\n".join(line for line in doc.text.split("\n") if line.strip())
@@ -245,15 +274,16 @@ def read_articles(
     paths: Iterable[str | Path], fmt: str | None = None, columns: Columns = Columns()
 ) -> Iterator[Article | RecordError]:
     """Stream articles from several files/folders; duplicate ids are reported as errors."""
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for path in paths:
         for item in read_path(path, fmt, columns):
             if isinstance(item, Article):
+                where = item.origin or str(path)
                 if item.id in seen:
                     yield RecordError(
-                        str(item.meta.get("path", path)),
-                        f"article {item.id!r}: duplicate id, skipped",
+                        where,
+                        f"article {item.id!r}: duplicate id (first read at {seen[item.id]}), skipped",
                     )
                     continue
-                seen.add(item.id)
+                seen[item.id] = where
             yield item

@@ -59,9 +59,9 @@ _ANYTHING_TO_FIX = re.compile(
 
 def normalize_unicode(text: str) -> str:
     """Repair mojibake and entities, normalise to NFC, unify spaces and line ends."""
-    if text.isascii() or not _ANYTHING_TO_FIX.search(text):
+    if not _ANYTHING_TO_FIX.search(text):
         if text.isascii() or unicodedata.is_normalized("NFC", text):
-            return text.replace("\r", "\n") if "\r" in text else text
+            return text
         return unicodedata.normalize("NFC", text)
     if _FTFY_TRIGGER.search(text) and _NEEDS_FTFY.search(text):
         text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=True, normalization="NFC")
@@ -76,6 +76,7 @@ def normalize_unicode(text: str) -> str:
 
 # ---------------------------------------------------------------------------
 # line patterns
+_LONE_BULLET = re.compile(r"[•·▪◦●‣∙■□►▸*–—-]+")
 _BULLET = re.compile(r"^(?:[•·▪◦●‣∙■□►▸*–—-]|\d{1,2}[.)])\s+")
 _TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -165,6 +166,8 @@ def furniture_kind(line: str) -> str | None:
     stripped = line.strip()
     if not stripped:
         return None
+    if _LONE_BULLET.fullmatch(stripped):
+        return "bullet"
     content = _BULLET.sub("", stripped)
     if not content:
         return "bullet"
@@ -241,11 +244,11 @@ _SPACE_BEFORE_PUNCT = re.compile(r" +(?=[,;:.!?](?:\s|$))")
 def _tidy_line(line: str, removed: list[Removal]) -> str:
     before = len(removed)
     line = remove_link_dumps(line, removed)
-    if "()" in line or "[]" in line or "( )" in line:
-        new = _EMPTY_BRACKETS.sub("", line)
-        if new != line:
-            removed.append(Removal("empty_brackets", "()"))
-            line = _SPACE_BEFORE_PUNCT.sub("", new)
+    if "(" in line or "[" in line:
+        found = [m.group().strip() for m in _EMPTY_BRACKETS.finditer(line)]
+        if found:
+            removed.extend(Removal("empty_brackets", f) for f in found)
+            line = _SPACE_BEFORE_PUNCT.sub("", _EMPTY_BRACKETS.sub("", line))
     if len(removed) > before:
         line = _SPACES.sub(" ", line).strip()
     return line
@@ -303,11 +306,14 @@ def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
         blank_after = 0
         while idx + 1 + blank_after < len(kept) and not kept[idx + 1 + blank_after]:
             blank_after += 1
-        is_head = not _is_prose(line) and _words(line) <= _MAX_HEAD_WORDS
+        # a title or standfirst is a paragraph of its own (hard-wrapped lines are not)
+        is_head = blank_after >= 1 and not _is_prose(line) and _words(line) <= _MAX_HEAD_WORDS
         # a one-sentence standfirst after a title, set off from the body by a wider gap
         # (or a short one: standfirsts run 10-25 words, one-sentence ledes 25-40)
         is_head = is_head or (
-            len(head) == 1 and _words(line) <= (45 if blank_after >= 2 else _SHORT_STANDFIRST)
+            len(head) == 1
+            and blank_after >= 1
+            and _words(line) <= (45 if blank_after >= 2 else _SHORT_STANDFIRST)
         )
         nxt = next((x for x in kept[idx + 1 :] if x), None)
         if not is_head or nxt is None:

@@ -1,0 +1,242 @@
+"""Metrics: macro-F1 (the headline), accuracy, per-class P/R/F1, per-actor
+macro-F1, F1 over positive and negative only (NewsMTSC's F1pn), bootstrap
+intervals, fold aggregation, confusion-matrix plots, multi-label metrics.
+
+Point metrics come from scikit-learn; the bootstrap draws example weights and
+computes macro-F1 from weighted confusion counts, so 1,000 replicates cost one
+matrix product.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import (
+    accuracy_score,
+    confusion_matrix,
+    f1_score,
+    hamming_loss,
+    precision_recall_fscore_support,
+)
+
+POSITIVE_NEGATIVE = ("positive", "negative")
+
+
+def _present(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]) -> list[str]:
+    """Labels that occur in gold or predictions, in ``labels`` order (scikit-learn's macro set)."""
+    seen = set(y_true) | set(y_pred)
+    return [lab for lab in labels if lab in seen]
+
+
+def macro_f1(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]) -> float:
+    present = _present(y_true, y_pred, labels)
+    if not present:
+        return float("nan")
+    return float(f1_score(y_true, y_pred, labels=present, average="macro", zero_division=0))
+
+
+def f1_pn(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]) -> float | None:
+    """Macro-F1 over the positive and negative classes only (None if the label set lacks them)."""
+    if not all(lab in labels for lab in POSITIVE_NEGATIVE):
+        return None
+    return float(
+        f1_score(y_true, y_pred, labels=list(POSITIVE_NEGATIVE), average="macro", zero_division=0)
+    )
+
+
+def macro_f1_from_confusion(conf: np.ndarray) -> np.ndarray:
+    """Macro-F1 per confusion matrix; ``conf`` is (..., K, K) with gold on rows.
+
+    Labels with no gold and no predicted example are left out of the mean.
+    """
+    tp = np.diagonal(conf, axis1=-2, axis2=-1)
+    fp = conf.sum(axis=-2) - tp
+    fn = conf.sum(axis=-1) - tp
+    denom = 2 * tp + fp + fn
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f1 = np.where(denom > 0, 2 * tp / np.where(denom > 0, denom, 1), 0.0)
+    present = denom > 0
+    n_present = present.sum(axis=-1)
+    return np.where(n_present > 0, (f1 * present).sum(axis=-1) / np.maximum(n_present, 1), np.nan)
+
+
+def bootstrap_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
+    """(n_boot, n) multinomial resampling counts."""
+    rng = np.random.default_rng(seed)
+    return rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
+
+
+def weighted_confusions(
+    y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str], weights: np.ndarray
+) -> np.ndarray:
+    index = {lab: i for i, lab in enumerate(labels)}
+    k = len(labels)
+    t = np.array([index[y] for y in y_true])
+    p = np.array([index[y] for y in y_pred])
+    onehot = np.zeros((len(t), k * k))
+    onehot[np.arange(len(t)), t * k + p] = 1.0
+    return (weights @ onehot).reshape(-1, k, k)
+
+
+def bootstrap_macro_f1(
+    y_true: Sequence[str],
+    y_pred: Sequence[str],
+    labels: Sequence[str],
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> dict[str, float]:
+    """Percentile bootstrap interval for macro-F1 (examples resampled with replacement)."""
+    labels = list(labels)
+    if len(y_true) == 0:
+        return {"low": float("nan"), "high": float("nan"), "n_boot": n_boot, "level": level}
+    weights = bootstrap_weights(len(y_true), n_boot, seed)
+    scores = macro_f1_from_confusion(weighted_confusions(y_true, y_pred, labels, weights))
+    alpha = (1 - level) / 2
+    low, high = np.nanquantile(scores, [alpha, 1 - alpha])
+    return {"low": float(low), "high": float(high), "n_boot": n_boot, "level": level}
+
+
+def classification_metrics(
+    y_true: Sequence[str],
+    y_pred: Sequence[str],
+    labels: Sequence[str],
+    actors: Sequence[str] | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """All single-label metrics for one set of predictions."""
+    y_true, y_pred, labels = list(y_true), list(y_pred), list(labels)
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+    out: dict[str, Any] = {
+        "n": len(y_true),
+        "macro_f1": macro_f1(y_true, y_pred, labels),
+        "accuracy": float(accuracy_score(y_true, y_pred)) if y_true else float("nan"),
+        "per_class": {
+            lab: {
+                "precision": float(p[i]),
+                "recall": float(r[i]),
+                "f1": float(f[i]),
+                "support": int(s[i]),
+            }
+            for i, lab in enumerate(labels)
+        },
+    }
+    pn = f1_pn(y_true, y_pred, labels)
+    if pn is not None:
+        out["f1_pn"] = pn
+    if n_boot:
+        out["macro_f1_ci"] = bootstrap_macro_f1(y_true, y_pred, labels, n_boot=n_boot, seed=seed)
+    if actors is not None and any(actors):
+        per_actor = {}
+        for actor in sorted(set(actors)):
+            idx = [i for i, a in enumerate(actors) if a == actor]
+            yt, yp = [y_true[i] for i in idx], [y_pred[i] for i in idx]
+            per_actor[actor] = {"macro_f1": macro_f1(yt, yp, labels), "n": len(idx)}
+        out["per_actor"] = per_actor
+    return out
+
+
+def multilabel_metrics(
+    y_true: Sequence[Sequence[str]], y_pred: Sequence[Sequence[str]], labels: Sequence[str]
+) -> dict[str, Any]:
+    """Micro/macro/samples F1, Hamming loss and subset accuracy for multi-label frames."""
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    mlb = MultiLabelBinarizer(classes=list(labels))
+    yt, yp = mlb.fit_transform(y_true), mlb.transform(y_pred)
+    p, r, f, s = precision_recall_fscore_support(yt, yp, zero_division=0)
+    return {
+        "n": len(y_true),
+        "macro_f1": float(f1_score(yt, yp, average="macro", zero_division=0)),
+        "micro_f1": float(f1_score(yt, yp, average="micro", zero_division=0)),
+        "samples_f1": float(f1_score(yt, yp, average="samples", zero_division=0)),
+        "hamming_loss": float(hamming_loss(yt, yp)),
+        "subset_accuracy": float(accuracy_score(yt, yp)),
+        "per_class": {
+            lab: {
+                "precision": float(p[i]),
+                "recall": float(r[i]),
+                "f1": float(f[i]),
+                "support": int(s[i]),
+            }
+            for i, lab in enumerate(labels)
+        },
+    }
+
+
+SCALARS = (
+    "macro_f1",
+    "accuracy",
+    "f1_pn",
+    "micro_f1",
+    "samples_f1",
+    "hamming_loss",
+    "subset_accuracy",
+)
+
+
+def aggregate_folds(folds: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Mean and sample standard deviation of each scalar metric over folds."""
+    out = {}
+    for key in SCALARS:
+        values = [f[key] for f in folds if f.get(key) is not None and not np.isnan(f[key])]
+        if values:
+            out[key] = {
+                "mean": float(np.mean(values)),
+                "sd": float(np.std(values, ddof=1)) if len(values) > 1 else 0.0,
+                "n_folds": len(values),
+            }
+    return out
+
+
+def plot_confusion(
+    y_true: Sequence[str],
+    y_pred: Sequence[str],
+    labels: Sequence[str],
+    path: str | Path,
+    title: str = "",
+) -> Path:
+    """Save a row-normalised confusion matrix with counts as PNG (atomically)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = list(labels)
+    cm = confusion_matrix(y_true, y_pred, labels=labels)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        norm = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
+    size = max(4.0, 0.55 * len(labels) + 2.5)
+    fig, ax = plt.subplots(figsize=(size, size * 0.85))
+    im = ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=8)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("gold")
+    for i in range(len(labels)):
+        for j in range(len(labels)):
+            if cm[i, j]:
+                ax.text(
+                    j,
+                    i,
+                    str(cm[i, j]),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if norm[i, j] > 0.5 else "black",
+                )
+    fig.colorbar(im, ax=ax, fraction=0.046, label="share of gold row")
+    if title:
+        ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp.png")
+    fig.savefig(tmp, dpi=120)
+    plt.close(fig)
+    tmp.replace(path)
+    return path

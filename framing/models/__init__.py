@@ -1,0 +1,132 @@
+"""Models share one small interface (no base class; Hydra ``_target_`` is the registry):
+
+``fit(examples)``, ``predict_proba(examples) -> ndarray`` (columns in ``labels``
+order), ``save(directory)``, ``load(directory, manifest)`` and the attributes
+``kind``, ``task``, ``labels``, ``multilabel``, ``params()``.
+
+A saved model folder holds the model's own files and ``manifest.json``: task,
+labels, the actor config, the input format (splitter, target marking), the
+package versions that trained it. :func:`load_model` reads any of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import json
+import logging
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from framing.io import atomic_write
+
+log = logging.getLogger(__name__)
+MANIFEST = "manifest.json"
+
+
+class Model(Protocol):
+    kind: str
+    task: str
+    labels: list[str]
+    multilabel: bool
+
+    def fit(self, examples: Any) -> Any: ...
+
+    def predict_proba(self, examples: Any) -> np.ndarray: ...
+
+    def save(self, directory: str | Path) -> None: ...
+
+    def params(self) -> dict[str, Any]: ...
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for pkg in ("framing", "scikit-learn", "skops", "transformers", "torch", "datasets"):
+        with contextlib.suppress(PackageNotFoundError):
+            out[pkg] = version(pkg)
+    return out
+
+
+def save_model(
+    model: Model,
+    directory: str | Path,
+    *,
+    actors: dict[str, Any],
+    splitter: str,
+    n_train: int,
+    extra: dict[str, Any] | None = None,
+) -> Path:
+    """Save ``model`` and its manifest into ``directory``."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    model.save(directory)
+    manifest = {
+        "kind": model.kind,
+        "task": model.task,
+        "labels": list(model.labels),
+        "multilabel": bool(model.multilabel),
+        "model": model.params(),
+        "actors": actors,
+        "input_format": {
+            "splitter": splitter,
+            "target_marking": model.params().get("target_marking", "none"),
+        },
+        "n_train_examples": n_train,
+        "versions": _versions(),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+    }
+    if extra:
+        manifest.update(extra)
+    with atomic_write(directory / MANIFEST) as fh:
+        json.dump(manifest, fh, indent=2, ensure_ascii=False)
+    return directory
+
+
+def resolve_model_dir(path: str | Path) -> Path:
+    """A model folder, given itself or a run folder holding ``model/``."""
+    path = Path(path)
+    if (path / MANIFEST).is_file():
+        return path
+    if (path / "model" / MANIFEST).is_file():
+        return path / "model"
+    raise FileNotFoundError(
+        f"{path}: no {MANIFEST} here or in {path / 'model'} (not a saved model or run folder)"
+    )
+
+
+def read_manifest(path: str | Path) -> dict[str, Any]:
+    directory = resolve_model_dir(path)
+    with (directory / MANIFEST).open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def load_saved_model(path: str | Path) -> tuple[Model, dict[str, Any]]:
+    """Load a saved model and its manifest (safe loaders only: skops, safetensors)."""
+    directory = resolve_model_dir(path)
+    manifest = read_manifest(directory)
+    kind = manifest.get("kind")
+    trained = manifest.get("versions", {}).get("framing", "unknown")
+    log.info(
+        "loading %s %s model from %s (trained with framing %s)",
+        kind,
+        manifest.get("task"),
+        directory,
+        trained,
+    )
+    if kind == "sklearn":
+        from framing.models.sklearn import SklearnModel
+
+        return SklearnModel.load(directory, manifest), manifest
+    if kind == "transformer":
+        from framing.models.hf import TransformerModel
+
+        return TransformerModel.load(directory, manifest), manifest
+    if kind == "embedding_logreg":
+        from framing.models.embeddings import EmbeddingLogReg
+
+        return EmbeddingLogReg.load(directory, manifest), manifest
+    raise ValueError(f"{directory}: unknown model kind {kind!r} in {MANIFEST}")

@@ -1,0 +1,79 @@
+"""Evaluation splits. Every split groups by article: no article is on both sides.
+
+* ``kfold``          stratified grouped k-fold with a seed (StratifiedGroupKFold);
+* ``heldout``        the corpus's fixed test articles (``splits.json``);
+* ``cross_dataset``  train on one dataset, test on another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
+
+
+class SplitError(ValueError):
+    """A split cannot be made as configured (one clear line for the user)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fold:
+    index: int
+    train: np.ndarray
+    test: np.ndarray
+
+
+def _strat_labels(labels: Sequence) -> list[str]:
+    return [lab[0] if isinstance(lab, list | tuple) and lab else str(lab) for lab in labels]
+
+
+def kfold(
+    labels: Sequence,
+    groups: Sequence[str],
+    n_splits: int = 5,
+    seed: int = 0,
+    stratified: bool = True,
+) -> list[Fold]:
+    n_groups = len(set(groups))
+    if n_splits < 2:
+        raise SplitError(f"split.n_splits must be at least 2, got {n_splits}")
+    if n_groups < n_splits:
+        raise SplitError(
+            f"only {n_groups} article(s) in the data, fewer than split.n_splits={n_splits}"
+        )
+    X = np.zeros((len(groups), 1))
+    if stratified:
+        splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+        it = splitter.split(X, _strat_labels(labels), groups)
+    else:
+        it = GroupKFold(n_splits=n_splits).split(X, groups=groups)
+    folds = [Fold(i, np.asarray(tr), np.asarray(te)) for i, (tr, te) in enumerate(it)]
+    for f in folds:
+        if len(f.test) == 0 or len(f.train) == 0:
+            raise SplitError(f"fold {f.index} is empty; use fewer folds")
+    return folds
+
+
+def heldout(groups: Sequence[str], test_ids: Sequence[str]) -> list[Fold]:
+    if not test_ids:
+        raise SplitError(
+            "split=heldout needs the corpus's fixed test split (splits.json with a 'test' list)"
+        )
+    test_set = set(test_ids)
+    idx = np.arange(len(groups))
+    is_test = np.array([g in test_set for g in groups])
+    if not is_test.any():
+        raise SplitError("split=heldout: none of the test articles has examples (empty test split)")
+    if is_test.all():
+        raise SplitError("split=heldout: every example is in the test split (empty training split)")
+    return [Fold(0, idx[~is_test], idx[is_test])]
+
+
+def cross_dataset(n_train: int, n_test: int) -> list[Fold]:
+    if n_train == 0 or n_test == 0:
+        raise SplitError(
+            f"split=cross_dataset: {'training' if n_train == 0 else 'test'} dataset has no examples"
+        )
+    return [Fold(0, np.arange(n_train), np.arange(n_train, n_train + n_test))]

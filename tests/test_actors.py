@@ -1,0 +1,313 @@
+"""framing.actors: the actor lexicon and its matching rules."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from framing.actors import DEFAULT_ACTORS, ActorLexicon, Alias, load_lexicon
+
+
+def found(lexicon: ActorLexicon, text: str) -> list[tuple[str, str]]:
+    return [(m.actor, m.surface) for m in lexicon.find(text)]
+
+
+def small(*aliases, other=("Xavier",)) -> ActorLexicon:
+    return ActorLexicon.from_config({"actors": {"Wagner": list(aliases), "X": list(other)}})
+
+
+# ---------------------------------------------------------------------------
+# the shipped lexicon
+
+
+def test_default_lexicon_loads(lexicon):
+    assert lexicon.name == "syria"
+    assert lexicon.names == ["Russia", "HTS", "Assad"]
+    assert load_lexicon(lexicon) is lexicon
+    assert load_lexicon(DEFAULT_ACTORS).names == lexicon.names
+
+
+def test_offsets_and_surface(lexicon):
+    text = "Officials in Moscow and the Kremlin said Bashar al-Assad had left."
+    mentions = lexicon.find(text)
+    assert [(m.actor, m.surface, text[m.start : m.end]) for m in mentions] == [
+        ("Russia", "Moscow", "Moscow"),
+        ("Russia", "the Kremlin", "the Kremlin"),
+        ("Assad", "Bashar al-Assad", "Bashar al-Assad"),
+    ]
+    shifted = lexicon.find(text, offset=100)
+    assert [m.start for m in shifted] == [m.start + 100 for m in mentions]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russianness is a word.",
+        "Prussia was a kingdom.",
+        "xRussia and Russia2 are not names.",
+        "Putins and Kremlins do not exist.",
+        "The Assadist slogans.",
+        "Sharaas is not a name.",
+        "The HTSX convoy.",
+    ],
+)
+def test_word_boundaries(lexicon, text):
+    assert lexicon.find(text) == []
+
+
+def test_hyphen_and_punctuation_are_boundaries(lexicon):
+    assert found(lexicon, "pro-Russia, Russia-backed (Kremlin) HTS-led") == [
+        ("Russia", "Russia"),
+        ("Russia", "Russia"),
+        ("Russia", "Kremlin"),
+        ("HTS", "HTS"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Kremlin said no.", [("Russia", "The Kremlin")]),
+        ("Officials in the Kremlin said no.", [("Russia", "the Kremlin")]),
+        ("RUSSIA WARNS TURKEY", [("Russia", "RUSSIA")]),
+        ("BASHAR AL-ASSAD FLED", [("Assad", "BASHAR AL-ASSAD")]),
+        ("HTS fighters", [("HTS", "HTS")]),
+        ("hts fighters", []),
+        ("Hts fighters", []),
+        ("russia warns", []),
+        ("The Former Dictator", []),
+        ("The former dictator left.", [("Assad", "The former dictator")]),
+    ],
+)
+def test_case_awareness(lexicon, text, expected):
+    assert found(lexicon, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia's navy", [("Russia", "Russia")]),
+        ("Russia’s navy", [("Russia", "Russia")]),
+        ("the Kremlin’s envoy", [("Russia", "the Kremlin")]),
+        ("Kremlin's envoy", [("Russia", "Kremlin")]),
+        ("the Assads' palace", [("Assad", "the Assads")]),
+        ("the Assads’ palace", [("Assad", "the Assads")]),
+        ("Assad's men", [("Assad", "Assad")]),
+    ],
+)
+def test_possessives(lexicon, text, expected):
+    assert found(lexicon, text) == expected
+
+
+def test_longest_match_first(lexicon):
+    assert found(lexicon, "Bashar al-Assad fled to Moscow.") == [
+        ("Assad", "Bashar al-Assad"),
+        ("Russia", "Moscow"),
+    ]
+    assert found(lexicon, "The Assad regime fell.") == [("Assad", "Assad regime")]
+    assert found(lexicon, "Russian forces left; Russian diplomats stayed.") == [
+        ("Russia", "Russian forces"),
+        ("Russia", "Russian diplomats"),
+    ]
+    assert found(lexicon, "Maher al-Assad and Asma al-Assad") == [
+        ("Assad", "Maher al-Assad"),
+        ("Assad", "Asma al-Assad"),
+    ]
+
+
+def test_matches_never_overlap(lexicon):
+    text = "Syria's new leaders and the new rulers in Damascus met Hayat Tahrir al-Sham officials."
+    mentions = lexicon.find(text)
+    assert [m.surface for m in mentions] == [
+        "Syria's new leaders",
+        "the new rulers in Damascus",
+        "Hayat Tahrir al-Sham",
+    ]
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        assert a.end <= b.start
+
+
+def test_ambiguous_aliases_are_flagged(lexicon):
+    mentions = lexicon.find("He speaks Russian fluently.")
+    assert [(m.actor, m.surface, m.ambiguous) for m in mentions] == [("Russia", "Russian", True)]
+    mentions = lexicon.find("The regime in Tehran protested.")
+    assert [(m.actor, m.surface, m.ambiguous) for m in mentions] == [("Assad", "The regime", True)]
+    # a longer, unambiguous alias wins over the ambiguous prefix
+    mentions = lexicon.find("Russian forces and the old regime")
+    assert [(m.surface, m.ambiguous) for m in mentions] == [
+        ("Russian forces", False),
+        ("the old regime", False),
+    ]
+
+
+def test_apostrophes_in_aliases_match_either_form():
+    lex = ActorLexicon.from_config(
+        {
+            "actors": {
+                "HTS": ["Hay'at Tahrir al-Sham", "Syria’s new rulers"],
+                "X": ["Xavier"],
+            }
+        }
+    )
+    assert found(lex, "Hay'at Tahrir al-Sham and Hay’at Tahrir al-Sham") == [
+        ("HTS", "Hay'at Tahrir al-Sham"),
+        ("HTS", "Hay’at Tahrir al-Sham"),
+    ]
+    assert found(lex, "Syria's new rulers and Syria’s new rulers") == [
+        ("HTS", "Syria's new rulers"),
+        ("HTS", "Syria’s new rulers"),
+    ]
+
+
+def test_alias_variants():
+    assert Alias("A", text="HTS").variants() == ["HTS"]
+    assert Alias("A", text="the Kremlin").variants() == [
+        "THE KREMLIN",
+        "The Kremlin",
+        "the Kremlin",
+    ]
+    assert Alias("A", text="Moscow", case_sensitive=True).variants() == ["Moscow"]
+
+
+def test_regex_pattern_aliases():
+    lex = small({"pattern": r"Wagner (?:Group|PMC)"}, "Prigozhin")
+    assert found(lex, "The Wagner Group left; wagner pmc too. Prigozhin’s men") == [
+        ("Wagner", "Wagner Group"),
+        ("Wagner", "wagner pmc"),
+        ("Wagner", "Prigozhin"),
+    ]
+    lex = small({"pattern": r"Wagner (?:Group|PMC)", "case_sensitive": True})
+    assert found(lex, "The Wagner Group and the wagner group") == [("Wagner", "Wagner Group")]
+    lex = small({"pattern": r"Prigozhin\w*", "ambiguous": True})
+    mentions = lex.find("xPrigozhin and Prigozhins")
+    assert [(m.surface, m.ambiguous) for m in mentions] == [("Prigozhins", True)]
+
+
+def test_longest_match_first_across_literals_and_patterns():
+    lex = small("Wagner", {"pattern": r"Wagner (?:Group|PMC)"})
+    assert found(lex, "The Wagner Group left.") == [("Wagner", "Wagner Group")]
+
+
+def test_find_on_a_text_without_actors(lexicon):
+    assert lexicon.find("") == []
+    assert lexicon.find("Nothing to see here.") == []
+
+
+# ---------------------------------------------------------------------------
+# config errors
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"actors": {}}, "defines no actors"),
+        ({"nope": 1}, "needs an 'actors' mapping"),
+        ({"actors": {"Russia": {"aliases": []}}}, "'Russia' has no aliases"),
+        ({"actors": {"Russia": {"aliases": None}}}, "'Russia' has no aliases"),
+        ({"actors": {"Russia": {"aliases": [""]}}}, "empty alias for 'Russia'"),
+        ({"actors": {"Russia": {"aliases": ["   "]}}}, "empty alias for 'Russia'"),
+        (
+            {"actors": {"Russia": ["Moscow"], "HTS": ["Moscow"]}},
+            "alias '(?i:moscow)' given for both 'Russia' and 'HTS'",
+        ),
+        (
+            {"actors": {"Russia": ["Moscow"], "HTS": ["moscow"]}},
+            "given for both 'Russia' and 'HTS'",
+        ),
+        (
+            {"actors": {"Russia": [{"alias": "Moscow", "colour": "red"}]}},
+            "alias of 'Russia' has unknown keys \\['colour'\\]",
+        ),
+        ({"actors": {"Russia": [{"pattern": "Mosc(ow"}]}}, "bad pattern for 'Russia'"),
+        ({"actors": {"Russia": [{"alias": "a", "pattern": "b"}]}}, "'Russia' needs exactly one"),
+        ({"actors": {"Russia": [{"ambiguous": True}]}}, "'Russia' needs exactly one"),
+        ({"actors": {"Russia": [3]}}, "alias of 'Russia' must be a string or mapping"),
+    ],
+)
+def test_config_errors(config, message):
+    with pytest.raises(ValueError, match=message):
+        ActorLexicon.from_config(config)
+
+
+def test_pattern_with_global_flags_is_a_config_error():
+    with pytest.raises(ValueError, match="'Wagner'"):
+        small({"pattern": "(?i)wagner"})
+
+
+def test_pattern_matching_empty_string_is_a_config_error():
+    with pytest.raises(ValueError, match="'Wagner'"):
+        small({"pattern": "(?:Wagner)?"})
+
+
+def test_unknown_actor_key_is_a_config_error():
+    with pytest.raises(ValueError, match="'Wagner'"):
+        ActorLexicon.from_config(
+            {"actors": {"Wagner": {"aliases": ["Wagner"], "patterns": ["Wagner Gr.*"]}}}
+        )
+
+
+def test_yaml_errors(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- just\n- a list\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="must be a mapping"):
+        ActorLexicon.from_yaml(bad)
+    dup = tmp_path / "dup.yaml"
+    dup.write_text(
+        "name: dup\nactors:\n  A: {aliases: [Foo]}\n  B: {aliases: [Foo]}\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="'dup'.*'Foo' given for both 'A' and 'B'"):
+        load_lexicon(dup)
+
+
+def test_yaml_name_defaults_to_file_stem(tmp_path):
+    path = tmp_path / "mini.yaml"
+    path.write_text("actors:\n  A: [Foo]\n", encoding="utf-8")
+    assert load_lexicon(path).name == "mini"
+
+
+# ---------------------------------------------------------------------------
+# to_config round trip
+
+
+def test_to_config_round_trip_default(lexicon):
+    config = lexicon.to_config()
+    again = ActorLexicon.from_config(yaml.safe_load(yaml.safe_dump(config, allow_unicode=True)))
+    assert again.name == lexicon.name
+    assert again.actors == lexicon.actors
+    text = "The Kremlin’s envoy met Syria's new leaders; the regime of Bashar al-Assad is gone."
+    assert again.find(text) == lexicon.find(text)
+
+
+def test_to_config_round_trip_all_alias_kinds():
+    lex = ActorLexicon.from_config(
+        {
+            "name": "mini",
+            "actors": {
+                "A": [
+                    "Foo",
+                    {"alias": "Bar", "ambiguous": True},
+                    {"alias": "BAZ", "case_sensitive": True},
+                    {"pattern": "Qu+x", "ambiguous": True, "case_sensitive": True},
+                ],
+                "B": {"aliases": ["Other"]},
+            },
+        }
+    )
+    config = lex.to_config()
+    assert config == {
+        "name": "mini",
+        "actors": {
+            "A": {
+                "aliases": [
+                    "Foo",
+                    {"alias": "Bar", "ambiguous": True},
+                    {"alias": "BAZ", "case_sensitive": True},
+                    {"pattern": "Qu+x", "case_sensitive": True, "ambiguous": True},
+                ]
+            },
+            "B": {"aliases": ["Other"]},
+        },
+    }
+    again = ActorLexicon.from_config(config)
+    assert again.actors == lex.actors
+    assert again.name == "mini"

@@ -1,0 +1,320 @@
+"""framing.readers: every input format, and bad records that never stop the stream."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from framing import readers
+from framing.corpus import Article
+from framing.io import RecordError
+from framing.readers import Columns, read_articles, read_path
+from framing.text.clean import clean_article
+
+
+def split(items) -> tuple[list[Article], list[RecordError]]:
+    items = list(items)
+    for item in items:
+        assert isinstance(item, Article | RecordError), item
+    return [i for i in items if isinstance(i, Article)], [
+        i for i in items if isinstance(i, RecordError)
+    ]
+
+
+def write(path: Path, data: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------------------
+# txt
+
+
+def test_txt_folder_ids_from_relative_paths(tmp_path):
+    write(tmp_path / "a.txt", "Hello world. It works.")
+    write(tmp_path / "sub" / "b.txt", "\ufeffSub article here.")
+    write(tmp_path / "sub" / "deeper" / "c.TXT", "Upper-case extension.")
+    write(tmp_path / "notes.md", "ignored: not an input format")
+    write(tmp_path / ".hidden.txt", "ignored: hidden")
+    arts, errs = split(read_path(tmp_path))
+    assert errs == []
+    assert [a.id for a in arts] == ["a", "sub/b", "sub/deeper/c"]
+    assert arts[1].text == "Sub article here."  # BOM dropped
+    assert arts[0].meta["path"] == str(tmp_path / "a.txt")
+
+
+def test_single_txt_file_id_is_its_stem(tmp_path):
+    path = write(tmp_path / "sub" / "story.txt", "One story.")
+    (art,) = read_path(path)
+    assert isinstance(art, Article)
+    assert art.id == "story"
+    assert art.text == "One story."
+
+
+def test_txt_broken_files(tmp_path):
+    write(tmp_path / "1_good.txt", "First good article.")
+    write(tmp_path / "2_bytes.txt", b"bad \xff\xfe bytes")
+    write(tmp_path / "3_empty.txt", "  \n\n ")
+    write(tmp_path / "4_good.txt", "Second good article.")
+    arts, errs = split(read_path(tmp_path))
+    assert [a.id for a in arts] == ["1_good", "4_good"]
+    assert [e.where for e in errs] == [str(tmp_path / "2_bytes.txt"), str(tmp_path / "3_empty.txt")]
+    assert "not valid UTF-8" in errs[0].reason and "byte 4" in errs[0].reason
+    assert "empty text" in errs[1].reason
+    assert str(errs[0]).startswith(str(tmp_path / "2_bytes.txt"))
+
+
+# ---------------------------------------------------------------------------
+# JSONL
+
+
+def test_jsonl_custom_columns(tmp_path):
+    rows = [
+        {
+            "doc": "d1",
+            "body": "First text.",
+            "headline": "H1",
+            "outlet": "Ledger",
+            "day": "2025-01-02",
+            "link": "http://x",
+            "lang": "en",
+        },
+        {"doc": 7, "body": "Second text.", "headline": None},
+    ]
+    path = write(tmp_path / "in.ndjson", "".join(json.dumps(r) + "\n" for r in rows))
+    cols = Columns(id="doc", text="body", title="headline", source="outlet", date="day", url="link")
+    arts, errs = split(read_path(path, columns=cols))
+    assert errs == []
+    a, b = arts
+    assert (a.id, a.text, a.title, a.source, a.date, a.url) == (
+        "d1",
+        "First text.",
+        "H1",
+        "Ledger",
+        "2025-01-02",
+        "http://x",
+    )
+    assert a.meta == {"lang": "en"}
+    assert (b.id, b.title) == ("7", None)
+
+
+def test_jsonl_broken_records(tmp_path):
+    lines = [
+        b'{"id": "j1", "text": "One."}',
+        b"{bad json",
+        b"[1, 2]",
+        b'{"id": "j4"}',
+        b'{"id": "j5", "text": ""}',
+        b'{"id": "j6", "text": 42}',
+        b'{"text": "No id here."}',
+        b"\xff\xfe",
+        b"",
+        b'{"id": "j10", "text": "Last.", "title": 7, "extra": [1]}',
+    ]
+    path = write(tmp_path / "in.jsonl", b"\n".join(lines) + b"\n")
+    arts, errs = split(read_path(path))
+    assert [a.id for a in arts] == ["j1", "in:7", "j10"]  # missing id: file stem + line
+    assert arts[2].title == "7" and arts[2].meta == {"extra": [1]}
+    assert [e.where for e in errs] == [f"{path}:{n}" for n in (2, 3, 4, 5, 6, 8)]
+    reasons = [e.reason for e in errs]
+    assert reasons[0].startswith("invalid JSON")
+    assert reasons[1] == "expected a JSON object, got list"
+    assert reasons[2] == "no text field 'text' (fields: id)"
+    assert "empty text" in reasons[3]
+    assert "'text' must be a string" in reasons[4]
+    assert "not valid UTF-8" in reasons[5]
+    for err in errs:
+        assert str(err).startswith(f"{path}:")
+
+
+def test_fmt_overrides_the_extension(tmp_path):
+    path = write(tmp_path / "in.data", '{"id": "x", "text": "T."}\n')
+    (art,) = read_path(path, fmt="jsonl")
+    assert art.id == "x"
+
+
+# ---------------------------------------------------------------------------
+# CSV / TSV
+
+
+def test_csv_custom_columns(tmp_path):
+    path = write(
+        tmp_path / "in.csv",
+        'doc,body,headline,lang\nc1,"First, with a comma.",T1,en\nc2,"Multi\nline ""quoted"" text.",,ar\n',
+    )
+    cols = Columns(id="doc", text="body", title="headline")
+    arts, errs = split(read_path(path, columns=cols))
+    assert errs == []
+    assert [(a.id, a.text, a.title, a.meta) for a in arts] == [
+        ("c1", "First, with a comma.", "T1", {"lang": "en"}),
+        ("c2", 'Multi\nline "quoted" text.', None, {"lang": "ar"}),
+    ]
+
+
+def test_tsv_custom_columns(tmp_path):
+    path = write(tmp_path / "in.tsv", "doc\tbody\theadline\nt1\tTab, separated text.\tH1\n")
+    cols = Columns(id="doc", text="body", title="headline")
+    (art,) = read_path(path, columns=cols)
+    assert (art.id, art.text, art.title) == ("t1", "Tab, separated text.", "H1")
+
+
+def test_csv_broken_rows(tmp_path):
+    path = write(
+        tmp_path / "in.csv",
+        "id,text,title\n"
+        'c1,"First, text.",T1\n'
+        "c2,Second.,T2,EXTRA\n"
+        "c3,,T3\n"
+        ",No id.,T4\n"
+        "c5,Last.,T5\n",
+    )
+    arts, errs = split(read_path(path))
+    assert [a.id for a in arts] == ["c1", "in:4", "c5"]
+    assert [e.where for e in errs] == [f"{path}:row 2 (line 3)", f"{path}:row 3 (line 4)"]
+    assert errs[0].reason == "1 more cell(s) than the header has columns"
+    assert "empty text" in errs[1].reason
+
+
+def test_csv_without_text_column(tmp_path):
+    path = write(tmp_path / "in.csv", "id,body\nc1,Text.\nc2,More.\n")
+    arts, errs = split(read_path(path))
+    assert arts == []
+    assert [e.where.split(" (line")[0] for e in errs] == [f"{path}:row 1", f"{path}:row 2"]
+    assert errs[1].where == f"{path}:row 2 (line 3)"
+    assert all("no text field 'text'" in e.reason and "body" in e.reason for e in errs)
+
+
+def test_csv_first_row_line_number(tmp_path):
+    path = write(tmp_path / "in.csv", "id,text,title\nc1,,T1\n")
+    _, errs = split(read_path(path))
+    assert [e.where for e in errs] == [f"{path}:row 1 (line 2)"]
+
+
+def test_csv_non_utf8_is_reported(tmp_path):
+    path = write(
+        tmp_path / "in.csv", b'id,text\nc1,"ok one."\nc2,"bad \xff here"\nc3,"ok three."\n'
+    )
+    _, errs = split(read_path(path))
+    assert len(errs) >= 1
+    assert str(path) in errs[0].where and "not valid UTF-8" in errs[0].reason
+
+
+def test_csv_non_utf8_row_keeps_good_rows(tmp_path):
+    path = write(
+        tmp_path / "in.csv", b'id,text\nc1,"ok one."\nc2,"bad \xff here"\nc3,"ok three."\n'
+    )
+    arts, errs = split(read_path(path))
+    assert [a.id for a in arts] == ["c1", "c3"]
+    assert len(errs) == 1 and "row 2" in errs[0].where
+
+
+# ---------------------------------------------------------------------------
+# HTML
+
+
+def test_html_fixtures(html_dir, html_expected):
+    arts, errs = split(read_path(html_dir))
+    assert errs == []
+    by_id = {a.id: a for a in arts}
+    assert set(by_id) == {Path(name).stem for name in html_expected}
+    for name, exp in html_expected.items():
+        art = by_id[Path(name).stem]
+        assert art.title == exp["title"]
+        assert art.date and exp["published"].startswith(art.date[:10])
+        assert art.meta["path"] == str(html_dir / name)
+        body = clean_article(art).text
+        for text in (art.text, body):
+            missing = [s for s in exp["body_must_contain"] if s not in text]
+            assert not missing, (name, missing)
+            present = [s for s in exp["body_must_not_contain"] if s in text]
+            assert not present, (name, present)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<html><head><title>x</title></head><body></body></html>",
+        "<html><head><script>var a = 1;</script></head><body><script>dataLayer.push({})</script></body></html>",
+        "",
+    ],
+    ids=["empty-body", "scripts-only", "empty-file"],
+)
+def test_html_without_main_text(tmp_path, page):
+    write(tmp_path / "a_good.txt", "A good article.")
+    write(tmp_path / "b_page.html", page)
+    write(tmp_path / "c_good.txt", "Another good article.")
+    arts, errs = split(read_path(tmp_path))
+    assert [a.id for a in arts] == ["a_good", "c_good"]
+    assert [(e.where, e.reason) for e in errs] == [
+        (str(tmp_path / "b_page.html"), "no main text found in the HTML page")
+    ]
+
+
+def test_html_boilerplate_only_page_is_an_error(tmp_path):
+    page = (
+        "<!DOCTYPE html><html><head><title>Page not found | The Levant Ledger</title></head><body>"
+        '<div class="cookie-banner"><p>We use cookies to improve your experience.</p>'
+        "<button>Accept all cookies</button></div>"
+        '<header><nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li></ul></nav></header>'
+        "<main></main><footer><p>© 2025 The Levant Ledger. All rights reserved.</p>"
+        '<a href="/privacy">Privacy policy</a></footer></body></html>'
+    )
+    path = write(tmp_path / "404.html", page)
+    arts, errs = split(read_path(path))
+    assert arts == []
+    assert len(errs) == 1
+
+
+# ---------------------------------------------------------------------------
+# files, formats, sizes, duplicates
+
+
+def test_missing_file_and_unsupported_extension(tmp_path):
+    good = write(tmp_path / "good.txt", "Good.")
+    odd = write(tmp_path / "notes.md", "Not an input.")
+    missing = tmp_path / "missing.jsonl"
+    arts, errs = split(read_articles([missing, good, odd]))
+    assert [a.id for a in arts] == ["good"]
+    assert [(e.where, e.reason) for e in errs] == [
+        (str(missing), "no such file or folder"),
+        (str(odd), "unsupported input format 'md' (use one of txt, jsonl, csv, tsv, html)"),
+    ]
+
+
+def test_too_long_article_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(readers, "MAX_ARTICLE_CHARS", 20)
+    write(tmp_path / "a.txt", "Short.")
+    write(tmp_path / "b.txt", "This text is longer than twenty characters.")
+    write(
+        tmp_path / "c.jsonl",
+        '{"id": "c1", "text": "This one is far too long as well."}\n{"id": "c2", "text": "Fine."}\n',
+    )
+    arts, errs = split(read_path(tmp_path))
+    assert [a.id for a in arts] == ["a", "c2"]
+    assert [e.where for e in errs] == [str(tmp_path / "b.txt"), f"{tmp_path / 'c.jsonl'}:1"]
+    assert all("exceeds" in e.reason for e in errs)
+
+
+def test_duplicate_ids_across_inputs(tmp_path):
+    a = write(tmp_path / "a.jsonl", '{"id": "d1", "text": "A."}\n{"id": "d2", "text": "B."}\n')
+    b = write(tmp_path / "b.csv", "id,text\nd3,C.\nd1,D.\n")
+    c = write(tmp_path / "d1.txt", "E.")
+    arts, errs = split(read_articles([a, b, c]))
+    assert [(x.id, x.text) for x in arts] == [("d1", "A."), ("d2", "B."), ("d3", "C.")]
+    assert len(errs) == 2
+    assert str(b) in errs[0].where and "'d1': duplicate id" in errs[0].reason
+    assert errs[1].where == str(c) and "'d1': duplicate id" in errs[1].reason
+
+
+def test_duplicate_id_error_names_file_and_line(tmp_path):
+    write(tmp_path / "a.jsonl", '{"id": "d1", "text": "A."}\n')
+    write(tmp_path / "b.jsonl", '{"id": "x", "text": "B."}\n{"id": "d1", "text": "C."}\n')
+    _, errs = split(read_articles([tmp_path]))
+    assert len(errs) == 1
+    assert errs[0].where == f"{tmp_path / 'b.jsonl'}:2"
