@@ -15,7 +15,10 @@ Steps (all seeded, so the output is reproducible):
 3. every article is cleaned and split by the package itself, and each authored
    sentence is anchored to the splitter sentence it became (offsets into the
    cleaned body); sentences the splitter does not reproduce are reported;
-4. a fixed held-out test set of 20% of the articles is drawn with a recorded seed,
+4. the adjudicated labels of the double-annotated sample
+   (``agreement/adjudication.jsonl``) replace the first annotator's; the first
+   labels stay in each record's ``first_annotation`` so agreement can be recomputed;
+5. a fixed held-out test set of 20% of the articles is drawn with a recorded seed,
    redrawn with the next seed until every actor × stance label appears at least
    ``MIN_TEST_PAIRS`` times in it.
 """
@@ -165,6 +168,33 @@ def anchor(authored: list[dict], sentences, article_id: str, problems: list[str]
     return out
 
 
+def apply_adjudication(annotations: list[dict]) -> int:
+    path = HERE.parent / "agreement" / "adjudication.jsonl"
+    if not path.is_file():
+        return 0
+    decisions = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rec = json.loads(line)
+            decisions[rec["id"]] = rec
+    n = 0
+    for ann in annotations:
+        rec = decisions.get(f"{ann['article_id']}:{ann['start']}-{ann['end']}")
+        if rec is None:
+            continue
+        ann["first_annotation"] = {"frame": ann["frame"], "stance": dict(ann["stance"])}
+        ann["frame"] = rec["frame"]
+        for actor, label in rec["stance"].items():
+            if label == "not_about":
+                ann["stance"].pop(actor, None)
+            else:
+                ann["stance"][actor] = label
+        ann["stance"] = dict(sorted(ann["stance"].items()))
+        ann["adjudicated"] = rec.get("reason", True)
+        n += 1
+    return n
+
+
 def draw_test_split(
     article_ids: list[str], pairs_by_article: dict[str, collections.Counter]
 ) -> tuple[list[str], int]:
@@ -217,6 +247,11 @@ def main() -> int:
         pairs_by_article[art["id"]] = collections.Counter(
             (a, lab) for x in anns for a, lab in x["stance"].items()
         )
+    n_adjudicated = apply_adjudication(annotations)
+    for art_id in pairs_by_article:
+        pairs_by_article[art_id] = collections.Counter(
+            (a, lab) for x in annotations if x["article_id"] == art_id for a, lab in x["stance"].items()
+        )
     test_ids, seed = draw_test_split([a["id"] for a in articles], pairs_by_article)
     write_jsonl(OUT / "articles.jsonl", articles)
     write_jsonl(OUT / "annotations.jsonl", annotations)
@@ -232,7 +267,8 @@ def main() -> int:
         print("problem:", p, file=sys.stderr)
     print(
         f"{len(articles)} articles ({len(debris_ids)} with debris), {len(annotations)} annotated sentences, "
-        f"{len(problems)} not anchored; test split seed {seed}: {len(test_ids)} articles"
+        f"{len(problems)} not anchored, {n_adjudicated} adjudicated; "
+        f"test split seed {seed}: {len(test_ids)} articles"
     )
     return 0
 
