@@ -62,3 +62,21 @@ def lexicon() -> ActorLexicon:
 def segmenter(lexicon: ActorLexicon) -> Segmenter:
     """The default clean → split → match path."""
     return Segmenter(lexicon)
+
+
+@pytest.fixture(scope="session")
+def tiny_corpus_dir(tmp_path_factory: pytest.TempPathFactory, shipped_corpus: Path) -> Path:
+    """The first 10 articles of the shipped corpus with their annotations (3 as test split)."""
+    out = tmp_path_factory.mktemp("tiny-corpus")
+    articles = (shipped_corpus / "articles.jsonl").read_text(encoding="utf-8").splitlines()[:10]
+    ids = [json.loads(line)["id"] for line in articles]
+    keep = set(ids)
+    annotations = [
+        line
+        for line in (shipped_corpus / "annotations.jsonl").read_text(encoding="utf-8").splitlines()
+        if json.loads(line)["article_id"] in keep
+    ]
+    (out / "articles.jsonl").write_text("\n".join(articles) + "\n", encoding="utf-8")
+    (out / "annotations.jsonl").write_text("\n".join(annotations) + "\n", encoding="utf-8")
+    (out / "splits.json").write_text(json.dumps({"seed": 0, "test": ids[:3]}), encoding="utf-8")
+    return out

@@ -1,0 +1,261 @@
+"""Transformer and embedding models: a tiny random BERT built in the test, no network."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+from framing.models import load_saved_model, save_model  # noqa: E402
+from framing.models.hf import MARKERS, TransformerModel, resolve_checkpoint  # noqa: E402
+
+LABELS = ["negative", "neutral", "positive"]
+SENTENCES = [
+    (
+        "Moscow praised the new authorities for their restraint, while Assad was condemned.",
+        "Russia",
+        "Assad",
+    ),
+    (
+        "HTS fighters were accused of reprisals, and Russia offered help to the victims.",
+        "HTS",
+        "Russia",
+    ),
+    (
+        "The Kremlin was blamed for the strikes, and al-Sharaa was thanked by the families.",
+        "Russia",
+        "HTS",
+    ),
+    ("Assad loyalists were welcomed back, but HTS was criticised for the delays.", "Assad", "HTS"),
+]
+
+
+def _examples(n: int = 48) -> dict[str, list]:
+    rows: dict[str, list] = {
+        k: [] for k in ("sentence", "target_spans", "other_spans", "actor", "label", "article_id")
+    }
+    for i in range(n):
+        sentence, good, bad = SENTENCES[i % len(SENTENCES)]
+        actor = good if i % 2 == 0 else bad
+        label = "positive" if actor == good else "negative"
+        if i % 5 == 0:
+            label = "neutral"
+        rows["sentence"].append(sentence)
+        rows["target_spans"].append([[0, 6]])
+        rows["other_spans"].append([])
+        rows["actor"].append(actor)
+        rows["label"].append(label)
+        rows["article_id"].append(f"a{i % 8}")
+    return rows
+
+
+@pytest.fixture(scope="module")
+def tiny_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random 2-layer BERT with a WordPiece tokenizer trained here."""
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    out = tmp_path_factory.mktemp("tiny-bert")
+    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    tok.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    trainer = trainers.WordPieceTrainer(
+        vocab_size=300, special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    )
+    tok.train_from_iterator(
+        [s for s, _, _ in SENTENCES] * 20 + ["Russia HTS Assad target"], trainer=trainer
+    )
+    fast = BertTokenizerFast(
+        tokenizer_object=tok,
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        mask_token="[MASK]",
+    )
+    fast.save_pretrained(out)
+    config = BertConfig(
+        vocab_size=fast.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=128,
+    )
+    BertModel(config).save_pretrained(out)
+    return out
+
+
+def _model(checkpoint: Path, **kw) -> TransformerModel:
+    args = dict(
+        checkpoint=str(checkpoint),
+        epochs=2,
+        batch_size=8,
+        learning_rate=5e-3,
+        max_length=64,
+        seed=3,
+        labels=LABELS,
+        task="stance",
+    )
+    args.update(kw)
+    return TransformerModel(**args)
+
+
+@pytest.mark.parametrize("fmt", ["pair", "markers"])
+def test_finetune_save_load_gives_identical_predictions(
+    tiny_checkpoint: Path, tmp_path: Path, fmt: str
+) -> None:
+    data = _examples()
+    model = _model(tiny_checkpoint, input_format=fmt).fit(data)
+    proba = model.predict_proba(data)
+    assert proba.shape == (len(data["sentence"]), 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-5)
+    assert model.history and any(
+        "eval_macro_f1" in h for h in model.history
+    )  # per-epoch validation logged
+    save_model(
+        model,
+        tmp_path / "model",
+        actors={"name": "t", "actors": {}},
+        splitter="sentencex",
+        n_train=len(data["sentence"]),
+    )
+    saved = tmp_path / "model"
+    assert (saved / "model.safetensors").is_file() and not list(saved.glob("*.bin"))
+    config = json.loads((saved / "config.json").read_text())
+    assert [config["id2label"][str(i)] for i in range(3)] == LABELS
+    again, manifest = load_saved_model(saved)
+    assert manifest["model"]["input_format"] == fmt
+    np.testing.assert_allclose(again.predict_proba(data), proba, atol=1e-6)
+    if fmt == "markers":
+        assert all(m in again.tokenizer.get_vocab() for m in MARKERS)
+
+
+def test_markers_mark_target_and_announce_unmentioned_target(tiny_checkpoint: Path) -> None:
+    m = _model(tiny_checkpoint, input_format="markers")
+    texts, pairs = m.encode_inputs(
+        {
+            "sentence": ["Russia met HTS.", "They met."],
+            "target_spans": [[[0, 6]], []],
+            "other_spans": [[[11, 14]], []],
+            "actor": ["Russia", "HTS"],
+        }
+    )
+    assert pairs is None
+    assert texts[0] == "[TGT] Russia [/TGT] met [OTH] HTS [/OTH]."
+    assert texts[1].startswith("[TGT] HTS [/TGT] :")
+
+
+def test_pair_format_puts_target_first(tiny_checkpoint: Path) -> None:
+    m = _model(tiny_checkpoint, input_format="pair")
+    texts, pairs = m.encode_inputs(
+        {
+            "sentence": ["Russia met HTS."],
+            "target_spans": [[[0, 6]]],
+            "other_spans": [[]],
+            "actor": ["Russia"],
+        }
+    )
+    assert texts == ["Russia"] and pairs == ["Russia met HTS."]
+
+
+def test_same_seed_same_model(tiny_checkpoint: Path) -> None:
+    data = _examples(24)
+    a = _model(tiny_checkpoint, epochs=1).fit(data).predict_proba(data)
+    b = _model(tiny_checkpoint, epochs=1).fit(data).predict_proba(data)
+    np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_class_weights_and_multilabel(tiny_checkpoint: Path) -> None:
+    data = _examples(24)
+    _model(tiny_checkpoint, epochs=1, class_weights=True, early_stopping=False).fit(data)
+    frames = ["political", "economic", "other"]
+    ml = dict(data)
+    ml["label"] = [["political", "economic"] if i % 2 else ["other"] for i in range(24)]
+    m = TransformerModel(
+        checkpoint=str(tiny_checkpoint),
+        epochs=1,
+        batch_size=8,
+        task="framing",
+        labels=frames,
+        multilabel=True,
+        early_stopping=False,
+    )
+    proba = m.fit(ml).predict_proba(ml)
+    assert proba.shape == (24, 3) and ((proba >= 0) & (proba <= 1)).all()
+
+
+def test_bad_input_format_is_a_clear_error(tiny_checkpoint: Path) -> None:
+    with pytest.raises(ValueError, match="input_format"):
+        TransformerModel(checkpoint=str(tiny_checkpoint), input_format="nope", labels=LABELS)
+
+
+def test_int8_quantisation_keeps_shape(tiny_checkpoint: Path) -> None:
+    data = _examples(16)
+    m = _model(tiny_checkpoint, epochs=1, early_stopping=False).fit(data)
+    full = m.predict_proba(data)
+    q = m.quantize_int8().predict_proba(data)
+    assert q.shape == full.shape
+    np.testing.assert_allclose(q.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_default_checkpoint_loads_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    from transformers import AutoModel, AutoTokenizer
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    path = resolve_checkpoint("default")
+    assert os.path.isdir(path)
+    tok = AutoTokenizer.from_pretrained(path)
+    model = AutoModel.from_pretrained(path)
+    assert model.config.hidden_size == 384
+    out = model(**tok(["Russia keeps its bases."], return_tensors="pt"))
+    assert out.last_hidden_state.shape[-1] == 384
+
+
+def test_embedding_logreg_is_target_aware_and_reloads(tmp_path: Path) -> None:
+    from framing.models.embeddings import EmbeddingLogReg
+
+    data = _examples(24)
+    m = EmbeddingLogReg(labels=LABELS, task="stance").fit(data)
+    proba = m.predict_proba(data)
+    assert proba.shape == (24, 3)
+    save_model(
+        m, tmp_path / "emb", actors={"name": "t", "actors": {}}, splitter="sentencex", n_train=24
+    )
+    again, _ = load_saved_model(tmp_path / "emb")
+    np.testing.assert_allclose(again.predict_proba(data), proba, atol=1e-6)
+    assert again.features(data).shape[1] == 384 * 2 + len(m.actors)
+
+
+def test_transformer_run_end_to_end(
+    tiny_checkpoint: Path, tmp_path: Path, tiny_corpus_dir: Path
+) -> None:
+    from hydra import compose, initialize_config_dir
+
+    from framing.run import CONFIG_DIR, run
+
+    with initialize_config_dir(str(CONFIG_DIR), version_base="1.3"):
+        cfg = compose(
+            "config",
+            overrides=[
+                "model=transformer",
+                f"model.checkpoint={tiny_checkpoint}",
+                "model.epochs=1",
+                "model.batch_size=8",
+                f"data.path={tiny_corpus_dir}",
+                "split.n_splits=2",
+                "n_boot=20",
+            ],
+        )
+    metrics = run(cfg, tmp_path / "run")
+    assert metrics["model"] == "transformer" and len(metrics["folds"]) == 2
+    assert (tmp_path / "run" / "model" / "model.safetensors").is_file()
+    model, manifest = load_saved_model(tmp_path / "run")
+    assert manifest["kind"] == "transformer" and manifest["versions"]["framing"]
