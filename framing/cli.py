@@ -103,16 +103,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-lines", type=int, default=200, help="print at most this many problems (default 200)"
     )
 
-    for module in PLUGIN_MODULES:
-        import importlib
+    import importlib
 
-        importlib.import_module(module).add_cli(sub)
+    for module in PLUGIN_MODULES:
+        try:
+            plugin = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        plugin.add_cli(sub)
     return parser
 
 
 # modules that add their own sub-commands: each has ``add_cli(subparsers)`` and
 # sets ``func`` on its parser (``set_defaults(func=handler)``)
-PLUGIN_MODULES: tuple[str, ...] = ()
+PLUGIN_MODULES: tuple[str, ...] = ("framing.predict", "framing.report", "framing.compare")
 
 
 # ---------------------------------------------------------------------------
