@@ -210,9 +210,12 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     cols = columns(examples, ["label", "actor", "n_actors", "article_id", "start", "end"])
     gold_all = cols["label"]
     actors_all = cols["actor"]
+    reusable = None  # a fold model trained on exactly the refit examples (held-out splits)
     for fold in tqdm(folds, desc=f"{cfg.model.get('name')} folds", unit="fold", disable=None):
         model = instantiate_model(cfg, task, labels, multilabel)
         model.fit(examples.select(fold.train))
+        if np.array_equal(np.sort(fold.train), np.sort(refit_idx)):
+            reusable = model
         proba = model.predict_proba(examples.select(fold.test))
         proba_all[fold.test] = proba
         fold_of[fold.test] = fold.index
@@ -303,8 +306,10 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         )
 
     if cfg.get("save_model", True):
-        final = instantiate_model(cfg, task, labels, multilabel)
-        final.fit(examples.select(refit_idx))
+        final = reusable
+        if final is None:
+            final = instantiate_model(cfg, task, labels, multilabel)
+            final.fit(examples.select(refit_idx))
         save_model(
             final,
             out / "model",

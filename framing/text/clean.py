@@ -184,13 +184,18 @@ def furniture_kind(line: str) -> str | None:
 
 
 def _is_prose(line: str) -> bool:
-    return bool(_TERMINAL.search(line)) or _words(line) >= 25
+    # the end-anchored pattern is tried on the line's tail only: searching a whole
+    # paragraph for "$" costs a scan of every position
+    return bool(_TERMINAL.search(line[-8:])) or len(line) > 400 or _words(line) >= 25
 
 
 # ---------------------------------------------------------------------------
 # link-text dumps: a unit of >= 2 characters starting with a capital, repeated
 # at least three times inside one token, possibly with short other link texts
 # interleaved ("HTSHTSHTSTHTSHTS").
+# every dump glues a capital to a lower-case letter ("entranceHTS", "KremlinKremlin")
+# or runs capitals together ("HTSHTSHTS"): a cheap test before the costly pattern
+_DUMP_HINT = re.compile(r"[a-z][A-Z]|[A-Z]{6}")
 _DUMP_SEED = re.compile(r"([A-Z][^\s]{1,39}?)\1{2,}")
 _FRAGMENT = re.compile(r"[A-Z][A-Za-z0-9]{0,9}?")
 
@@ -215,7 +220,7 @@ def _extend_dump(text: str, start: int, end: int, unit: str) -> tuple[int, int]:
 
 def remove_link_dumps(line: str, removed: list[Removal]) -> str:
     """Cut runs of dumped link text out of ``line`` (see module docstring)."""
-    if not _DUMP_SEED.search(line):
+    if not _DUMP_HINT.search(line) or not _DUMP_SEED.search(line):
         return line
     out: list[str] = []
     pos = 0
@@ -276,7 +281,7 @@ def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
             continue
         if kinds[i] is not None:
             tail_from = i
-        elif _words(lines[i]) >= 20 or (_is_prose(lines[i]) and tail_from == len(lines)):
+        elif len(lines[i]) > 300 or _words(lines[i]) >= 20 or (_is_prose(lines[i]) and tail_from == len(lines)):
             break
     if tail_from < len(lines) and not any(kinds[j] for j in range(tail_from, len(lines))):
         tail_from = len(lines)
