@@ -1,8 +1,10 @@
 """Public stance benchmarks mapped onto the package's stance examples.
 
-* **NewsMTSC** (Hamborg & Donnay 2021), JSONL: one sentence per line with
-  ``sentence_normalized`` and ``targets`` (``from``, ``to``, ``mention``,
-  ``polarity`` 2/4/6, ``further_mentions``); polarity 2/4/6 → negative/neutral/positive.
+* **NewsMTSC** (Hamborg & Donnay 2021), JSONL, either as in its repository (one
+  sentence per line with ``sentence_normalized`` and ``targets``: ``from``, ``to``,
+  ``mention``, ``polarity`` 2/4/6, ``further_mentions``; 2/4/6 → negative/neutral/positive)
+  or as in its one-target-per-line release (``sentence``, ``mention``, ``from``, ``to``,
+  ``polarity`` -1/0/1). Splits group by sentence: the article is not recoverable.
 * **SemEval-2016 Task 6**, tab-separated ``ID  Target  Tweet  Stance``;
   AGAINST/NONE/FAVOR → negative/neutral/positive. The target is a topic that is
   usually not named, so it has no spans; the model sees it as the actor.
@@ -59,11 +61,15 @@ def _row(
 def newsmtsc_examples(path: str | Path) -> Dataset:
     path = Path(path)
     rows, errors = [], []
+    flat: list[tuple[str, dict[str, Any]]] = []
     for lineno, rec in iter_jsonl(path):
         if isinstance(rec, RecordError):
             errors.append(rec)
             continue
         where = f"{path}:{lineno}"
+        if "targets" not in rec and "polarity" in rec:  # the flat one-target-per-line release
+            flat.append((where, rec))
+            continue
         sentence = rec.get("sentence_normalized") or rec.get("sentence")
         targets = rec.get("targets") or []
         if not isinstance(sentence, str) or not targets:
@@ -77,7 +83,9 @@ def newsmtsc_examples(path: str | Path) -> Dataset:
                 [int(m["from"]), int(m["to"])] for m in t.get("further_mentions") or []
             ]
             spans.append(own)
-        group = str(rec.get("primary_gid", f"{path.stem}:{lineno}")).split("_")[0]
+        # primary_gid identifies the sentence; its article is not recoverable, so the
+        # sentence is the group (all targets of a sentence stay on one side of a split)
+        group = str(rec.get("primary_gid", f"{path.stem}:{lineno}"))
         for i, t in enumerate(targets):
             try:
                 label = NEWSMTSC_POLARITY[int(float(t["polarity"]))]
@@ -102,11 +110,61 @@ def newsmtsc_examples(path: str | Path) -> Dataset:
                     len(targets),
                 )
             )
+    rows.extend(_flat_newsmtsc(flat, errors))
     for err in errors:
         log.warning("%s", err)
     if not rows:
         raise TaskError(f"{path}: no NewsMTSC examples")
     return Dataset.from_list(rows, features=example_features("stance"))
+
+
+FLAT_POLARITY = {-1: "negative", 0: "neutral", 1: "positive"}
+
+
+def _flat_newsmtsc(
+    records: list[tuple[str, dict[str, Any]]], errors: list[RecordError]
+) -> list[dict[str, Any]]:
+    """The one-target-per-line release (``sentence``, ``mention``, ``from``, ``to``,
+    ``polarity`` -1/0/1, ``id``); targets of the same sentence see each other as others."""
+    by_sentence: dict[str, list[tuple[str, dict[str, Any], list[int]]]] = {}
+    for where, rec in records:
+        sentence = rec.get("sentence")
+        try:
+            start, end = int(rec["from"]), int(rec["to"])
+        except (KeyError, TypeError, ValueError):
+            errors.append(RecordError(where, "needs integer 'from' and 'to'"))
+            continue
+        if not isinstance(sentence, str) or not 0 <= start < end <= len(sentence) + 1:
+            errors.append(RecordError(where, "needs 'sentence' and 'from'/'to' inside it"))
+            continue
+        mention = str(rec.get("mention", ""))
+        if mention and sentence[start:end] != mention and sentence[start : end + 1] == mention:
+            end += 1  # 'to' given as the last character, inclusive
+        by_sentence.setdefault(sentence, []).append((where, rec, [start, min(end, len(sentence))]))
+    rows = []
+    for n, (sentence, items) in enumerate(by_sentence.items()):
+        for i, (where, rec, span) in enumerate(items):
+            try:
+                label = FLAT_POLARITY[int(float(rec["polarity"]))]
+            except (KeyError, ValueError, TypeError):
+                errors.append(
+                    RecordError(where, f"polarity {rec.get('polarity')!r} is not -1, 0 or 1")
+                )
+                continue
+            other = sorted(sp for j, (_, _, sp) in enumerate(items) if j != i)
+            rows.append(
+                _row(
+                    str(rec.get("id", f"{where}")),
+                    f"newsmtsc-sentence-{n}",
+                    sentence,
+                    str(rec.get("mention", "target")),
+                    [span],
+                    other,
+                    label,
+                    len(items),
+                )
+            )
+    return rows
 
 
 def semeval_examples(path: str | Path) -> Dataset:

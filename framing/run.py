@@ -150,14 +150,16 @@ def _decide(proba: np.ndarray, labels: list[str], multilabel: bool) -> list:
     return [labels[j] for j in proba.argmax(axis=1)]
 
 
-def _differing_sentences(examples) -> set[tuple[str, int, int]]:
+def _differing_sentences(examples) -> set[tuple[str, int, int, str]]:
     """Sentences whose actors have different gold stances."""
     from framing.tasks import columns
 
-    c = columns(examples, ["article_id", "start", "end", "label"])
-    by_sentence: dict[tuple[str, int, int], set[str]] = {}
-    for a, s, e, lab in zip(c["article_id"], c["start"], c["end"], c["label"], strict=True):
-        by_sentence.setdefault((a, s, e), set()).add(str(lab))
+    c = columns(examples, ["article_id", "start", "end", "sentence", "label"])
+    by_sentence: dict[tuple[str, int, int, str], set[str]] = {}
+    for a, s, e, t, lab in zip(
+        c["article_id"], c["start"], c["end"], c["sentence"], c["label"], strict=True
+    ):
+        by_sentence.setdefault((a, s, e, t), set()).add(str(lab))
     return {k for k, v in by_sentence.items() if len(v) > 1}
 
 
@@ -207,13 +209,20 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     proba_all = np.full((len(examples), len(labels)), np.nan)
     fold_of = np.full(len(examples), -1)
     fold_metrics = []
-    cols = columns(examples, ["label", "actor", "n_actors", "article_id", "start", "end"])
+    cols = columns(
+        examples, ["label", "actor", "n_actors", "article_id", "start", "end", "sentence"]
+    )
     gold_all = cols["label"]
     actors_all = cols["actor"]
     reusable = None  # a fold model trained on exactly the refit examples (held-out splits)
     for fold in tqdm(folds, desc=f"{cfg.model.get('name')} folds", unit="fold", disable=None):
         model = instantiate_model(cfg, task, labels, multilabel)
-        model.fit(examples.select(fold.train))
+        try:
+            model.fit(examples.select(fold.train))
+        except ValueError as exc:
+            raise ConfigError(
+                f"model {cfg.model.get('name')!r} failed to train on fold {fold.index}: {exc}"
+            ) from exc
         if np.array_equal(np.sort(fold.train), np.sort(refit_idx)):
             reusable = model
         proba = model.predict_proba(examples.select(fold.test))
@@ -269,7 +278,9 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     if task == "stance" and not multilabel:
         n_act = np.array(cols["n_actors"])[scored]
         differing = _differing_sentences(examples)
-        keys = list(zip(cols["article_id"], cols["start"], cols["end"], strict=True))
+        keys = list(
+            zip(cols["article_id"], cols["start"], cols["end"], cols["sentence"], strict=True)
+        )
         subsets = {
             "multi_actor": [k for k, n in enumerate(n_act) if n >= 2],
             "multi_actor_differing": [k for k, i in enumerate(scored) if keys[i] in differing],

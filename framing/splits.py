@@ -48,7 +48,7 @@ def kfold(
         splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
         it = splitter.split(X, _strat_labels(labels), groups)
     else:
-        it = GroupKFold(n_splits=n_splits).split(X, groups=groups)
+        it = GroupKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(X, groups=groups)
     folds = [Fold(i, np.asarray(tr), np.asarray(te)) for i, (tr, te) in enumerate(it)]
     for f in folds:
         if len(f.test) == 0 or len(f.train) == 0:

@@ -101,7 +101,7 @@ class TargetFeatures(BaseEstimator, TransformerMixin):
             mark_sentence(s, t, o, self.marking)
             for s, t, o in zip(sentences, targets, others, strict=True)
         ]
-        if self.window and self.marking != "none":
+        if self.window:
             window = [
                 context_window(s, t, self.window) for s, t in zip(sentences, targets, strict=True)
             ]

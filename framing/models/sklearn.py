@@ -14,6 +14,7 @@ switched off (there is no target).
 
 from __future__ import annotations
 
+import collections
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.multiclass import OneVsRestClassifier
@@ -44,6 +46,9 @@ TRUSTED_TYPES = [
     "framing.models.features.TargetFeatures",
     "framing.models.sklearn.VaderStance",
     "framing.models.sklearn.ConstantFeature",
+    # scikit-learn's own calibration internals (tfidf_svm), not trusted by skops by default
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
 ]
 
 
@@ -137,6 +142,8 @@ class SklearnModel:
             raise ValueError(
                 f"model {name}: unknown target_marking {target_marking!r}; choose one of {', '.join(MARKINGS)}"
             )
+        if isinstance(classifier, VaderStance) and task != "stance":
+            raise ValueError(f"model {name}: the VADER baseline predicts stance only, not {task}")
         self.classifier = classifier
         self.name = name
         self.features = features
@@ -168,8 +175,28 @@ class SklearnModel:
             "classifier": type(self.classifier).__name__,
         }
 
-    def build(self) -> Pipeline:
+    def build(self, y: Sequence | None = None) -> Pipeline:
         clf = clone(self.classifier)
+        if (
+            y is not None
+            and isinstance(clf, CalibratedClassifierCV)
+            and isinstance(clf.cv, int)
+            and not self.multilabel
+        ):
+            # calibration folds need every class in each fold: fewer folds for rare classes
+            rarest = min(collections.Counter(y).values())
+            if rarest < 2:
+                raise ValueError(
+                    f"model {self.name}: a class has a single training example; calibration needs two"
+                )
+            if rarest < clf.cv:
+                log.warning(
+                    "model %s: rarest class has %d examples, calibrating with %d folds",
+                    self.name,
+                    rarest,
+                    rarest,
+                )
+                clf.set_params(cv=rarest)
         if self.multilabel:
             clf = OneVsRestClassifier(clf)
         if self.features == "none":
@@ -220,7 +247,7 @@ class SklearnModel:
     def fit(self, examples: Any) -> SklearnModel:
         X = examples_frame(examples)
         y = columns(examples, ["label"])["label"]
-        self.pipeline = self.build()
+        self.pipeline = self.build(y)
         if self.multilabel:
             self._binarizer = MultiLabelBinarizer(classes=self.labels)
             self.pipeline.fit(X, self._binarizer.fit_transform(y))

@@ -281,7 +281,11 @@ def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
             continue
         if kinds[i] is not None:
             tail_from = i
-        elif len(lines[i]) > 300 or _words(lines[i]) >= 20 or (_is_prose(lines[i]) and tail_from == len(lines)):
+        elif (
+            len(lines[i]) > 300
+            or _words(lines[i]) >= 20
+            or (_is_prose(lines[i]) and tail_from == len(lines))
+        ):
             break
     if tail_from < len(lines) and not any(kinds[j] for j in range(tail_from, len(lines))):
         tail_from = len(lines)
