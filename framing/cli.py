@@ -106,13 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     import importlib
 
     for module in PLUGIN_MODULES:
-        try:
-            plugin = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        plugin.add_cli(sub)
+        importlib.import_module(module).add_cli(sub)
     return parser
 
 
