@@ -27,20 +27,32 @@ run_single() {  # name, then framing-run arguments
 
 run_sweep stance_baselines experiment=stance_baselines
 run_sweep framing_baselines experiment=framing_baselines
-run_sweep stance_heldout -m model=tfidf_logreg,tfidf_svm split=heldout task=stance
+
+run_sweep stance_heldout -m model=tfidf_logreg,tfidf_svm,embedding_logreg split=heldout task=stance
 
 if [[ "${1:-}" == "--transformer" ]]; then
+  # the fixed held-out split: one fine-tuning each (CPU: ~15 min each on 2 idle cores)
+  run_single stance_transformer_heldout_pair model=transformer task=stance split=heldout
+  run_single stance_transformer_heldout_markers model=transformer task=stance split=heldout \
+    model.input_format=markers save_model=false
+  # 5-fold grouped CV (CPU: hours; a GPU: minutes)
   run_single stance_transformer experiment=stance_transformer
   run_single framing_transformer experiment=framing_transformer
-  run_single stance_embedding_logreg model=embedding_logreg task=stance
-  run_sweep stance_transformer_inputs -m experiment=stance_transformer split=heldout save_model=false \
-    model.input_format=pair,markers
 fi
 
-for name in "$REF"/*/; do
-  name=$(basename "$name")
+for name in stance_baselines framing_baselines; do
   "$BIN/framing" compare "$REF/$name" --format markdown --output "$OUT/$name.md"
   "$BIN/framing" compare "$REF/$name" --format csv --output "$OUT/$name.csv"
 done
-"$BIN/framing" compare "$REF"/stance_* --format markdown --output "$OUT/stance_all.md"
+heldout=("$REF"/stance_heldout "$REF"/stance_transformer_heldout_*)
+"$BIN/framing" compare "${heldout[@]}" --format markdown --output "$OUT/stance_heldout.md"
+"$BIN/framing" compare "${heldout[@]}" --format csv --output "$OUT/stance_heldout.csv"
+if [[ -f "$REF/stance_transformer_heldout_pair/metrics.json" ]]; then
+  "$BIN/framing" compare "$REF/stance_heldout/0" "$REF/stance_transformer_heldout_pair" --test --mcnemar \
+    --format markdown --output "$OUT/stance_heldout_tfidf_vs_transformer.md"
+  "$BIN/framing" compare "$REF/stance_transformer_heldout_pair" "$REF/stance_transformer_heldout_markers" --test \
+    --format markdown --output "$OUT/stance_heldout_pair_vs_markers.md"
+fi
+"$BIN/framing" compare "$REF/stance_baselines/2" "$REF/stance_baselines/3" --test --mcnemar \
+  --format markdown --output "$OUT/stance_target_aware_vs_blind.md"
 echo "tables written to $OUT/"
