@@ -55,4 +55,5 @@ if [[ -f "$REF/stance_transformer_heldout_pair/metrics.json" ]]; then
 fi
 "$BIN/framing" compare "$REF/stance_baselines/2" "$REF/stance_baselines/3" --test --mcnemar \
   --format markdown --output "$OUT/stance_target_aware_vs_blind.md"
+"$BIN/framing" compare "$REF"/stance_baselines/{2,3,4} --plot "$OUT/plots"
 echo "tables written to $OUT/"
