@@ -31,6 +31,18 @@ def _present(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]
     return [lab for lab in labels if lab in seen]
 
 
+def _per_class(labels: Sequence[str], p, r, f, s) -> dict[str, dict[str, float | int]]:
+    return {
+        lab: {
+            "precision": float(p[i]),
+            "recall": float(r[i]),
+            "f1": float(f[i]),
+            "support": int(s[i]),
+        }
+        for i, lab in enumerate(labels)
+    }
+
+
 def macro_f1(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]) -> float:
     present = _present(y_true, y_pred, labels)
     if not present:
@@ -115,15 +127,7 @@ def classification_metrics(
         "n": len(y_true),
         "macro_f1": macro_f1(y_true, y_pred, labels),
         "accuracy": float(accuracy_score(y_true, y_pred)) if y_true else float("nan"),
-        "per_class": {
-            lab: {
-                "precision": float(p[i]),
-                "recall": float(r[i]),
-                "f1": float(f[i]),
-                "support": int(s[i]),
-            }
-            for i, lab in enumerate(labels)
-        },
+        "per_class": _per_class(labels, p, r, f, s),
     }
     pn = f1_pn(y_true, y_pred, labels)
     if pn is not None:
@@ -156,15 +160,7 @@ def multilabel_metrics(
         "samples_f1": float(f1_score(yt, yp, average="samples", zero_division=0)),
         "hamming_loss": float(hamming_loss(yt, yp)),
         "subset_accuracy": float(accuracy_score(yt, yp)),
-        "per_class": {
-            lab: {
-                "precision": float(p[i]),
-                "recall": float(r[i]),
-                "f1": float(f[i]),
-                "support": int(s[i]),
-            }
-            for i, lab in enumerate(labels)
-        },
+        "per_class": _per_class(labels, p, r, f, s),
     }
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 
-def _target_mode(path: Path) -> int:
+def target_mode(path: Path) -> int:
     """The mode the final file should get: the replaced file's, else 0o666 minus the umask."""
     try:
         return path.stat().st_mode & 0o7777
@@ -38,7 +38,7 @@ def atomic_write(
     binary = "b" in mode
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.chmod(tmp, _target_mode(path))
+        os.chmod(tmp, target_mode(path))
         with os.fdopen(
             fd, mode, encoding=None if binary else encoding, newline=None if binary else ""
         ) as fh:

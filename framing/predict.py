@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from framing.corpus import Article
-from framing.io import RecordError, dumps
+from framing.io import RecordError, dumps, target_mode
 
 if TYPE_CHECKING:
     import numpy as np
@@ -668,15 +668,6 @@ class _DeferSignals:
             signal.raise_signal(sig)  # handled now by the restored handler
 
 
-def _target_mode(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 class _TempFile:
     """A temporary file next to ``path``, renamed over it by :meth:`commit`."""
 
@@ -686,7 +677,7 @@ class _TempFile:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.close(fd)
         self.tmp = Path(tmp)
-        os.chmod(self.tmp, _target_mode(path))
+        os.chmod(self.tmp, target_mode(path))
 
     def commit(self) -> None:
         self.tmp.replace(self.path)

@@ -15,6 +15,7 @@ import contextlib
 import datetime as _dt
 import json
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -84,6 +85,26 @@ def save_model(
     with atomic_write(directory / MANIFEST) as fh:
         json.dump(manifest, fh, indent=2, ensure_ascii=False)
     return directory
+
+
+def dump_skops(obj: Any, path: Path) -> None:
+    """Save with skops through a temporary file (atomic)."""
+    import skops.io as sio
+
+    tmp = path.with_name(path.name + ".tmp")
+    sio.dump(obj, tmp)
+    tmp.replace(path)
+
+
+def load_skops(path: Path, trusted: Sequence[str] = ()) -> Any:
+    """Load a skops file; refuses any type beyond skops' defaults and ``trusted`` (never pickle)."""
+    import skops.io as sio
+
+    untrusted = sio.get_untrusted_types(file=path)
+    unexpected = sorted(set(untrusted) - set(trusted))
+    if unexpected:
+        raise ValueError(f"{path}: refusing to load untrusted types {unexpected}")
+    return sio.load(path, trusted=[t for t in untrusted if t in trusted])
 
 
 def resolve_model_dir(path: str | Path) -> Path:

@@ -143,21 +143,15 @@ class EmbeddingLogReg:
         return as_label_matrix(proba, [str(c) for c in self.classifier.classes_], self.labels)
 
     def save(self, directory: str | Path) -> None:
-        import skops.io as sio
+        from framing.models import dump_skops
 
-        directory = Path(directory)
-        tmp = directory / (MODEL_FILE + ".tmp")
-        sio.dump(self.classifier, tmp)
-        tmp.replace(directory / MODEL_FILE)
+        dump_skops(self.classifier, Path(directory) / MODEL_FILE)
 
     @classmethod
     def load(cls, directory: str | Path, manifest: dict[str, Any]) -> EmbeddingLogReg:
-        import skops.io as sio
+        from framing.models import load_skops
 
-        path = Path(directory) / MODEL_FILE
-        untrusted = sio.get_untrusted_types(file=path)
-        if untrusted:
-            raise ValueError(f"{path}: refusing to load untrusted types {sorted(untrusted)}")
+        classifier = load_skops(Path(directory) / MODEL_FILE)
         p = manifest.get("model", {})
         model = cls(
             checkpoint=p.get("checkpoint", "default"),
@@ -170,5 +164,5 @@ class EmbeddingLogReg:
             multilabel=manifest.get("multilabel", False),
             actors=p.get("actors", []),
         )
-        model.classifier = sio.load(path, trusted=[])
+        model.classifier = classifier
         return model

@@ -267,27 +267,20 @@ class SklearnModel:
 
     # ------------------------------------------------------------------
     def save(self, directory: str | Path) -> None:
-        import skops.io as sio
+        from framing.models import dump_skops
 
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         if self.pipeline is None:
             raise RuntimeError(f"model {self.name} is not fitted")
-        tmp = directory / (MODEL_FILE + ".tmp")
-        sio.dump(self.pipeline, tmp)
-        tmp.replace(directory / MODEL_FILE)
+        dump_skops(self.pipeline, directory / MODEL_FILE)
 
     @classmethod
     def load(cls, directory: str | Path, manifest: dict[str, Any]) -> SklearnModel:
         """Load a saved pipeline; refuses any type outside skops' defaults and ours."""
-        import skops.io as sio
+        from framing.models import load_skops
 
-        path = Path(directory) / MODEL_FILE
-        untrusted = sio.get_untrusted_types(file=path)
-        unexpected = sorted(set(untrusted) - set(TRUSTED_TYPES))
-        if unexpected:
-            raise ValueError(f"{path}: refusing to load untrusted types {unexpected}")
-        pipeline = sio.load(path, trusted=[t for t in untrusted if t in TRUSTED_TYPES])
+        pipeline = load_skops(Path(directory) / MODEL_FILE, TRUSTED_TYPES)
         params = manifest.get("model", {})
         model = cls.__new__(cls)
         model.classifier = pipeline.named_steps["clf"]
