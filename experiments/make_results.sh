@@ -2,7 +2,7 @@
 # Regenerate the reference runs and the committed result tables in experiments/results/.
 #
 #   bash experiments/make_results.sh              # scikit-learn baselines (~3 min on 2 CPU cores)
-#   bash experiments/make_results.sh --transformer # also the transformer runs (CPU: hours; GPU: minutes)
+#   bash experiments/make_results.sh --transformer # also the transformer runs (~45 min on 2 idle CPU cores)
 #
 # Reference runs go to experiments/reference/<name>/ (metrics, predictions and
 # configs are committed; model/ folders are not). Tables are written by
@@ -31,11 +31,11 @@ run_sweep framing_baselines experiment=framing_baselines
 run_sweep stance_heldout -m model=tfidf_logreg,tfidf_svm,embedding_logreg split=heldout task=stance
 
 if [[ "${1:-}" == "--transformer" ]]; then
-  # the fixed held-out split: one fine-tuning each (CPU: ~15 min each on 2 idle cores)
+  # the fixed held-out split: one fine-tuning each (~3 min each on 2 idle CPU cores)
   run_single stance_transformer_heldout_pair model=transformer task=stance split=heldout
   run_single stance_transformer_heldout_markers model=transformer task=stance split=heldout \
     model.input_format=markers save_model=false
-  # 5-fold grouped CV (CPU: hours; a GPU: minutes)
+  # 5-fold grouped CV (~20 min each on 2 idle CPU cores)
   run_single stance_transformer experiment=stance_transformer
   run_single framing_transformer experiment=framing_transformer
 fi
@@ -52,6 +52,14 @@ if [[ -f "$REF/stance_transformer_heldout_pair/metrics.json" ]]; then
     --format markdown --output "$OUT/stance_heldout_tfidf_vs_transformer.md"
   "$BIN/framing" compare "$REF/stance_transformer_heldout_pair" "$REF/stance_transformer_heldout_markers" --test \
     --format markdown --output "$OUT/stance_heldout_pair_vs_markers.md"
+fi
+if [[ -f "$REF/stance_transformer/metrics.json" ]]; then
+  "$BIN/framing" compare "$REF/stance_baselines/3" "$REF/stance_transformer" --test \
+    --format markdown --output "$OUT/stance_cv_tfidf_vs_transformer.md"
+fi
+if [[ -f "$REF/framing_transformer/metrics.json" ]]; then
+  "$BIN/framing" compare "$REF/framing_baselines/2" "$REF/framing_transformer" --test \
+    --format markdown --output "$OUT/framing_cv_svm_vs_transformer.md"
 fi
 "$BIN/framing" compare "$REF/stance_baselines/2" "$REF/stance_baselines/3" --test --mcnemar \
   --format markdown --output "$OUT/stance_target_aware_vs_blind.md"
