@@ -250,7 +250,10 @@ def main() -> int:
     n_adjudicated = apply_adjudication(annotations)
     for art_id in pairs_by_article:
         pairs_by_article[art_id] = collections.Counter(
-            (a, lab) for x in annotations if x["article_id"] == art_id for a, lab in x["stance"].items()
+            (a, lab)
+            for x in annotations
+            if x["article_id"] == art_id
+            for a, lab in x["stance"].items()
         )
     test_ids, seed = draw_test_split([a["id"] for a in articles], pairs_by_article)
     write_jsonl(OUT / "articles.jsonl", articles)
