@@ -41,35 +41,12 @@ def setup_logging(verbose: int) -> None:
 
 
 def _add_input_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--format",
-        choices=["txt", "jsonl", "csv", "tsv", "html"],
-        help="input format (default: by extension)",
-    )
-    p.add_argument(
-        "--id-field", default="id", help="JSONL/CSV field holding the article id (default: id)"
-    )
-    p.add_argument(
-        "--text-field", default="text", help="JSONL/CSV field holding the text (default: text)"
-    )
-    p.add_argument("--title-field", default="title")
-    p.add_argument("--source-field", default="source")
-    p.add_argument("--date-field", default="date")
+    from framing.readers import add_input_arguments
+
+    add_input_arguments(p)
     p.add_argument("--actors", help="actor config YAML (default: configs/actors/syria.yaml)")
     p.add_argument(
         "--splitter", default="sentencex", help="sentence splitter backend (default: sentencex)"
-    )
-
-
-def _columns(args: argparse.Namespace):
-    from framing.readers import Columns
-
-    return Columns(
-        id=args.id_field,
-        text=args.text_field,
-        title=args.title_field,
-        source=args.source_field,
-        date=args.date_field,
     )
 
 
@@ -133,7 +110,7 @@ def write_errors(path: Path, errors: list[RecordError]) -> None:
 
 @command("segment")
 def cmd_segment(args: argparse.Namespace) -> int:
-    from framing.readers import read_articles
+    from framing.readers import Columns, read_articles
     from framing.segment import Segmenter
 
     output = Path(args.output)
@@ -150,7 +127,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
         if writer:
             writer.writeheader()
         bar = tqdm(
-            read_articles(args.inputs, fmt=args.format, columns=_columns(args)),
+            read_articles(args.inputs, fmt=args.format, columns=Columns.from_args(args)),
             unit=" articles",
             desc="segment",
             disable=None,

@@ -1353,6 +1353,8 @@ def analyze_articles(
 # ---------------------------------------------------------------------------
 # the command line
 def add_cli(subparsers: Any) -> None:
+    from framing.readers import add_input_arguments
+
     p = subparsers.add_parser(
         "predict",
         help="predict stance and/or frames for new articles with saved models",
@@ -1400,17 +1402,7 @@ def add_cli(subparsers: Any) -> None:
         default=DEFAULT_BATCH_SIZE,
         help=f"(sentence, actor) pairs per model call (default {DEFAULT_BATCH_SIZE})",
     )
-    p.add_argument(
-        "--format",
-        choices=["txt", "jsonl", "csv", "tsv", "html"],
-        help="input format (default: by extension)",
-    )
-    p.add_argument("--id-field", default="id", help="JSONL/CSV field holding the article id")
-    p.add_argument("--text-field", default="text", help="JSONL/CSV field holding the text")
-    p.add_argument("--title-field", default="title")
-    p.add_argument("--source-field", default="source")
-    p.add_argument("--date-field", default="date")
-    p.add_argument("--url-field", default="url")
+    add_input_arguments(p)
     p.add_argument(
         "--no-progress", action="store_true", help="no progress bar (default: on a terminal)"
     )
@@ -1424,14 +1416,7 @@ def _raise_interrupt(signum: int, frame: Any) -> None:
 def cmd_predict(args: argparse.Namespace) -> int:
     from framing.readers import Columns
 
-    columns = Columns(
-        id=args.id_field,
-        text=args.text_field,
-        title=args.title_field,
-        source=args.source_field,
-        date=args.date_field,
-        url=args.url_field,
-    )
+    columns = Columns.from_args(args)
     previous_term = None
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGTERM"):
         # an array job's time limit (SIGTERM) ends the run like Ctrl-C: resumable output

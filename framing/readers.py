@@ -55,6 +55,18 @@ class Columns:
     date: str = "date"
     url: str = "url"
 
+    @classmethod
+    def from_args(cls, args: Any) -> Columns:
+        """Columns named by the options :func:`add_input_arguments` adds."""
+        return cls(
+            id=args.id_field,
+            text=args.text_field,
+            title=args.title_field,
+            source=args.source_field,
+            date=args.date_field,
+            url=args.url_field,
+        )
+
     def to_article(self, record: dict[str, Any], where: str, fallback_id: str) -> Article:
         if self.text not in record:
             raise RecordError(
@@ -78,6 +90,30 @@ class Columns:
                 f"article {article.id!r}: text of {len(article.text):,} characters exceeds {MAX_ARTICLE_CHARS:,}",
             )
         return article
+
+
+def add_input_arguments(parser: Any) -> None:
+    """The input format and JSONL/CSV field options of commands that read articles."""
+    parser.add_argument(
+        "--format",
+        choices=["txt", "jsonl", "csv", "tsv", "html"],
+        help="input format (default: by extension)",
+    )
+    fields = Columns()
+    for name, what in (
+        ("id", "the article id"),
+        ("text", "the text"),
+        ("title", "the title"),
+        ("source", "the source"),
+        ("date", "the date"),
+        ("url", "the URL"),
+    ):
+        default = getattr(fields, name)
+        parser.add_argument(
+            f"--{name}-field",
+            default=default,
+            help=f"JSONL/CSV field holding {what} (default: {default})",
+        )
 
 
 def _check_size(article: Article, where: str) -> Article:

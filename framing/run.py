@@ -97,7 +97,6 @@ def make_folds(cfg: DictConfig, examples, test_ids, segmenter, task, labels, mul
     from datasets import concatenate_datasets
 
     from framing import splits
-    from framing.tasks import columns
 
     name = cfg.split.get("name", "kfold")
     cols = columns(examples, ["article_id", "label"])
@@ -152,8 +151,6 @@ def _decide(proba: np.ndarray, labels: list[str], multilabel: bool) -> list:
 
 def _differing_sentences(examples) -> set[tuple[str, int, int, str]]:
     """Sentences whose actors have different gold stances."""
-    from framing.tasks import columns
-
     c = columns(examples, ["article_id", "start", "end", "sentence", "label"])
     by_sentence: dict[tuple[str, int, int, str], set[str]] = {}
     for a, s, e, t, lab in zip(
@@ -304,7 +301,6 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         pred_all,
         fold_of,
         labels,
-        multilabel,
         str(cfg.model.get("name")),
     )
     if not multilabel:
@@ -336,60 +332,31 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     return metrics
 
 
-def _write_predictions(
-    out: Path, examples, scored, proba, pred, fold_of, labels, multilabel, model_id
-) -> None:
+# example columns copied into every prediction row, in output order
+PREDICTION_ID_COLUMNS = (
+    "example_id",
+    "article_id",
+    "sentence_index",
+    "start",
+    "end",
+    "sentence",
+    "actor",
+)
+
+
+def _write_predictions(out: Path, examples, scored, proba, pred, fold_of, labels, model_id) -> None:
     import csv
 
-    from framing.tasks import columns
-
-    data = columns(
-        examples,
-        [
-            "example_id",
-            "article_id",
-            "sentence_index",
-            "start",
-            "end",
-            "sentence",
-            "actor",
-            "target_spans",
-            "label",
-        ],
-    )
-    fields = [
-        "example_id",
-        "article_id",
-        "sentence_index",
-        "start",
-        "end",
-        "sentence",
-        "actor",
-        "mentions",
-        "gold",
-        "predicted",
-        *[f"p_{lab}" for lab in labels],
-        "fold",
-        "model",
-    ]
+    data = columns(examples, [*PREDICTION_ID_COLUMNS, "target_spans", "label"])
+    p_cols = [f"p_{lab}" for lab in labels]
+    fields = [*PREDICTION_ID_COLUMNS, "mentions", "gold", "predicted", *p_cols, "fold", "model"]
     rows = []
     for k, i in enumerate(scored):
         i = int(i)
-        row = {
-            "example_id": data["example_id"][i],
-            "article_id": data["article_id"][i],
-            "sentence_index": data["sentence_index"][i],
-            "start": data["start"][i],
-            "end": data["end"][i],
-            "sentence": data["sentence"][i],
-            "actor": data["actor"][i],
-            "mentions": data["target_spans"][i],
-            "gold": data["label"][i],
-            "predicted": pred[k],
-            **{f"p_{lab}": round(float(proba[i, j]), 6) for j, lab in enumerate(labels)},
-            "fold": int(fold_of[i]),
-            "model": model_id,
-        }
+        row = {c: data[c][i] for c in PREDICTION_ID_COLUMNS}
+        row.update(mentions=data["target_spans"][i], gold=data["label"][i], predicted=pred[k])
+        row.update({c: round(float(proba[i, j]), 6) for j, c in enumerate(p_cols)})
+        row.update(fold=int(fold_of[i]), model=model_id)
         rows.append(row)
     with atomic_write(out / "predictions.jsonl") as fh:
         for row in rows:

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "syria"
 FRAMING_RUN = Path(sys.executable).parent / "framing-run"
 BASE_OVERRIDES = ("n_boot=50", "split.n_splits=2")
+N_TINY = 12
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -328,3 +329,50 @@ def start_framing_run_cases(cases: dict[str, Sequence[str]], cwd: Path) -> subpr
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+# ---------------------------------------------------------------------------
+# predict/API tests: tfidf_logreg models trained once per session on the first N_TINY
+# shipped articles, kept in the session's base temp folder and shared between files
+def tiny_corpus(base: Path) -> Path:
+    corpus = base / "tiny_corpus"
+    if (corpus / "annotations.jsonl").is_file():
+        return corpus
+    corpus.mkdir(parents=True, exist_ok=True)
+    lines = (ROOT / "data" / "syria" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    keep = lines[:N_TINY]
+    ids = {json.loads(line)["id"] for line in keep}
+    anns = [
+        line
+        for line in (ROOT / "data" / "syria" / "annotations.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if json.loads(line)["article_id"] in ids
+    ]
+    (corpus / "articles.jsonl").write_text("\n".join(keep) + "\n", encoding="utf-8")
+    (corpus / "annotations.jsonl").write_text("\n".join(anns) + "\n", encoding="utf-8")
+    return corpus
+
+
+def trained_run(base: Path, task: str) -> Path:
+    out = base / f"tiny_run_{task}"
+    if (out / "model" / "manifest.json").is_file():
+        return out
+    from hydra import compose, initialize_config_dir
+
+    import framing.run as fr
+
+    corpus = tiny_corpus(base)
+    with initialize_config_dir(str(fr.CONFIG_DIR), version_base="1.3"):
+        cfg = compose(
+            "config",
+            overrides=[
+                f"data.path={corpus}",
+                "model=tfidf_logreg",
+                "n_boot=50",
+                "split.n_splits=2",
+                f"task={task}",
+            ],
+        )
+    fr.run(cfg, out)
+    return out

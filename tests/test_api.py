@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest_run import tiny_corpus, trained_run
 
 import framing
 from framing import predict as fp
@@ -19,67 +20,21 @@ from framing.corpus import Article
 from framing.readers import read_articles
 
 ROOT = Path(__file__).resolve().parent.parent
-N_TINY = 12
-
-
-# the same session models as tests/test_predict.py (trained once, in the base temp folder)
-def _tiny_corpus(base: Path) -> Path:
-    corpus = base / "tiny_corpus"
-    if (corpus / "annotations.jsonl").is_file():
-        return corpus
-    corpus.mkdir(parents=True, exist_ok=True)
-    lines = (ROOT / "data" / "syria" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
-    keep = lines[:N_TINY]
-    ids = {json.loads(line)["id"] for line in keep}
-    anns = [
-        line
-        for line in (ROOT / "data" / "syria" / "annotations.jsonl")
-        .read_text(encoding="utf-8")
-        .splitlines()
-        if json.loads(line)["article_id"] in ids
-    ]
-    (corpus / "articles.jsonl").write_text("\n".join(keep) + "\n", encoding="utf-8")
-    (corpus / "annotations.jsonl").write_text("\n".join(anns) + "\n", encoding="utf-8")
-    return corpus
-
-
-def _trained_run(base: Path, task: str) -> Path:
-    out = base / f"tiny_run_{task}"
-    if (out / "model" / "manifest.json").is_file():
-        return out
-    from hydra import compose, initialize_config_dir
-
-    import framing.run as fr
-
-    corpus = _tiny_corpus(base)
-    with initialize_config_dir(str(fr.CONFIG_DIR), version_base="1.3"):
-        cfg = compose(
-            "config",
-            overrides=[
-                f"data.path={corpus}",
-                "model=tfidf_logreg",
-                "n_boot=50",
-                "split.n_splits=2",
-                f"task={task}",
-            ],
-        )
-    fr.run(cfg, out)
-    return out
 
 
 @pytest.fixture(scope="session")
 def stance_run(tmp_path_factory) -> Path:
-    return _trained_run(tmp_path_factory.getbasetemp(), "stance")
+    return trained_run(tmp_path_factory.getbasetemp(), "stance")
 
 
 @pytest.fixture(scope="session")
 def frame_run(tmp_path_factory) -> Path:
-    return _trained_run(tmp_path_factory.getbasetemp(), "framing")
+    return trained_run(tmp_path_factory.getbasetemp(), "framing")
 
 
 @pytest.fixture(scope="session")
 def articles(tmp_path_factory) -> Path:
-    return _tiny_corpus(tmp_path_factory.getbasetemp()) / "articles.jsonl"
+    return tiny_corpus(tmp_path_factory.getbasetemp()) / "articles.jsonl"
 
 
 @pytest.fixture(scope="session")

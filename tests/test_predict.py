@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest_run import N_TINY, tiny_corpus, trained_run
 
 from framing import predict as fp
 from framing.cli import main
@@ -15,54 +16,6 @@ from framing.readers import read_articles
 from framing.segment import Segmenter
 
 ROOT = Path(__file__).resolve().parent.parent
-N_TINY = 12
-
-
-# ---------------------------------------------------------------------------
-# models: trained once per session on a tiny corpus (shared with the other test files
-# through the session's base temp folder)
-def tiny_corpus(base: Path) -> Path:
-    corpus = base / "tiny_corpus"
-    if (corpus / "annotations.jsonl").is_file():
-        return corpus
-    corpus.mkdir(parents=True, exist_ok=True)
-    lines = (ROOT / "data" / "syria" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
-    keep = lines[:N_TINY]
-    ids = {json.loads(line)["id"] for line in keep}
-    anns = [
-        line
-        for line in (ROOT / "data" / "syria" / "annotations.jsonl")
-        .read_text(encoding="utf-8")
-        .splitlines()
-        if json.loads(line)["article_id"] in ids
-    ]
-    (corpus / "articles.jsonl").write_text("\n".join(keep) + "\n", encoding="utf-8")
-    (corpus / "annotations.jsonl").write_text("\n".join(anns) + "\n", encoding="utf-8")
-    return corpus
-
-
-def trained_run(base: Path, task: str) -> Path:
-    out = base / f"tiny_run_{task}"
-    if (out / "model" / "manifest.json").is_file():
-        return out
-    from hydra import compose, initialize_config_dir
-
-    import framing.run as fr
-
-    corpus = tiny_corpus(base)
-    with initialize_config_dir(str(fr.CONFIG_DIR), version_base="1.3"):
-        cfg = compose(
-            "config",
-            overrides=[
-                f"data.path={corpus}",
-                "model=tfidf_logreg",
-                "n_boot=50",
-                "split.n_splits=2",
-                f"task={task}",
-            ],
-        )
-    fr.run(cfg, out)
-    return out
 
 
 @pytest.fixture(scope="session")
