@@ -17,7 +17,9 @@ canonical name and aliases; an alias is a literal string, or a mapping with
 
 All aliases are compiled into one regular expression whose alternatives are
 factored into a prefix trie, so a sentence is scanned once, whatever the
-lexicon's size.
+lexicon's size. When the lexicon has literal aliases only (no ``pattern``) and
+``pyahocorasick`` is installed, the scan is an Aho-Corasick automaton instead,
+about twice as fast; it finds the same mentions (see :meth:`ActorLexicon.find`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ from typing import Any
 import yaml
 
 from framing.corpus import Mention
+
+try:
+    import ahocorasick
+except ImportError:  # the regex scan finds the same mentions, only slower
+    ahocorasick = None
 
 _WORD = r"[^\W_]"
 
@@ -137,6 +144,17 @@ class ActorLexicon:
         # no look-behind at the start, so the regex engine can skip ahead on the
         # first character; the left word boundary is checked in :meth:`find`
         self._regex = re.compile(rf"(?:{'|'.join(alternatives)})(?!{_WORD})")
+        self._automaton = self._build_automaton()
+
+    def _build_automaton(self) -> Any:
+        """An Aho-Corasick automaton of the literal spellings, when it can replace the regex."""
+        if ahocorasick is None or self._patterns or not self._literal:
+            return None
+        automaton = ahocorasick.Automaton()
+        for variant in self._literal:
+            automaton.add_word(variant, len(variant))
+        automaton.make_automaton()
+        return automaton
 
     # ------------------------------------------------------------------
     @classmethod
@@ -197,6 +215,48 @@ class ActorLexicon:
     # ------------------------------------------------------------------
     def find(self, text: str, offset: int = 0) -> list[Mention]:
         """Mentions in ``text``; offsets are shifted by ``offset``."""
+        if self._automaton is not None:
+            return self._find_literal(text, offset)
+        return self._find_regex(text, offset)
+
+    def _find_literal(self, text: str, offset: int = 0) -> list[Mention]:
+        """:meth:`_find_regex` for lexicons of literal aliases, with Aho-Corasick.
+
+        The trie regex, tried at one position, takes the longest spelling there
+        that is not followed by a word character (its alternatives are
+        deterministic, so it backtracks from longer to shorter spellings only);
+        the search takes the leftmost position where one exists; a match with a
+        word character before it is dropped and the search goes on one position
+        later; after a kept match it goes on at its end. The automaton reports
+        every occurrence of every spelling, so the same choice is: per start, the
+        longest occurrence with a right word boundary; then, left to right, the
+        starts with a left word boundary that do not overlap the last kept match.
+        ``str.isalnum`` on one character is the regex's word character less "_".
+        """
+        n = len(text)
+        longest: dict[int, int] = {}  # start -> end of the longest bounded spelling
+        for last, length in self._automaton.iter(text):
+            end = last + 1
+            if end < n and text[end].isalnum():
+                continue  # inside a longer word on the right
+            start = end - length
+            if longest.get(start, -1) < end:
+                longest[start] = end
+        out = []
+        literal = self._literal
+        pos = 0
+        for start in sorted(longest):
+            if start < pos or (start > 0 and text[start - 1].isalnum()):
+                continue  # overlaps the last mention, or inside a longer word on the left
+            end = longest[start]
+            surface = text[start:end]
+            alias = literal[surface]
+            out.append(Mention(alias.actor, start + offset, end + offset, surface, alias.ambiguous))
+            pos = end
+        return out
+
+    def _find_regex(self, text: str, offset: int = 0) -> list[Mention]:
+        """Mentions found with the trie regex (and any ``pattern`` aliases)."""
         out = []
         search = self._regex.search
         pos = 0

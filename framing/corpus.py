@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from framing.io import RecordError, iter_jsonl
 
@@ -68,8 +68,13 @@ class Article:
         return record
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
+    """An actor mention: offsets are relative to the text it was found in.
+
+    A named tuple rather than a frozen dataclass: the matcher builds one per hit,
+    and a tuple is built several times faster (immutable and hashable all the same).
+    """
+
     actor: str
     start: int
     end: int
@@ -77,7 +82,13 @@ class Mention:
     ambiguous: bool = False
 
     def to_record(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "actor": self.actor,
+            "start": self.start,
+            "end": self.end,
+            "surface": self.surface,
+            "ambiguous": self.ambiguous,
+        }
 
 
 @dataclass(slots=True)

@@ -56,9 +56,12 @@ class Segmenter:
     def segment_text(self, text: str, article_id: str = "") -> list[Sentence]:
         """Sentences with mentions for an already cleaned body."""
         spans = self.splitter.spans(text)
-        sentences = [Sentence(article_id, i, a, b, text[a:b]) for i, (a, b) in enumerate(spans)]
+        sentences = [Sentence(article_id, i, a, b, text[a:b], []) for i, (a, b) in enumerate(spans)]
+        mentions = self.lexicon.find(text)
+        if not mentions:
+            return sentences
         starts = [a for a, _ in spans]
-        for mention in self.lexicon.find(text):
+        for mention in mentions:
             i = bisect.bisect_right(starts, mention.start) - 1
             if i >= 0 and mention.end <= spans[i][1]:
                 sentences[i].mentions.append(mention)

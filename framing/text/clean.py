@@ -35,8 +35,9 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------------------
 # unicode
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-# runs of whitespace other than newline (NBSP, thin space, tab …) that are not one plain space
-_SPACES = re.compile(r"[^\S\n]{2,}|[^\S \n]")
+# whitespace other than space and newline (NBSP, thin space, tab …), and runs of spaces
+_NOT_SPACE_SPACE = re.compile(r"[^\S \n]")
+_SPACE_RUN = re.compile(r"  +")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -48,13 +49,49 @@ _NEEDS_FTFY = re.compile(
 
 
 _FTFY_TRIGGER = re.compile(r"[ÃÂâÐÑØÙ&\r\x80-\x9f\ufffd]")  # cheap first look for _NEEDS_FTFY
-_ODD_SPACE = re.compile(r"[\t\x0b\x0c\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_ODD_SPACE_CHARS = "\t\x0b\x0c\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_ODD_SPACE = re.compile(f"[{_ODD_SPACE_CHARS}]")
 
 
 # one cheap scan: text with none of these characters needs no unicode repair at all
-_ANYTHING_TO_FIX = re.compile(
-    "[ÃÂâÐÑØÙ&\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\u200b-\u200d\u2060\ufeff\u00ad\u2028\u2029]"
+_TO_FIX_CHARS = (
+    "ÃÂâÐÑØÙ&\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\u200b-\u200d\u2060\ufeff\u00ad\u2028\u2029"
 )
+_ANYTHING_TO_FIX = re.compile(f"[{_TO_FIX_CHARS}]")
+# the same scan for clean_text, which also needs to know about odd spaces
+_TO_FIX_OR_ODD_SPACE = re.compile(f"[{_TO_FIX_CHARS}{_ODD_SPACE_CHARS}]")
+
+
+_FTFY_OPTIONS = {"uncurl_quotes": False, "fix_line_breaks": True, "normalization": "NFC"}
+# what ftfy can change: anything but printable ASCII and tabs, or an entity ("&")
+_FTFY_CAN_CHANGE = re.compile(r"[^\t\x20-\x25\x27-\x7e]")
+
+
+def _fix_text(text: str) -> str:
+    """``ftfy.fix_text(text, **_FTFY_OPTIONS)``, skipping the lines ftfy leaves alone.
+
+    ftfy fixes a text one line (with its newline) at a time; the only state it
+    carries from line to line is that HTML entities are no longer unescaped
+    after a line with a "<". Each of its fixes needs a non-ASCII character, an
+    entity or a control character, so a line of printable ASCII without "&" is
+    kept as it is; the other lines go through ftfy with the same state.
+    """
+    max_line = ftfy.TextFixerConfig().max_decode_length
+    if len(text) > max_line:  # ftfy would cut a long line into pieces: let it
+        return ftfy.fix_text(text, **_FTFY_OPTIONS)
+    lines = text.split("\n")
+    last = len(lines) - 1
+    unescape_html: str | bool = "auto"
+    out = []
+    for i, line in enumerate(lines):
+        if unescape_html == "auto" and "<" in line:
+            unescape_html = False
+        segment = line if i == last else line + "\n"
+        if _FTFY_CAN_CHANGE.search(line) is None:
+            out.append(segment)
+        else:
+            out.append(ftfy.fix_text(segment, unescape_html=unescape_html, **_FTFY_OPTIONS))
+    return "".join(out)
 
 
 def normalize_unicode(text: str) -> str:
@@ -64,13 +101,40 @@ def normalize_unicode(text: str) -> str:
             return text
         return unicodedata.normalize("NFC", text)
     if _FTFY_TRIGGER.search(text) and _NEEDS_FTFY.search(text):
-        text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=True, normalization="NFC")
+        text = _fix_text(text)
     if _ZERO_WIDTH.search(text):
         text = _ZERO_WIDTH.sub("", text)
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = _CONTROL.sub("", text)
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+    return text
+
+
+def _one_space(text: str) -> str:
+    """Every run of whitespace other than newline becomes one space.
+
+    Same as ``re.sub(r"[^\\S\\n]{2,}|[^\\S \\n]", " ", text)``, in two scans that
+    each skip ahead to a candidate (a class with a repeat or a choice first makes
+    the regex engine try every position): odd whitespace becomes a space, then runs
+    of spaces become one.
+    """
+    if _NOT_SPACE_SPACE.search(text):
+        text = _NOT_SPACE_SPACE.sub(" ", text)
+    return _SPACE_RUN.sub(" ", text)
+
+
+def _normalize_spaced(raw: str) -> str:
+    """``normalize_unicode(raw)`` with runs of whitespace other than newline made one space."""
+    if _TO_FIX_OR_ODD_SPACE.search(raw) is None and (
+        raw.isascii() or unicodedata.is_normalized("NFC", raw)
+    ):
+        # normalize_unicode returns such text unchanged, and it has no odd space:
+        # one scan instead of two
+        return _one_space(raw) if "  " in raw else raw
+    text = normalize_unicode(raw)
+    if "  " in text or _ODD_SPACE.search(text):
+        text = _one_space(text)
     return text
 
 
@@ -127,6 +191,7 @@ _FURNITURE = [
 _MAX_FURNITURE_WORDS = (
     14  # a furniture line is short; a long line is prose even if it starts "Share…"
 )
+_MAX_FURNITURE_CHARS = 12 * _MAX_FURNITURE_WORDS
 _MAX_HEAD_WORDS = 60
 _SHORT_STANDFIRST = 22
 
@@ -161,7 +226,7 @@ def _words(line: str) -> int:
 
 def furniture_kind(line: str) -> str | None:
     """The kind of page furniture ``line`` is, or ``None`` for ordinary text."""
-    if len(line) > 12 * _MAX_FURNITURE_WORDS:  # too long for furniture: prose
+    if len(line) > _MAX_FURNITURE_CHARS:  # too long for furniture: prose
         return None
     stripped = line.strip()
     if not stripped:
@@ -196,6 +261,22 @@ def _is_prose(line: str) -> bool:
 # every dump glues a capital to a lower-case letter ("entranceHTS", "KremlinKremlin")
 # or runs capitals together ("HTSHTSHTS"): a cheap test before the costly pattern
 _DUMP_HINT = re.compile(r"[a-z][A-Z]|[A-Z]{6}")
+# the same test without the regex engine, which would stop at every character:
+# ASCII lower-case letters become "a", capitals "A", every other byte of the
+# UTF-8 text a space (bytes of non-ASCII characters are >= 0x80, so letters next
+# to each other in the text stay next to each other, and only those)
+_LETTER_CASE = bytes(
+    ord("a") if chr(b).islower() and b < 128 else ord("A") if chr(b).isupper() and b < 128 else 32
+    for b in range(256)
+)
+
+
+def _has_dump_hint(line: str) -> bool:
+    """``_DUMP_HINT.search(line)`` (see above), faster."""
+    cases = line.encode("utf-8", "surrogatepass").translate(_LETTER_CASE)
+    return b"aA" in cases or b"AAAAAA" in cases
+
+
 _DUMP_SEED = re.compile(r"([A-Z][^\s]{1,39}?)\1{2,}")
 _FRAGMENT = re.compile(r"[A-Z][A-Za-z0-9]{0,9}?")
 
@@ -220,7 +301,7 @@ def _extend_dump(text: str, start: int, end: int, unit: str) -> tuple[int, int]:
 
 def remove_link_dumps(line: str, removed: list[Removal]) -> str:
     """Cut runs of dumped link text out of ``line`` (see module docstring)."""
-    if not _DUMP_HINT.search(line) or not _DUMP_SEED.search(line):
+    if not _has_dump_hint(line) or not _DUMP_SEED.search(line):
         return line
     out: list[str] = []
     pos = 0
@@ -255,7 +336,7 @@ def _tidy_line(line: str, removed: list[Removal]) -> str:
             removed.extend(Removal("empty_brackets", f) for f in found)
             line = _SPACE_BEFORE_PUNCT.sub("", _EMPTY_BRACKETS.sub("", line))
     if len(removed) > before:
-        line = _SPACES.sub(" ", line).strip()
+        line = _one_space(line).strip()
     return line
 
 
@@ -268,13 +349,12 @@ def _same_text(a: str, b: str) -> bool:
 def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
     """Clean one scraped article; ``title`` is the known title, if any."""
     removed: list[Removal] = []
-    text = normalize_unicode(raw)
-    if "  " in text or _ODD_SPACE.search(text):
-        text = _SPACES.sub(" ", text)
+    text = _normalize_spaced(raw)
     lines = [ln.strip() for ln in text.split("\n")]
 
     # --- furniture anywhere, and the trailing block after the body
-    kinds = [furniture_kind(ln) for ln in lines]
+    # (lines are stripped: empty and long ones are never furniture, no need to ask)
+    kinds = [furniture_kind(ln) if 0 < len(ln) <= _MAX_FURNITURE_CHARS else None for ln in lines]
     tail_from = len(lines)
     for i in range(len(lines) - 1, -1, -1):
         if not lines[i]:

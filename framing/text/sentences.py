@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from itertools import accumulate
 
 Span = tuple[int, int]
 
@@ -33,18 +34,41 @@ _PARA_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 # a sentence end glued to the next sentence: "Khmeimim.The", "2015.Over",
 # "leave.”Russia", "help?Yet"; the lower-case pair before the stop keeps out
 # initials (U.S.A), and the upper-lower pair after keeps out domains (bbc.com)
-_GLUE = re.compile(r"[.!?](?:[”’\"'](?=[A-Z][a-z])|(?=[\"“‘']?[A-Z][a-z]))")
+_GLUE_STOPS = ".!?"
+_GLUE_TAIL = r"(?:[”’\"'](?=[A-Z][a-z])|(?=[\"“‘']?[A-Z][a-z]))"
+_GLUE = re.compile(f"[{_GLUE_STOPS}]{_GLUE_TAIL}")
 _GLUE_LEFT = re.compile(r"[a-z0-9)”’\"']{2}$")
 _GLUE_EXCEPT = re.compile(
     r"(?:\b(?:Gen|Col|Sgt|Capt|Maj|Lt|Cpl|Prof|Gov|Sen|Rep|Rev|Mrs|Messrs|Mme|Mlle|Jr|Sr|St|Ave|Blvd|Dept|Univ|Corp|Inc|Ltd|Co|vs|etc|approx|est|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|"
     r"\b[a-z0-9-]+\.(?:com|org|net|gov|edu|int|info|news|io|co|uk|ru|sy|tr|de|fr))[.!?]$",
 )
-# a piece ending in one of these is continued by the next piece
+# a piece ending in one of these (or a capital), a full stop and maybe a quote,
+# is continued by the next piece
+_NO_BREAK_WORDS = (  # noqa: SIM905 (one line of words reads better than a column)
+    "Mr Mrs Ms Mx Dr Prof Gen Col Sgt Capt Maj Lt Cpl Adm Brig Gov Sen Rep Rev "
+    "St Sts Mt Ft Jr Sr No Nos Nr Art Vol vol pp p fig Fig vs cf approx Approx ca c "
+    "e.g i.e Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec"
+).split()
 _NO_BREAK_AFTER = re.compile(
-    r"(?:^|[\s(\"“])(?:Mr|Mrs|Ms|Mx|Dr|Prof|Gen|Col|Sgt|Capt|Maj|Lt|Cpl|Adm|Brig|Gov|Sen|Rep|Rev|"
-    r"St|Sts|Mt|Ft|Jr|Sr|No|Nos|Nr|Art|Vol|vol|pp|p|fig|Fig|vs|cf|approx|Approx|ca|c|"
-    r"e\.g|i\.e|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|[A-Z])\.[\"'”’]?$"
+    r"(?:^|[\s(\"“])(?:" + "|".join(re.escape(w) for w in _NO_BREAK_WORDS) + r"|[A-Z])\.[\"'”’]?$"
 )
+# the same test read backwards, for :func:`_no_break_after`: "$" (the end, or
+# before a final newline) becomes an optional newline at the start, and "^"
+# (the start of the piece) becomes the end, "\Z"
+_NO_BREAK_AFTER_REVERSED = re.compile(
+    r"\n?[\"'”’]?\.(?:"
+    + "|".join(re.escape(w[::-1]) for w in _NO_BREAK_WORDS)
+    + r"|[A-Z])(?:[\s(\"“]|\Z)"
+)
+
+
+def _no_break_after(piece: str) -> bool:
+    """``_NO_BREAK_AFTER.search(piece)``, faster.
+
+    An end-anchored search tries the pattern at every position of ``piece``;
+    the reversed pattern is tried once, at the start of the reversed piece.
+    """
+    return _NO_BREAK_AFTER_REVERSED.match(piece[::-1]) is not None
 
 
 _FUNCTION_WORDS = frozenset(
@@ -140,9 +164,41 @@ def _line_blocks(text: str, start: int, end: int) -> Iterator[Span]:
     yield block_start, end
 
 
+def _per_stop(stops: str, tail: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """``[stops]tail`` as one regex per stop character.
+
+    A regex that starts with one literal character scans for it several times
+    faster than one that starts with a class. For the patterns split this way
+    (``_GLUE``, ``_MISSED``) the tail holds no stop character, so matches at
+    different stops never overlap and ``finditer`` reports every stop where the
+    pattern matches: the per-stop scans together find the same matches.
+    """
+    return tuple((stop, re.compile(re.escape(stop) + tail)) for stop in stops)
+
+
+def _finditer_per_stop(
+    patterns: tuple[tuple[str, re.Pattern[str]], ...], text: str, start: int = 0, end: int = -1
+) -> list[re.Match[str]]:
+    """The matches of all ``patterns`` in ``text[start:end]``, in text order."""
+    if end < 0:
+        end = len(text)
+    found = [
+        m
+        for stop, rx in patterns
+        if text.find(stop, start, end) >= 0
+        for m in rx.finditer(text, start, end)
+    ]
+    if len(patterns) > 1:
+        found.sort(key=lambda m: m.start())
+    return found
+
+
+_GLUE_PER_STOP = _per_stop(_GLUE_STOPS, _GLUE_TAIL)
+
+
 def _glue_points(text: str, start: int, end: int) -> list[int]:
     points = []
-    for m in _GLUE.finditer(text, start, end):
+    for m in _finditer_per_stop(_GLUE_PER_STOP, text, start, end):  # _GLUE.finditer
         pos = m.end()
         left = text[max(start, m.start() - 40) : pos]
         if m.end() - m.start() == 1 and not _GLUE_LEFT.search(left[:-1]):
@@ -221,10 +277,23 @@ def _syntok_backend() -> Callable[[str], list[Span]]:
 
 
 def _sentencex_backend() -> Callable[[str], list[Span]]:
-    from sentencex import get_sentence_boundaries
+    """sentencex's sentences, as offsets.
+
+    ``segment`` gives the sentences as strings that tile the chunk (whitespace
+    included), which is cheaper than the dictionaries of
+    ``get_sentence_boundaries``; when they do tile it, their running lengths are
+    the same offsets. Should they ever not tile it, the offsets are asked for.
+    """
+    from sentencex import get_sentence_boundaries, segment
 
     def split(chunk: str) -> list[Span]:
-        return [(b["start_index"], b["end_index"]) for b in get_sentence_boundaries("en", chunk)]
+        pieces = list(segment("en", chunk))
+        if "".join(pieces) != chunk:
+            return [
+                (b["start_index"], b["end_index"]) for b in get_sentence_boundaries("en", chunk)
+            ]
+        ends = list(accumulate(map(len, pieces)))
+        return list(zip([0, *ends], ends, strict=False))  # (0, e1), (e1, e2), …
 
     return split
 
@@ -312,20 +381,23 @@ class SentenceSplitter:
 
 # a sentence end the backend may miss: inside quotes, after an ellipsis or a
 # closing bracket, before an opening bracket
-_MISSED = re.compile(r"[.!?…][”’\"')\]]*\s+(?=[“\"‘(\[]?[A-Z])")
+_MISSED_STOPS = ".!?…"
+_MISSED_TAIL = r"[”’\"')\]]*\s+(?=[“\"‘(\[]?[A-Z])"
+_MISSED = re.compile(f"[{_MISSED_STOPS}]{_MISSED_TAIL}")
+_MISSED_PER_STOP = _per_stop(_MISSED_STOPS, _MISSED_TAIL)
 _LAST_TOKEN = re.compile(r"\S+$")
 
 
 def _missed_points(text: str, known: set[int]) -> list[int]:
     points = []
-    for m in _MISSED.finditer(text):
+    for m in _finditer_per_stop(_MISSED_PER_STOP, text):  # _MISSED.finditer
         end = m.end()
         if end in known:
             continue  # the backend split here already
         left = text[max(0, m.start() - 16) : m.start() + 1]
         token = _LAST_TOKEN.search(left)
         word = token.group() if token else ""
-        if _NO_BREAK_AFTER.search(left) or "." in word[:-1]:
+        if _no_break_after(left) or "." in word[:-1]:
             continue  # a title, initial or abbreviation such as U.S.: the backend decides
         points.append(end)
     return points
@@ -337,12 +409,13 @@ def _segments(text: str, bounds: list[int]) -> list[Span]:
     The pieces tile the text, so no non-space character is ever lost.
     """
     out: list[Span] = []
+    append = out.append
     for a, b in zip(bounds, bounds[1:], strict=False):
         piece = text[a:b]
-        stripped = piece.strip()
-        if stripped:
-            lead = piece.find(stripped[0])
-            out.append((a + lead, a + lead + len(stripped)))
+        rest = piece.lstrip()
+        if rest:
+            start = b - len(rest)  # after the leading whitespace
+            append((start, start + len(rest.rstrip())))
     return out
 
 
@@ -356,10 +429,10 @@ def _merge(text: str, spans: list[Span]) -> list[Span]:
     for a, b in spans:
         if out:
             pa, pb = out[-1]
-            if "\n" not in text[pb:a]:
-                if (
-                    _ALNUM.search(text, a, b) is None
-                ):  # only punctuation: belongs to the sentence before
+            if text.find("\n", pb, a) < 0:
+                # only punctuation: belongs to the sentence before (a piece that
+                # starts with a letter or digit is not: str.isalnum is [^\W_])
+                if not text[a].isalnum() and _ALNUM.search(text, a, b) is None:
                     out[-1] = (pa, b)
                     continue
                 if pb - pa <= 3 and _LONE_MARKER.match(text, pa, pb):
@@ -367,13 +440,16 @@ def _merge(text: str, spans: list[Span]) -> list[Span]:
                     continue
                 if text[pb - 1] in _STOP_CHARS:
                     prev = text[max(pa, pb - 16) : pb]
-                    if _NO_BREAK_AFTER.search(prev):
+                    if _no_break_after(prev):
                         out[-1] = (pa, b)
                         continue
-                    last_token = prev.rsplit(None, 1)[-1]
-                    if "." in last_token[:-1] and (text[a].islower() or text[a].isdigit()):
-                        out[-1] = (pa, b)
-                        continue
+                    # an abbreviation such as "U.S." before a lower-case word or a
+                    # number (the cheap test on the next piece first: it rarely holds)
+                    if text[a].islower() or text[a].isdigit():
+                        last_token = prev.rsplit(None, 1)[-1]
+                        if "." in last_token[:-1]:
+                            out[-1] = (pa, b)
+                            continue
         out.append((a, b))
     return out
 
