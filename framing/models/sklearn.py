@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
@@ -29,9 +30,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer, OneHotEncoder
+from sklearn.utils import check_array
 
 from framing.models.features import (
     MARKINGS,
+    CachedTfidf,
+    FastOneHot,
     TargetFeatures,
     as_label_matrix,
     context_window,
@@ -108,6 +112,81 @@ class VaderStance(ClassifierMixin, BaseEstimator):
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 
+class FastPredictor:
+    """``predict_proba`` of a fitted ``target → features → clf`` pipeline, fast.
+
+    Gives what ``pipeline.predict_proba(examples_frame(examples))`` gives, computed
+    without the DataFrames: :meth:`TargetFeatures.transform_columns` for the marked
+    text and the window, :class:`CachedTfidf` for each TF-IDF view and
+    :class:`FastOneHot` for the actor, stacked as the ``ColumnTransformer`` stacks
+    them. Built from the fitted steps when first needed and never saved (a loaded
+    model builds its own). :meth:`compile` returns ``None`` for any other pipeline.
+    """
+
+    def __init__(self, pipeline: Pipeline, steps: list[tuple[str, Any, Any]]) -> None:
+        self.pipeline = pipeline
+        self.target: TargetFeatures = pipeline.named_steps["target"]
+        self.clf = pipeline.steps[-1][1]
+        self.steps = steps
+
+    @classmethod
+    def compile(cls, pipeline: Pipeline | None) -> FastPredictor | None:
+        if pipeline is None or [name for name, _ in pipeline.steps] != [
+            "target",
+            "features",
+            "clf",
+        ]:
+            return None
+        target, ct = pipeline.named_steps["target"], pipeline.named_steps["features"]
+        if (
+            type(target) is not TargetFeatures
+            or type(ct) is not ColumnTransformer
+            or not getattr(ct, "sparse_output_", False)
+            or ct.transformer_weights
+            or not hasattr(ct, "transformers_")
+        ):
+            return None
+        steps: list[tuple[str, Any, Any]] = []
+        for name, trans, column in ct.transformers_:
+            if isinstance(trans, str):
+                if trans == "drop":
+                    continue
+                return None  # "passthrough"
+            if isinstance(trans, TfidfVectorizer) and column in ("text", "window"):
+                steps.append((name, CachedTfidf(trans), column))
+            elif isinstance(trans, OneHotEncoder) and list(column) == ["actor"]:
+                steps.append((name, FastOneHot(trans), column))
+            else:
+                return None
+        return cls(pipeline, steps) if steps else None
+
+    def features(self, examples: Any) -> Any:
+        """The feature matrix the pipeline's ``features`` step gives for ``examples``."""
+        ex = columns(examples, ("sentence", "target_spans", "other_spans", "actor"))
+        cols: dict[str, Any] = self.target.transform_columns(
+            ex["sentence"], ex["target_spans"], ex["other_spans"]
+        )
+        cols["actor"] = [a if type(a) is str else str(a) for a in ex["actor"]]
+        blocks = []
+        for _, fast, column in self.steps:
+            if isinstance(fast, FastOneHot):
+                blocks.append(fast.transform(cols["actor"], column))
+            else:
+                blocks.append(fast.transform(cols[column]))
+        # as ColumnTransformer stacks them (check_array only changes non-float blocks)
+        return sparse.hstack(
+            [
+                b
+                if sparse.issparse(b) and b.dtype == np.float64
+                else check_array(b, accept_sparse=True, ensure_all_finite=False)
+                for b in blocks
+            ]
+        ).tocsr()
+
+    def predict_proba(self, examples: Any) -> Any:
+        return self.clf.predict_proba(self.features(examples))
+
+
 class SklearnModel:
     """A task-aware scikit-learn model with the package's model interface.
 
@@ -160,6 +239,7 @@ class SklearnModel:
         self.max_features = max_features
         self.pipeline: Pipeline | None = None
         self._binarizer: MultiLabelBinarizer | None = None
+        self._fast: FastPredictor | None = None
 
     # ------------------------------------------------------------------
     def params(self) -> dict[str, Any]:
@@ -247,6 +327,7 @@ class SklearnModel:
     def fit(self, examples: Any) -> SklearnModel:
         X = examples_frame(examples)
         y = columns(examples, ["label"])["label"]
+        self._fast = None
         self.pipeline = self.build(y)
         if self.multilabel:
             self._binarizer = MultiLabelBinarizer(classes=self.labels)
@@ -258,12 +339,23 @@ class SklearnModel:
     def predict_proba(self, examples: Any) -> np.ndarray:
         if self.pipeline is None:
             raise RuntimeError(f"model {self.name} is not fitted")
-        X = examples_frame(examples)
-        proba = np.asarray(self.pipeline.predict_proba(X), dtype=float)
+        fast = self.fast_predictor()
+        if fast is not None:
+            proba = np.asarray(fast.predict_proba(examples), dtype=float)
+        else:
+            proba = np.asarray(self.pipeline.predict_proba(examples_frame(examples)), dtype=float)
         if self.multilabel:
             return proba  # columns already in label order (MultiLabelBinarizer(classes=labels))
         classes = [str(c) for c in self.pipeline.classes_]
         return as_label_matrix(proba, classes, self.labels)
+
+    def fast_predictor(self) -> FastPredictor | None:
+        """The fast predict path for the fitted pipeline (built once; ``None`` when the
+        pipeline is not the TF-IDF kind, which then predicts through scikit-learn)."""
+        fast = getattr(self, "_fast", None)
+        if fast is None or fast.pipeline is not self.pipeline:
+            fast = self._fast = FastPredictor.compile(self.pipeline)
+        return fast
 
     # ------------------------------------------------------------------
     def save(self, directory: str | Path) -> None:
@@ -297,4 +389,5 @@ class SklearnModel:
         model.min_df, model.max_features = 1, None
         model.pipeline = pipeline
         model._binarizer = None
+        model._fast = None
         return model
