@@ -2,7 +2,7 @@
 # Regenerate the reference runs and the committed result tables in experiments/results/.
 #
 #   bash experiments/make_results.sh              # scikit-learn baselines (~3 min on 2 CPU cores)
-#   bash experiments/make_results.sh --transformer # also the transformer runs (~45 min on 2 idle CPU cores)
+#   bash experiments/make_results.sh --transformer # also the transformer runs (~60 min on 2 idle CPU cores)
 #
 # Reference runs go to experiments/reference/<name>/ (metrics, predictions and
 # configs are committed; model/ folders are not). Tables are written by
@@ -31,11 +31,13 @@ run_sweep framing_baselines experiment=framing_baselines
 run_sweep stance_heldout -m model=tfidf_logreg,tfidf_svm,embedding_logreg split=heldout task=stance
 
 if [[ "${1:-}" == "--transformer" ]]; then
-  # the fixed held-out split: one fine-tuning each (~3 min each on 2 idle CPU cores)
+  # the fixed held-out split: one fine-tuning each (~4 min each on 2 idle CPU cores)
   run_single stance_transformer_heldout_pair model=transformer task=stance split=heldout
   run_single stance_transformer_heldout_markers model=transformer task=stance split=heldout \
     model.input_format=markers save_model=false
-  # 5-fold grouped CV (~20 min each on 2 idle CPU cores)
+  run_single stance_transformer_heldout_mean model=transformer task=stance split=heldout \
+    model.pooling=mean save_model=false
+  # 5-fold grouped CV (~25 and ~20 min on 2 idle CPU cores)
   run_single stance_transformer experiment=stance_transformer
   run_single framing_transformer experiment=framing_transformer
 fi
@@ -52,6 +54,10 @@ if [[ -f "$REF/stance_transformer_heldout_pair/metrics.json" ]]; then
     --format markdown --output "$OUT/stance_heldout_tfidf_vs_transformer.md"
   "$BIN/framing" compare "$REF/stance_transformer_heldout_pair" "$REF/stance_transformer_heldout_markers" --test \
     --format markdown --output "$OUT/stance_heldout_pair_vs_markers.md"
+fi
+if [[ -f "$REF/stance_transformer_heldout_mean/metrics.json" ]]; then
+  "$BIN/framing" compare "$REF/stance_transformer_heldout_pair" "$REF/stance_transformer_heldout_mean" --test \
+    --format markdown --output "$OUT/stance_heldout_cls_vs_mean_pooling.md"
 fi
 if [[ -f "$REF/stance_transformer/metrics.json" ]]; then
   "$BIN/framing" compare "$REF/stance_baselines/3" "$REF/stance_transformer" --test \

@@ -107,12 +107,14 @@ def _model(checkpoint: Path, **kw) -> TransformerModel:
     return TransformerModel(**args)
 
 
-@pytest.mark.parametrize("fmt", ["pair", "markers"])
+@pytest.mark.parametrize(
+    ("fmt", "pooling"), [("pair", "cls"), ("markers", "cls"), ("markers", "mean")]
+)
 def test_finetune_save_load_gives_identical_predictions(
-    tiny_checkpoint: Path, tmp_path: Path, fmt: str
+    tiny_checkpoint: Path, tmp_path: Path, fmt: str, pooling: str
 ) -> None:
     data = _examples()
-    model = _model(tiny_checkpoint, input_format=fmt).fit(data)
+    model = _model(tiny_checkpoint, input_format=fmt, pooling=pooling).fit(data)
     proba = model.predict_proba(data)
     assert proba.shape == (len(data["sentence"]), 3)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-5)
@@ -132,6 +134,7 @@ def test_finetune_save_load_gives_identical_predictions(
     assert [config["id2label"][str(i)] for i in range(3)] == LABELS
     again, manifest = load_saved_model(saved)
     assert manifest["model"]["input_format"] == fmt
+    assert manifest["model"]["pooling"] == pooling == again.pooling
     np.testing.assert_allclose(again.predict_proba(data), proba, atol=1e-6)
     if fmt == "markers":
         assert all(m in again.tokenizer.get_vocab() for m in MARKERS)
@@ -194,6 +197,47 @@ def test_class_weights_and_multilabel(tiny_checkpoint: Path) -> None:
 def test_bad_input_format_is_a_clear_error(tiny_checkpoint: Path) -> None:
     with pytest.raises(ValueError, match="input_format"):
         TransformerModel(checkpoint=str(tiny_checkpoint), input_format="nope", labels=LABELS)
+    with pytest.raises(ValueError, match="pooling"):
+        TransformerModel(checkpoint=str(tiny_checkpoint), pooling="max", labels=LABELS)
+
+
+def test_mean_pooling_classifies_the_masked_mean_and_works_in_a_pipeline(
+    tiny_checkpoint: Path, tmp_path: Path
+) -> None:
+    import torch
+    from transformers import AutoModel, AutoTokenizer, pipeline
+
+    from framing.models.pooled import (
+        is_mean_pooling,
+        load_mean_pooling,
+        mean_pooling_from_pretrained,
+    )
+
+    model = mean_pooling_from_pretrained(
+        str(tiny_checkpoint), num_labels=3, id2label=dict(enumerate(LABELS))
+    ).eval()
+    encoder = AutoModel.from_pretrained(tiny_checkpoint).eval()  # the same pretrained weights
+    tok = AutoTokenizer.from_pretrained(tiny_checkpoint)
+    enc = tok(
+        ["Russia was blamed.", "HTS fighters were accused of reprisals, and more."],
+        padding=True,
+        return_tensors="pt",
+    )
+    with torch.inference_mode():
+        hidden = encoder(**enc).last_hidden_state
+        mask = enc["attention_mask"].unsqueeze(-1).float()
+        mean = (hidden * mask).sum(1) / mask.sum(1)  # padding left out of the mean
+        expected = model.classifier(mean)
+        got = model(**enc).logits
+    torch.testing.assert_close(got, expected, atol=1e-5, rtol=1e-5)
+    model.save_pretrained(tmp_path / "m")
+    assert is_mean_pooling(tmp_path / "m") and not is_mean_pooling(tiny_checkpoint)
+    again = load_mean_pooling(tmp_path / "m").eval()
+    with torch.inference_mode():
+        torch.testing.assert_close(again(**enc).logits, got)
+    clf = pipeline("text-classification", model=again, tokenizer=tok, device=-1)
+    scores = clf(["Russia was blamed."], top_k=None)[0]
+    assert {s["label"] for s in scores} == set(LABELS)
 
 
 def test_int8_quantisation_keeps_shape(tiny_checkpoint: Path) -> None:

