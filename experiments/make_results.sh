@@ -19,6 +19,12 @@ run_sweep() {  # name, then framing-run arguments
   "$BIN/framing-run" "$@" hydra.sweep.dir="$REF/$name"
 }
 
+best_run() {  # the run folder with the highest headline score among the arguments
+  "$BIN/python" -c 'import json, sys
+runs = sys.argv[1:]
+print(max(runs, key=lambda r: json.load(open(f"{r}/metrics.json"))["headline"]["value"]))' "$@"
+}
+
 run_single() {  # name, then framing-run arguments
   local name=$1; shift
   rm -rf "$REF/$name"
@@ -50,7 +56,7 @@ heldout=("$REF"/stance_heldout "$REF"/stance_transformer_heldout_*)
 "$BIN/framing" compare "${heldout[@]}" --format markdown --output "$OUT/stance_heldout.md"
 "$BIN/framing" compare "${heldout[@]}" --format csv --output "$OUT/stance_heldout.csv"
 if [[ -f "$REF/stance_transformer_heldout_pair/metrics.json" ]]; then
-  "$BIN/framing" compare "$REF/stance_heldout/0" "$REF/stance_transformer_heldout_pair" --test --mcnemar \
+  "$BIN/framing" compare "$(best_run "$REF"/stance_heldout/{0,1,2})" "$REF/stance_transformer_heldout_pair" --test --mcnemar \
     --format markdown --output "$OUT/stance_heldout_tfidf_vs_transformer.md"
   "$BIN/framing" compare "$REF/stance_transformer_heldout_pair" "$REF/stance_transformer_heldout_markers" --test \
     --format markdown --output "$OUT/stance_heldout_pair_vs_markers.md"
@@ -60,11 +66,12 @@ if [[ -f "$REF/stance_transformer_heldout_mean/metrics.json" ]]; then
     --format markdown --output "$OUT/stance_heldout_cls_vs_mean_pooling.md"
 fi
 if [[ -f "$REF/stance_transformer/metrics.json" ]]; then
-  "$BIN/framing" compare "$REF/stance_baselines/3" "$REF/stance_transformer" --test \
+  # against the best scikit-learn baseline of the sweep (tfidf_logreg_blind, tfidf_logreg, tfidf_svm)
+  "$BIN/framing" compare "$(best_run "$REF"/stance_baselines/{2,3,4})" "$REF/stance_transformer" --test \
     --format markdown --output "$OUT/stance_cv_tfidf_vs_transformer.md"
 fi
 if [[ -f "$REF/framing_transformer/metrics.json" ]]; then
-  "$BIN/framing" compare "$REF/framing_baselines/2" "$REF/framing_transformer" --test \
+  "$BIN/framing" compare "$(best_run "$REF"/framing_baselines/{1,2})" "$REF/framing_transformer" --test \
     --format markdown --output "$OUT/framing_cv_svm_vs_transformer.md"
 fi
 "$BIN/framing" compare "$REF/stance_baselines/2" "$REF/stance_baselines/3" --test --mcnemar \
