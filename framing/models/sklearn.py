@@ -32,10 +32,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer, OneHotEncoder
 from sklearn.utils import check_array
 
+from framing.models.cached_tfidf import CachedTfidf, FastOneHot
 from framing.models.features import (
     MARKINGS,
-    CachedTfidf,
-    FastOneHot,
     TargetFeatures,
     as_label_matrix,
     context_window,
