@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import OneHotEncoder
-from test_models_sklearn import NEUTRAL_ITEMS, STANCE, _stance_rows, make_model
+from test_models_sklearn import NEUTRAL_ITEMS, STANCE, _frame_rows, _stance_rows, make_model
 
 from framing.models import load_saved_model, load_skops, save_model
 from framing.models.cached_tfidf import CachedTfidf, FastOneHot
@@ -29,7 +29,6 @@ from framing.models.features import (
     target_columns,
 )
 from framing.models.sklearn import MODEL_FILE, TRUSTED_TYPES, FastPredictor
-from framing.tasks import example_features
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -294,26 +293,10 @@ def stance_examples() -> Dataset:
 def frame_examples(stance_examples) -> Dataset:
     """Multi-label frames over the stance sentences (enough text for a sparse matrix)."""
     sentences = sorted(set(stance_examples["sentence"]))
-    rows = [
-        {
-            "example_id": f"f{i}",
-            "article_id": f"art{i // 2}",
-            "sentence_index": i % 2,
-            "start": 0,
-            "end": len(t),
-            "sentence": t,
-            "actor": "",
-            "target_spans": [],
-            "other_spans": [],
-            "actors_in_sentence": [],
-            "n_actors": 0,
-            "source": "",
-            "date": "",
-            "label": [FRAMES[i % 3]] + ([FRAMES[(i + 1) % 3]] if i % 4 == 0 else []),
-        }
+    return _frame_rows(
+        (t, [FRAMES[i % 3]] + ([FRAMES[(i + 1) % 3]] if i % 4 == 0 else []))
         for i, t in enumerate(sentences)
-    ]
-    return Dataset.from_list(rows, features=example_features("framing", multilabel=True))
+    )
 
 
 def _pipeline_proba(model, examples):

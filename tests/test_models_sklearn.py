@@ -85,20 +85,8 @@ def stance_examples() -> Dataset:
     return _stance_rows(contrast_sentences() + NEUTRAL_ITEMS)
 
 
-@pytest.fixture(scope="module")
-def frame_examples() -> Dataset:
-    texts = [
-        ("Parliament voted on the new election law.", ["political"]),
-        ("The ministry announced budget cuts and new taxes.", ["economic"]),
-        ("Troops shelled the town overnight.", ["security_and_defense"]),
-        ("The party leader resigned after the vote.", ["political"]),
-        ("Prices of bread rose sharply in the markets.", ["economic"]),
-        ("Militias attacked a checkpoint near the border.", ["security_and_defense"]),
-        ("The vote on sanctions split the cabinet and hit trade.", ["political", "economic"]),
-        ("Army spending ate the budget.", ["economic", "security_and_defense"]),
-        ("Opposition parties demanded a new vote.", ["political"]),
-        ("Airstrikes hit the airport.", ["security_and_defense"]),
-    ]
+def _frame_rows(items) -> Dataset:
+    """Multi-label framing examples from (sentence, frames) items, two per article."""
     rows = [
         {
             "example_id": f"f{i}",
@@ -116,9 +104,26 @@ def frame_examples() -> Dataset:
             "date": "",
             "label": labels,
         }
-        for i, (t, labels) in enumerate(texts)
+        for i, (t, labels) in enumerate(items)
     ]
     return Dataset.from_list(rows, features=example_features("framing", multilabel=True))
+
+
+@pytest.fixture(scope="module")
+def frame_examples() -> Dataset:
+    texts = [
+        ("Parliament voted on the new election law.", ["political"]),
+        ("The ministry announced budget cuts and new taxes.", ["economic"]),
+        ("Troops shelled the town overnight.", ["security_and_defense"]),
+        ("The party leader resigned after the vote.", ["political"]),
+        ("Prices of bread rose sharply in the markets.", ["economic"]),
+        ("Militias attacked a checkpoint near the border.", ["security_and_defense"]),
+        ("The vote on sanctions split the cabinet and hit trade.", ["political", "economic"]),
+        ("Army spending ate the budget.", ["economic", "security_and_defense"]),
+        ("Opposition parties demanded a new vote.", ["political"]),
+        ("Airstrikes hit the airport.", ["security_and_defense"]),
+    ]
+    return _frame_rows(texts)
 
 
 def make_model(name: str, task="stance", labels=STANCE, multilabel=False, *overrides):
