@@ -123,7 +123,6 @@ class FastPredictor:
     """
 
     def __init__(self, pipeline: Pipeline, steps: list[tuple[str, Any, Any]]) -> None:
-        self.pipeline = pipeline
         self.target: TargetFeatures = pipeline.named_steps["target"]
         self.clf = pipeline.steps[-1][1]
         self.steps = steps
@@ -239,6 +238,7 @@ class SklearnModel:
         self.pipeline: Pipeline | None = None
         self._binarizer: MultiLabelBinarizer | None = None
         self._fast: FastPredictor | None = None
+        self._fast_for: Pipeline | None = None  # the pipeline ``_fast`` was compiled from
 
     # ------------------------------------------------------------------
     def params(self) -> dict[str, Any]:
@@ -326,7 +326,6 @@ class SklearnModel:
     def fit(self, examples: Any) -> SklearnModel:
         X = examples_frame(examples)
         y = columns(examples, ["label"])["label"]
-        self._fast = None
         self.pipeline = self.build(y)
         if self.multilabel:
             self._binarizer = MultiLabelBinarizer(classes=self.labels)
@@ -351,10 +350,10 @@ class SklearnModel:
     def fast_predictor(self) -> FastPredictor | None:
         """The fast predict path for the fitted pipeline (built once; ``None`` when the
         pipeline is not the TF-IDF kind, which then predicts through scikit-learn)."""
-        fast = getattr(self, "_fast", None)
-        if fast is None or fast.pipeline is not self.pipeline:
-            fast = self._fast = FastPredictor.compile(self.pipeline)
-        return fast
+        if self._fast_for is not self.pipeline:
+            self._fast = FastPredictor.compile(self.pipeline)
+            self._fast_for = self.pipeline
+        return self._fast
 
     # ------------------------------------------------------------------
     def save(self, directory: str | Path) -> None:
@@ -388,5 +387,5 @@ class SklearnModel:
         model.min_df, model.max_features = 1, None
         model.pipeline = pipeline
         model._binarizer = None
-        model._fast = None
+        model._fast = model._fast_for = None
         return model
