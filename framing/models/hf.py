@@ -374,7 +374,7 @@ class TransformerModel:
     def load(
         cls, directory: str | Path, manifest: dict[str, Any], device: str | None = None
     ) -> TransformerModel:
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
 
         route_library_logging()
         params = manifest.get("model", {})
@@ -391,12 +391,13 @@ class TransformerModel:
         model.tokenizer = AutoTokenizer.from_pretrained(directory)
         from framing.models.pooled import is_mean_pooling, load_mean_pooling
 
-        if is_mean_pooling(directory):
+        config = AutoConfig.from_pretrained(directory)
+        if is_mean_pooling(directory, config):
             model.pooling = "mean"
-            model.model = load_mean_pooling(directory)
+            model.model = load_mean_pooling(directory, config)
         else:
             model.model = AutoModelForSequenceClassification.from_pretrained(
-                directory, use_safetensors=True
+                directory, config=config, use_safetensors=True
             )
         model.model.to(pick_device(device))
         model.model.eval()

@@ -98,13 +98,15 @@ def mean_pooling_from_pretrained(checkpoint: str, **config_kwargs: Any) -> MeanP
     return model
 
 
-def is_mean_pooling(directory: str | Path) -> bool:
-    """Whether a saved model folder holds a :class:`MeanPoolingClassifier`."""
-    config = AutoConfig.from_pretrained(directory)
+def is_mean_pooling(directory: str | Path, config: PretrainedConfig | None = None) -> bool:
+    """Whether a saved folder (or its read ``config``) holds a :class:`MeanPoolingClassifier`."""
+    config = config or AutoConfig.from_pretrained(directory)
     return getattr(config, POOLING_KEY, "cls") == "mean"
 
 
-def load_mean_pooling(directory: str | Path) -> MeanPoolingClassifier:
+def load_mean_pooling(
+    directory: str | Path, config: PretrainedConfig | None = None
+) -> MeanPoolingClassifier:
     """Read a folder written by ``MeanPoolingClassifier.save_pretrained`` (safetensors only)."""
-    config = AutoConfig.from_pretrained(directory)
+    config = config or AutoConfig.from_pretrained(directory)
     return MeanPoolingClassifier.from_pretrained(directory, config=config, use_safetensors=True)
