@@ -26,8 +26,9 @@ from typing import Any
 import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
-from framing.io import atomic_write, dumps
-from framing.tasks import columns
+from framing.examples import columns
+from framing.io import atomic_write
+from framing.labels import decide
 
 log = logging.getLogger("framing.run")
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -139,16 +140,6 @@ def instantiate_model(cfg: DictConfig, task: str, labels: list[str], multilabel:
         raise ConfigError(f"model {cfg.model.get('name', '?')!r} cannot be built: {cause}") from exc
 
 
-def _decide(proba: np.ndarray, labels: list[str], multilabel: bool) -> list:
-    if multilabel:
-        out = []
-        for row in proba:
-            chosen = [labels[j] for j in np.flatnonzero(row >= 0.5)]
-            out.append(chosen or [labels[int(row.argmax())]])
-        return out
-    return [labels[j] for j in proba.argmax(axis=1)]
-
-
 def _differing_sentences(examples) -> set[tuple[str, int, int, str]]:
     """Sentences whose actors have different gold stances."""
     c = columns(examples, ["article_id", "start", "end", "sentence", "label"])
@@ -170,9 +161,9 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         aggregate_folds,
         classification_metrics,
         multilabel_metrics,
-        plot_confusion,
     )
     from framing.models import save_model
+    from framing.plots import plot_confusion
     from framing.segment import Segmenter
 
     started = time.perf_counter()
@@ -225,7 +216,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         proba = model.predict_proba(examples.select(fold.test))
         proba_all[fold.test] = proba
         fold_of[fold.test] = fold.index
-        pred = _decide(proba, labels, multilabel)
+        pred = decide(proba, labels, multilabel)
         gold = [gold_all[i] for i in fold.test]
         if multilabel:
             fm = multilabel_metrics(gold, pred, labels)
@@ -241,7 +232,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         )
 
     scored = np.flatnonzero(fold_of >= 0)
-    pred_all = _decide(proba_all[scored], labels, multilabel)
+    pred_all = decide(proba_all[scored], labels, multilabel)
     gold_scored = [gold_all[i] for i in scored]
     n_boot = int(cfg.get("n_boot", 1000))
     if multilabel:
@@ -332,44 +323,12 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     return metrics
 
 
-# example columns copied into every prediction row, in output order
-PREDICTION_ID_COLUMNS = (
-    "example_id",
-    "article_id",
-    "sentence_index",
-    "start",
-    "end",
-    "sentence",
-    "actor",
-)
-
-
 def _write_predictions(out: Path, examples, scored, proba, pred, fold_of, labels, model_id) -> None:
-    import csv
+    from framing.predictions import RUN_ID_COLUMNS, run_rows, write_run_predictions
 
-    data = columns(examples, [*PREDICTION_ID_COLUMNS, "target_spans", "label"])
-    p_cols = [f"p_{lab}" for lab in labels]
-    fields = [*PREDICTION_ID_COLUMNS, "mentions", "gold", "predicted", *p_cols, "fold", "model"]
-    rows = []
-    for k, i in enumerate(scored):
-        i = int(i)
-        row = {c: data[c][i] for c in PREDICTION_ID_COLUMNS}
-        row.update(mentions=data["target_spans"][i], gold=data["label"][i], predicted=pred[k])
-        row.update({c: round(float(proba[i, j]), 6) for j, c in enumerate(p_cols)})
-        row.update(fold=int(fold_of[i]), model=model_id)
-        rows.append(row)
-    with atomic_write(out / "predictions.jsonl") as fh:
-        for row in rows:
-            fh.write(dumps(row) + "\n")
-    with atomic_write(out / "predictions.csv") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields)
-        writer.writeheader()
-        for row in rows:
-            flat = dict(row)
-            for key in ("mentions", "gold", "predicted"):
-                if isinstance(flat[key], list):
-                    flat[key] = json.dumps(flat[key]) if key == "mentions" else ";".join(flat[key])
-            writer.writerow(flat)
+    data = columns(examples, [*RUN_ID_COLUMNS, "target_spans", "label"])
+    rows = run_rows(data, scored, proba, pred, fold_of, labels, model_id)
+    write_run_predictions(out, rows, labels)
 
 
 # ---------------------------------------------------------------------------

@@ -7,7 +7,9 @@ sentence, e.g. a pronoun, is reported and kept).
 
 from __future__ import annotations
 
+import argparse
 import collections
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -210,3 +212,47 @@ def stats_markdown(stats: dict[str, Any], stance_labels: list[str]) -> str:
     for frame, n in sorted(stats["frames"].items(), key=lambda kv: -kv[1]):
         lines.append(f"| {frame} | {n} |")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# the command line
+def add_cli(subparsers: Any) -> None:
+    p = subparsers.add_parser("validate", help="check a corpus folder against the data contract")
+    p.add_argument("corpus", help="corpus folder (articles.jsonl, annotations.jsonl, splits.json)")
+    p.add_argument("--stats", action="store_true", help="print the label tables (Markdown)")
+    p.add_argument("--actors", help="actor config YAML (default: configs/actors/syria.yaml)")
+    p.add_argument("--splitter", default="sentencex")
+    p.add_argument("--strict", action="store_true", help="warnings count as problems too (exit 1)")
+    p.add_argument(
+        "--max-lines", type=int, default=200, help="print at most this many problems (default 200)"
+    )
+    p.set_defaults(func=cmd_validate)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from framing.corpus import load_corpus
+    from framing.labels import task_labels
+
+    try:
+        corpus = load_corpus(args.corpus)
+    except FileNotFoundError as exc:
+        logging.getLogger("framing").error("%s", exc)
+        return 1
+    stance_labels, frame_labels = task_labels("stance"), task_labels("framing")
+    problems = validate_corpus(
+        corpus, Segmenter(args.actors, splitter=args.splitter), stance_labels, frame_labels
+    )
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    for p in problems[: args.max_lines]:
+        print(p)
+    if len(problems) > args.max_lines:
+        print(f"... and {len(problems) - args.max_lines} more")
+    print(
+        f"{args.corpus}: {len(corpus.articles)} articles, {len(corpus.annotations)} annotations: "
+        f"{len(errors)} error(s), {len(warnings)} warning(s)"
+    )
+    if args.stats:
+        print()
+        print(stats_markdown(corpus_stats(corpus, stance_labels, frame_labels), stance_labels))
+    return 1 if errors or (args.strict and warnings) else 0

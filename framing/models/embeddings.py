@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from framing.examples import columns
 from framing.models.features import context_window
 from framing.models.hf import resolve_checkpoint
-from framing.tasks import columns
 
 log = logging.getLogger(__name__)
 MODEL_FILE = "classifier.skops"

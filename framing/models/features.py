@@ -216,7 +216,7 @@ class TargetFeatures(BaseEstimator, TransformerMixin):
 
 def examples_frame(examples) -> pd.DataFrame:
     """The columns models need, from a :class:`datasets.Dataset` or a mapping of lists."""
-    from framing.tasks import columns
+    from framing.examples import columns
 
     return pd.DataFrame(columns(examples, ("sentence", "target_spans", "other_spans", "actor")))
 

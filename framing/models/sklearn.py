@@ -32,6 +32,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer, OneHotEncoder
 from sklearn.utils import check_array
 
+from framing.examples import columns
 from framing.models.cached_tfidf import CachedTfidf, FastOneHot
 from framing.models.features import (
     MARKINGS,
@@ -40,7 +41,6 @@ from framing.models.features import (
     context_window,
     examples_frame,
 )
-from framing.tasks import columns
 
 log = logging.getLogger(__name__)
 MODEL_FILE = "model.skops"
