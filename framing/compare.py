@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from framing.io import atomic_write
+from framing.predictions import PredictError, iter_prediction_rows
 from framing.runs import CompareError, RunInfo, find_run_dirs, load_run, load_runs
 from framing.tables import FORMATS, Column, Table, group_table, render, run_row, runs_table
 
@@ -57,19 +58,18 @@ def load_predictions(run: RunInfo) -> dict[str, tuple[Any, Any]]:
     if not path.is_file():
         raise CompareError(f"{run.path}: no predictions.jsonl")
     out: dict[str, tuple[Any, Any]] = {}
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
+    try:
+        for lineno, rec in enumerate(iter_prediction_rows(path), 1):
             try:
-                rec = json.loads(line)
                 key = str(rec["example_id"])
                 pair = (rec["gold"], rec["predicted"])
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise CompareError(f"{path}:{lineno}: bad prediction row ({exc})") from None
+            except (KeyError, TypeError) as exc:
+                raise CompareError(f"{path}: row {lineno}: bad prediction row ({exc})") from None
             if key in out:
                 raise CompareError(f"{path}: example id {key!r} occurs twice")
             out[key] = pair
+    except PredictError as exc:
+        raise CompareError(f"bad prediction row ({exc})") from None
     return out
 
 

@@ -10,6 +10,9 @@ Supported inputs (chosen by extension, or ``fmt``):
                       are extracted with trafilatura;
 * a folder            every supported file below it, in sorted order.
 
+The formats are listed once, in :data:`READERS`: adding one is a reading function and
+one :class:`Reader` entry (``--format`` choices, folder scanning and dispatch follow).
+
 Field names of JSONL/CSV are configurable with :class:`Columns`; columns not
 mapped are kept as article metadata. Readers are generators that never raise on
 a bad record: they yield a :class:`~framing.io.RecordError` naming the file and
@@ -21,7 +24,7 @@ from __future__ import annotations
 import csv
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,11 +32,6 @@ from typing import Any
 from framing.corpus import Article
 from framing.io import RecordError, iter_jsonl
 
-TEXT_SUFFIXES = {".txt"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-CSV_SUFFIXES = {".csv", ".tsv"}
-HTML_SUFFIXES = {".html", ".htm"}
-SUPPORTED = TEXT_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES | HTML_SUFFIXES
 MAX_ARTICLE_CHARS = 2_000_000  # longer "articles" are almost always a broken dump
 
 MIN_HTML_WORDS = 30  # less main text than this is a consent, error or index page
@@ -96,7 +94,7 @@ def add_input_arguments(parser: Any) -> None:
     """The input format and JSONL/CSV field options of commands that read articles."""
     parser.add_argument(
         "--format",
-        choices=["txt", "jsonl", "csv", "tsv", "html"],
+        choices=FORMAT_NAMES,
         help="input format (default: by extension)",
     )
     fields = Columns()
@@ -266,6 +264,41 @@ def read_html(path: Path, article_id: str | None = None) -> Iterator[Article | R
         yield exc
 
 
+# ---------------------------------------------------------------------------
+# the registry: adding an input format is one reading function and one entry here
+@dataclass(frozen=True)
+class Reader:
+    """An input format: its ``--format`` names (the first is shown), the file suffixes
+    read from folders, and ``read(path, columns, article_id)`` (``article_id``: the id a
+    one-article file gets from its path below a folder, else ``None``)."""
+
+    names: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    read: Callable[[Path, Columns, str | None], Iterator[Article | RecordError]]
+
+
+READERS: tuple[Reader, ...] = (
+    Reader(("txt", "text"), (".txt",), lambda path, columns, rel_id: read_txt(path, rel_id)),
+    Reader(
+        ("jsonl", "ndjson", "json"),
+        (".jsonl", ".ndjson"),
+        lambda path, columns, rel_id: read_jsonl(path, columns),
+    ),
+    Reader(("csv",), (".csv",), lambda path, columns, rel_id: read_csv(path, columns)),
+    Reader(
+        ("tsv",),
+        (".tsv",),
+        lambda path, columns, rel_id: read_csv(path, columns, delimiter="\t"),
+    ),
+    Reader(
+        ("html", "htm"), (".html", ".htm"), lambda path, columns, rel_id: read_html(path, rel_id)
+    ),
+)
+FORMAT_NAMES = [r.names[0] for r in READERS]
+SUPPORTED = {suffix for r in READERS for suffix in r.suffixes}
+_BY_NAME = {name: r for r in READERS for name in r.names}
+
+
 def _iter_files(root: Path) -> Iterator[Path]:
     for p in sorted(root.rglob("*")):
         if p.is_file() and p.suffix.lower() in SUPPORTED and not p.name.startswith("."):
@@ -292,18 +325,14 @@ def _read_file(
     path: Path, fmt: str | None, columns: Columns, rel_id: str | None
 ) -> Iterator[Article | RecordError]:
     kind = (fmt or path.suffix.lower().lstrip(".")).lower()
-    if kind in ("txt", "text"):
-        yield from read_txt(path, rel_id)
-    elif kind in ("jsonl", "ndjson", "json"):
-        yield from read_jsonl(path, columns)
-    elif kind in ("csv", "tsv"):
-        yield from read_csv(path, columns, delimiter="\t" if kind == "tsv" else None)
-    elif kind in ("html", "htm"):
-        yield from read_html(path, rel_id)
-    else:
+    reader = _BY_NAME.get(kind)
+    if reader is None:
         yield RecordError(
-            str(path), f"unsupported input format {kind!r} (use one of txt, jsonl, csv, tsv, html)"
+            str(path),
+            f"unsupported input format {kind!r} (use one of {', '.join(FORMAT_NAMES)})",
         )
+        return
+    yield from reader.read(path, columns, rel_id)
 
 
 def read_articles(

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest_run import tiny_corpus, trained_run
+from run_helpers import tiny_corpus, trained_run
 
 import framing
 from framing import framing_model

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest_run import build_tiny_corpus, compose_cfg, write_newsmtsc, write_semeval
 from hydra.utils import instantiate
 from omegaconf import OmegaConf
+from run_helpers import build_tiny_corpus, compose_cfg, write_newsmtsc, write_semeval
 
 from framing.actors import ActorLexicon
 from framing.labels import task_labels

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest_run import N_TINY, tiny_corpus, trained_run
+from run_helpers import N_TINY, tiny_corpus, trained_run
 
 from framing import inference
 from framing import predict as fp

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest_run import (
+from hydra.utils import instantiate
+from omegaconf import OmegaConf
+from run_helpers import (
     build_contrast_corpus,
     build_tiny_corpus,
     corpus_records,
@@ -22,8 +24,6 @@ from conftest_run import (
     start_framing_run,
     start_framing_run_cases,
 )
-from hydra.utils import instantiate
-from omegaconf import OmegaConf
 
 from framing.corpus import load_corpus
 from framing.models import load_saved_model
@@ -53,7 +53,7 @@ class CLI:
 
     The sweep and the unknown-model case run the installed console script; the cases that
     must exit 2 share one warm interpreter that forks per case and calls the same
-    ``framing.run.main`` the console script calls (see ``conftest_run``).
+    ``framing.run.main`` the console script calls (see ``run_helpers``).
     """
 
     def __init__(self, cwd: Path) -> None:
