@@ -29,23 +29,11 @@ from omegaconf import DictConfig, OmegaConf
 from framing.examples import columns
 from framing.io import atomic_write
 from framing.labels import decide
+from framing.sources import PACKAGE_ROOT, ConfigError, load_examples, resolve_path
 
 log = logging.getLogger("framing.run")
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PACKAGE_ROOT / "configs"
-
-
-class ConfigError(ValueError):
-    """A config value the run cannot use (reported as one line)."""
-
-
-def resolve_path(path: str | os.PathLike[str]) -> Path:
-    """An input path as given, else relative to the package's root (for the shipped data)."""
-    p = Path(path).expanduser()
-    if p.is_absolute() or p.exists():
-        return p
-    alt = PACKAGE_ROOT / p
-    return alt if alt.exists() else p
+__all__ = ["CONFIG_DIR", "PACKAGE_ROOT", "ConfigError", "load_examples", "resolve_path", "run"]
 
 
 def seed_everything(seed: int) -> None:
@@ -59,73 +47,25 @@ def seed_everything(seed: int) -> None:
 
 
 # ---------------------------------------------------------------------------
-def load_examples(
-    data_cfg: DictConfig,
-    task: str,
-    labels: list[str],
-    multilabel: bool,
-    segmenter,
-    actors: list[str] | None = None,
-):
-    """Examples of ``task`` from a data config (``format`` + ``path``)."""
-    from framing.corpus import load_corpus
-    from framing.public_sets import newsmtsc_examples, semeval_examples
-    from framing.tasks import corpus_examples
-
-    fmt = data_cfg.get("format", "corpus")
-    if not data_cfg.get("path"):
-        raise ConfigError(f"data config {data_cfg.get('name', '?')!r} has no path")
-    path = resolve_path(data_cfg.path)
-    if not path.exists():
-        raise ConfigError(f"data.path {str(path)!r} does not exist")
-    if fmt == "corpus":
-        corpus = load_corpus(path)
-        for err in corpus.errors:
-            log.warning("%s", err)
-        return corpus_examples(
-            corpus, task, segmenter, labels, multilabel=multilabel, actors=actors
-        ), corpus.test_ids
-    if task != "stance":
-        raise ConfigError(f"data format {fmt!r} holds stance labels only, not {task}")
-    if fmt == "newsmtsc":
-        return newsmtsc_examples(path), []
-    if fmt == "semeval2016":
-        return semeval_examples(path), []
-    raise ConfigError(f"unknown data.format {fmt!r}; choose corpus, newsmtsc or semeval2016")
-
-
 def make_folds(cfg: DictConfig, examples, test_ids, segmenter, task, labels, multilabel):
-    from datasets import concatenate_datasets
-
-    from framing import splits
+    """Folds of ``cfg.split`` (see :data:`framing.splits.SPLITS`), the examples they index
+    and the indices the final model is refit on."""
+    from framing.splits import SPLITS
 
     name = cfg.split.get("name", "kfold")
-    cols = columns(examples, ["article_id", "label"])
-    groups = cols["article_id"]
-    if name == "kfold":
-        folds = splits.kfold(
-            cols["label"],
-            groups,
-            int(cfg.split.get("n_splits", 5)),
-            int(cfg.seed),
-            bool(cfg.split.get("stratified", True)),
-        )
-        return folds, examples, np.arange(len(groups))
-    if name == "heldout":
-        folds = splits.heldout(groups, test_ids)
-        return folds, examples, folds[0].train
-    if name == "cross_dataset":
+    builder = SPLITS.get(name)
+    if builder is None:
+        raise ConfigError(f"unknown split.name {name!r}; choose {', '.join(SPLITS)}")
+
+    def load_test():
         test_cfg = cfg.split.get("test_data")
         if not test_cfg:
             raise ConfigError(
-                "split=cross_dataset needs split.test_data: a data config with format and path"
+                f"split={name} needs split.test_data: a data config with format and path"
             )
-        test_examples, _ = load_examples(test_cfg, task, labels, multilabel, segmenter)
-        n_train = len(examples)
-        combined = concatenate_datasets([examples, test_examples.cast(examples.features)])
-        folds = splits.cross_dataset(n_train, len(test_examples))
-        return folds, combined, folds[0].train
-    raise ConfigError(f"unknown split.name {name!r}; choose kfold, heldout or cross_dataset")
+        return load_examples(test_cfg, task, labels, multilabel, segmenter)[0]
+
+    return builder(cfg.split, int(cfg.seed), examples, test_ids, load_test)
 
 
 def instantiate_model(cfg: DictConfig, task: str, labels: list[str], multilabel: bool):

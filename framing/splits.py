@@ -3,12 +3,16 @@
 * ``kfold``          stratified grouped k-fold with a seed (StratifiedGroupKFold);
 * ``heldout``        the corpus's fixed test articles (``splits.json``);
 * ``cross_dataset``  train on one dataset, test on another.
+
+:data:`SPLITS` maps a split config's ``name`` to its builder: adding a split is one
+function here, one entry in :data:`SPLITS` and one YAML in ``configs/split/``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
@@ -77,3 +81,48 @@ def cross_dataset(n_train: int, n_test: int) -> list[Fold]:
             f"split=cross_dataset: {'training' if n_train == 0 else 'test'} dataset has no examples"
         )
     return [Fold(0, np.arange(n_train), np.arange(n_train, n_train + n_test))]
+
+
+# ---------------------------------------------------------------------------
+# the registry: split config → (folds, examples, refit indices)
+SplitResult = tuple[list[Fold], Any, np.ndarray]
+
+
+def _kfold_split(cfg: Mapping[str, Any], seed: int, examples: Any, test_ids, load_test):
+    from framing.examples import columns
+
+    cols = columns(examples, ["article_id", "label"])
+    folds = kfold(
+        cols["label"],
+        cols["article_id"],
+        int(cfg.get("n_splits", 5)),
+        seed,
+        bool(cfg.get("stratified", True)),
+    )
+    return folds, examples, np.arange(len(cols["article_id"]))
+
+
+def _heldout_split(cfg: Mapping[str, Any], seed: int, examples: Any, test_ids, load_test):
+    from framing.examples import columns
+
+    folds = heldout(columns(examples, ["article_id"])["article_id"], test_ids)
+    return folds, examples, folds[0].train
+
+
+def _cross_dataset_split(cfg: Mapping[str, Any], seed: int, examples: Any, test_ids, load_test):
+    from datasets import concatenate_datasets
+
+    test_examples = load_test()
+    n_train = len(examples)
+    combined = concatenate_datasets([examples, test_examples.cast(examples.features)])
+    folds = cross_dataset(n_train, len(test_examples))
+    return folds, combined, folds[0].train
+
+
+# name → builder(split_cfg, seed, examples, test_ids, load_test) -> (folds, examples, refit
+# indices); ``load_test()`` gives the examples of ``split.test_data`` (cross-dataset only)
+SPLITS: dict[str, Callable[..., SplitResult]] = {
+    "kfold": _kfold_split,
+    "heldout": _heldout_split,
+    "cross_dataset": _cross_dataset_split,
+}

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from framing.metrics import BY_KEY, METRIC_KEYS, METRICS
 from framing.runs import MISSING, CompareError, RunInfo
 
 FORMATS = ("table", "markdown", "csv", "json")
@@ -30,21 +31,12 @@ RUN_COLUMNS = (
     Column("task", "task"),
     Column("model", "model"),
     Column("overrides_shown", "overrides"),
-    Column("macro_f1", "macro-F1 [95% CI]", "ci"),
-    Column("accuracy", "accuracy", "metric"),
-    Column("f1_pn", "F1pn", "metric"),
-    Column("multi_actor_macro_f1", "multi-actor F1", "metric"),
+    *(Column(m.key, m.header, m.kind) for m in METRICS),
     Column("n", "n", "int"),
     Column("wall_seconds", "wall s", "seconds"),
 )
-METRIC_KEYS = ("macro_f1", "accuracy", "f1_pn", "multi_actor_macro_f1")
 _ALIASES = {
-    "macro-f1": "macro_f1",
-    "f1": "macro_f1",
-    "headline": "macro_f1",
-    "f1pn": "f1_pn",
-    "multi_actor": "multi_actor_macro_f1",
-    "multi-actor": "multi_actor_macro_f1",
+    **{alias: m.key for m in METRICS for alias in m.aliases},
     "wall": "wall_seconds",
     "time": "wall_seconds",
     "n_examples": "n",
@@ -68,13 +60,23 @@ def _num(value: Any) -> float | None:
     return None
 
 
+def _metric_values(m: dict[str, Any], ci: dict[str, Any]) -> dict[str, float | None]:
+    """Each metric's value, a ``ci`` metric followed by its interval (``_low``, ``_high``)."""
+    out: dict[str, float | None] = {}
+    for metric in METRICS:
+        out[metric.key] = _num(metric.read(m))
+        if metric.kind == "ci":
+            out[f"{metric.key}_low"] = _num(ci.get("low"))
+            out[f"{metric.key}_high"] = _num(ci.get("high"))
+    return out
+
+
 def run_row(run: RunInfo, hidden_overrides: Collection[str] = ()) -> dict[str, Any]:
     """The raw values of one run's table row (``hidden_overrides`` left out of ``overrides``)."""
     m = run.metrics
     overall = m.get("overall") or {}
     headline = m.get("headline") or {}
     ci = headline.get("ci") or overall.get("macro_f1_ci") or {}
-    multi = ((m.get("subsets") or {}).get("multi_actor") or {}).get("macro_f1")
     return {
         "run": run.name,
         "path": str(run.path),
@@ -83,12 +85,7 @@ def run_row(run: RunInfo, hidden_overrides: Collection[str] = ()) -> dict[str, A
         "overrides": list(run.overrides),
         "overrides_shown": " ".join(o for o in run.overrides if o not in hidden_overrides),
         "metric": headline.get("metric", "macro_f1"),
-        "macro_f1": _num(headline.get("value", overall.get("macro_f1"))),
-        "macro_f1_low": _num(ci.get("low")),
-        "macro_f1_high": _num(ci.get("high")),
-        "accuracy": _num(overall.get("accuracy")),
-        "f1_pn": _num(overall.get("f1_pn")),
-        "multi_actor_macro_f1": _num(multi),
+        **_metric_values(m, ci),
         "n": m.get("n_examples", overall.get("n")),
         "wall_seconds": _num(m.get("wall_seconds")),
     }
@@ -130,8 +127,8 @@ def _sort_rows(
     reverse: bool,
 ) -> list[dict[str, Any]]:
     """Sort by ``key``: metrics best first, anything else ascending; missing values last."""
-    descending = key in METRIC_KEYS or key.split("_mean")[0] in METRIC_KEYS
-    descending = descending != reverse
+    metric = BY_KEY.get(key) or BY_KEY.get(key.split("_mean")[0])
+    descending = (metric is not None and metric.higher_is_better) != reverse
     present = [r for r in rows if _sort_value(value_of(r))[0] == 0]
     missing = [r for r in rows if _sort_value(value_of(r))[0] == 1]
     present.sort(key=lambda r: _sort_value(value_of(r)), reverse=descending)
@@ -214,15 +211,12 @@ def group_table(
         if not rows or key not in rows[0]:
             raise CompareError(
                 f"--sort {sort}: with --group-by, sort by a group key ({', '.join(keys)}) "
-                "or a metric (macro_f1, accuracy, f1_pn, multi_actor_macro_f1, wall_seconds)"
+                f"or a metric ({', '.join((*METRIC_KEYS, 'wall_seconds'))})"
             )
         rows = _sort_rows(rows, key, lambda r: r.get(key), reverse)
     columns = [Column(k, k) for k in keys] + [
         Column("runs", "runs", "int"),
-        Column("macro_f1", "macro-F1 (mean ± sd)", "meansd"),
-        Column("accuracy", "accuracy", "meansd"),
-        Column("f1_pn", "F1pn", "meansd"),
-        Column("multi_actor_macro_f1", "multi-actor F1", "meansd"),
+        *(Column(m.key, m.group_header or m.header, "meansd") for m in METRICS),
         Column("n", "n", "int"),
         Column("wall_seconds", "wall s (mean)", "seconds_mean"),
     ]
