@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from framing.io import atomic_write
-from framing.predictions import PredictError, iter_prediction_rows
+from framing.predictions import PredictError, iter_prediction_rows, run_predictions_file
 from framing.runs import CompareError, RunInfo, find_run_dirs, load_run, load_runs
 from framing.tables import FORMATS, Column, Table, group_table, render, run_row, runs_table
 
@@ -53,9 +53,10 @@ log = logging.getLogger("framing.compare")
 # ---------------------------------------------------------------------------
 # significance
 def load_predictions(run: RunInfo) -> dict[str, tuple[Any, Any]]:
-    """``example_id -> (gold, predicted)`` from the run's out-of-fold ``predictions.jsonl``."""
-    path = run.path / "predictions.jsonl"
-    if not path.is_file():
+    """``example_id -> (gold, predicted)`` from the run's out-of-fold predictions
+    (``predictions.jsonl``, or the compact ``predictions.jsonl.gz`` of a reference run)."""
+    path = run_predictions_file(run.path)
+    if path is None:
         raise CompareError(f"{run.path}: no predictions.jsonl")
     out: dict[str, tuple[Any, Any]] = {}
     try:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gzip
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -133,6 +134,43 @@ def write_run_predictions(
                 if isinstance(flat[key], list):
                     flat[key] = json.dumps(flat[key]) if key == "mentions" else ";".join(flat[key])
             writer.writerow(flat)
+
+
+RUN_PREDICTIONS = ("predictions.jsonl", "predictions.jsonl.gz")
+COMPACT_ID_COLUMNS = ("example_id", "gold", "predicted")
+
+
+def run_predictions_file(run_dir: str | os.PathLike[str]) -> Path | None:
+    """A run's predictions: ``predictions.jsonl``, else the compact
+    ``predictions.jsonl.gz``; ``None`` when it has neither."""
+    for name in RUN_PREDICTIONS:
+        path = Path(run_dir) / name
+        if path.is_file():
+            return path
+    return None
+
+
+def compact_run_predictions(run_dir: str | os.PathLike[str]) -> Path:
+    """Replace a run's ``predictions.jsonl`` and ``predictions.csv`` by one
+    ``predictions.jsonl.gz`` holding per example only ``example_id``, ``gold``,
+    ``predicted``, ``p_<label>`` and ``fold`` (the sentence, offsets and spans are in the
+    corpus). Written reproducibly (no gzip timestamp) and atomically."""
+    run_dir = Path(run_dir)
+    source = run_dir / "predictions.jsonl"
+    target = run_dir / "predictions.jsonl.gz"
+    with (
+        atomic_write(target, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz,
+    ):
+        for row in iter_prediction_rows(source):
+            keep = {c: row[c] for c in COMPACT_ID_COLUMNS}
+            keep.update({k: v for k, v in row.items() if k.startswith("p_")})
+            keep["fold"] = row["fold"]
+            gz.write((dumps(keep) + "\n").encode("utf-8"))
+    source.unlink()
+    with contextlib.suppress(FileNotFoundError):
+        (run_dir / "predictions.csv").unlink()
+    return target
 
 
 # ---------------------------------------------------------------------------
@@ -397,9 +435,13 @@ def iter_prediction_rows(
                     raw = {c: raw.get(c, "") for c in columns}
                 yield _csv_row(raw)
         return
-    if kind not in (".jsonl", ".ndjson", ".json"):
-        raise PredictError(f"{path}: predictions must be .jsonl, .csv or .parquet")
-    with path.open("rb") as fh:
+    if kind == ".gz" and Path(path.stem).suffix.lower() in (".jsonl", ".ndjson"):
+        opener: Any = gzip.open
+    elif kind in (".jsonl", ".ndjson", ".json"):
+        opener = open
+    else:
+        raise PredictError(f"{path}: predictions must be .jsonl, .jsonl.gz, .csv or .parquet")
+    with opener(path, "rb") as fh:
         for lineno, line in enumerate(fh, 1):
             if not line.strip():
                 continue
