@@ -66,12 +66,14 @@ class PredictStats:
 
 def _estimate_total(paths: Sequence[Path]) -> int | None:
     """A cheap count of input records for the progress bar (lines of JSONL/CSV, files)."""
-    from framing.readers import SUPPORTED
+    from framing.readers import supported_suffixes
+
+    suffixes = supported_suffixes()
 
     total = 0
     for path in paths:
         files = (
-            [p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SUPPORTED]
+            [p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in suffixes]
             if path.is_dir()
             else [path]
         )

@@ -63,5 +63,3 @@ METRICS: tuple[Metric, ...] = (
         aliases=("multi_actor", "multi-actor"),
     ),
 )
-METRIC_KEYS = tuple(m.key for m in METRICS)
-BY_KEY = {m.key: m for m in METRICS}

@@ -94,7 +94,7 @@ def add_input_arguments(parser: Any) -> None:
     """The input format and JSONL/CSV field options of commands that read articles."""
     parser.add_argument(
         "--format",
-        choices=FORMAT_NAMES,
+        choices=format_names(),
         help="input format (default: by extension)",
     )
     fields = Columns()
@@ -294,14 +294,26 @@ READERS: tuple[Reader, ...] = (
         ("html", "htm"), (".html", ".htm"), lambda path, columns, rel_id: read_html(path, rel_id)
     ),
 )
-FORMAT_NAMES = [r.names[0] for r in READERS]
-SUPPORTED = {suffix for r in READERS for suffix in r.suffixes}
-_BY_NAME = {name: r for r in READERS for name in r.names}
+
+
+def format_names() -> list[str]:
+    """The ``--format`` choices: each reader's first name."""
+    return [r.names[0] for r in READERS]
+
+
+def supported_suffixes() -> set[str]:
+    """The file suffixes read from folders."""
+    return {suffix for r in READERS for suffix in r.suffixes}
+
+
+def reader_for(kind: str) -> Reader | None:
+    """The reader of format (or suffix without the dot) ``kind``."""
+    return next((r for r in READERS if kind in r.names), None)
 
 
 def _iter_files(root: Path) -> Iterator[Path]:
     for p in sorted(root.rglob("*")):
-        if p.is_file() and p.suffix.lower() in SUPPORTED and not p.name.startswith("."):
+        if p.is_file() and p.suffix.lower() in supported_suffixes() and not p.name.startswith("."):
             yield p
 
 
@@ -325,11 +337,11 @@ def _read_file(
     path: Path, fmt: str | None, columns: Columns, rel_id: str | None
 ) -> Iterator[Article | RecordError]:
     kind = (fmt or path.suffix.lower().lstrip(".")).lower()
-    reader = _BY_NAME.get(kind)
+    reader = reader_for(kind)
     if reader is None:
         yield RecordError(
             str(path),
-            f"unsupported input format {kind!r} (use one of {', '.join(FORMAT_NAMES)})",
+            f"unsupported input format {kind!r} (use one of {', '.join(format_names())})",
         )
         return
     yield from reader.read(path, columns, rel_id)

@@ -184,3 +184,30 @@ def load_runs(paths: Sequence[str | os.PathLike[str]]) -> list[RunInfo]:
     for run, name in zip(runs, _display_names([r.path for r in runs]), strict=True):
         run.name = name
     return runs
+
+
+# ---------------------------------------------------------------------------
+# committed reference runs
+# files of a run or sweep folder a committed reference leaves out: Hydra's own config
+# and logs hold the absolute paths of the machine that ran them; .hydra/config.yaml
+# repeats config.yaml
+REFERENCE_DROPPED = (".hydra/hydra.yaml", ".hydra/config.yaml", "run.log", "multirun.yaml")
+
+
+def slim_reference(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """Make the run folders named by ``paths`` (and their sweep folders) fit to commit:
+    predictions in the compact ``predictions.jsonl.gz``
+    (:func:`framing.predictions.compact_run_predictions`), no file of
+    :data:`REFERENCE_DROPPED`. What ``framing compare`` reads stays: ``metrics.json``,
+    ``config.yaml``, ``.hydra/overrides.yaml``, the predictions. Returns the run folders."""
+    from framing.predictions import compact_run_predictions
+
+    runs = find_run_dirs(paths)
+    folders = {*runs, *(Path(p) for p in paths if Path(p).is_dir())}
+    for run in runs:
+        if (run / "predictions.jsonl").is_file():
+            compact_run_predictions(run)
+    for folder in folders:
+        for name in REFERENCE_DROPPED:
+            (folder / name).unlink(missing_ok=True)
+    return runs

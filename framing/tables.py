@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from framing.metrics import BY_KEY, METRIC_KEYS, METRICS
+from framing import metrics as registry
+from framing.metrics import Metric
 from framing.runs import MISSING, CompareError, RunInfo
 
 FORMATS = ("table", "markdown", "csv", "json")
@@ -26,21 +27,34 @@ class Column:
     kind: str = "text"  # text | metric | ci | int | seconds | seconds_mean | meansd | p | signed
 
 
-RUN_COLUMNS = (
-    Column("run", "run"),
-    Column("task", "task"),
-    Column("model", "model"),
-    Column("overrides_shown", "overrides"),
-    *(Column(m.key, m.header, m.kind) for m in METRICS),
-    Column("n", "n", "int"),
-    Column("wall_seconds", "wall s", "seconds"),
-)
-_ALIASES = {
-    **{alias: m.key for m in METRICS for alias in m.aliases},
-    "wall": "wall_seconds",
-    "time": "wall_seconds",
-    "n_examples": "n",
-}
+def run_columns() -> tuple[Column, ...]:
+    """The run table's columns: the run, then every metric of :data:`framing.metrics.METRICS`."""
+    return (
+        Column("run", "run"),
+        Column("task", "task"),
+        Column("model", "model"),
+        Column("overrides_shown", "overrides"),
+        *(Column(m.key, m.header, m.kind) for m in registry.METRICS),
+        Column("n", "n", "int"),
+        Column("wall_seconds", "wall s", "seconds"),
+    )
+
+
+def _aliases() -> dict[str, str]:
+    return {
+        **{alias: m.key for m in registry.METRICS for alias in m.aliases},
+        "wall": "wall_seconds",
+        "time": "wall_seconds",
+        "n_examples": "n",
+    }
+
+
+def _metric(key: str) -> Metric | None:
+    return next((m for m in registry.METRICS if m.key == key), None)
+
+
+def _metric_keys() -> tuple[str, ...]:
+    return tuple(m.key for m in registry.METRICS)
 
 
 @dataclass
@@ -63,7 +77,7 @@ def _num(value: Any) -> float | None:
 def _metric_values(m: dict[str, Any], ci: dict[str, Any]) -> dict[str, float | None]:
     """Each metric's value, a ``ci`` metric followed by its interval (``_low``, ``_high``)."""
     out: dict[str, float | None] = {}
-    for metric in METRICS:
+    for metric in registry.METRICS:
         out[metric.key] = _num(metric.read(m))
         if metric.kind == "ci":
             out[f"{metric.key}_low"] = _num(ci.get("low"))
@@ -127,7 +141,7 @@ def _sort_rows(
     reverse: bool,
 ) -> list[dict[str, Any]]:
     """Sort by ``key``: metrics best first, anything else ascending; missing values last."""
-    metric = BY_KEY.get(key) or BY_KEY.get(key.split("_mean")[0])
+    metric = _metric(key) or _metric(key.split("_mean")[0])
     descending = (metric is not None and metric.higher_is_better) != reverse
     present = [r for r in rows if _sort_value(value_of(r))[0] == 0]
     missing = [r for r in rows if _sort_value(value_of(r))[0] == 1]
@@ -136,7 +150,7 @@ def _sort_rows(
 
 
 def _canonical(key: str) -> str:
-    return _ALIASES.get(key.lower(), key)
+    return _aliases().get(key.lower(), key)
 
 
 def runs_table(
@@ -162,7 +176,7 @@ def runs_table(
         else:
             rows = _sort_rows(rows, key, lambda r: by_path[r["path"]].lookup(key), reverse)
     notes = [f"shared overrides: {' '.join(shared)}"] if shared else []
-    return Table(rows, _visible(RUN_COLUMNS, rows), notes)
+    return Table(rows, _visible(run_columns(), rows), notes)
 
 
 def _mean_sd(values: Sequence[float | None]) -> tuple[float | None, float | None, int]:
@@ -198,7 +212,7 @@ def group_table(
         row: dict[str, Any] = {k: v for k, v in zip(keys, value, strict=True)}
         row["runs"] = len(members)
         row["run_names"] = [r.name for r in members]
-        for metric in (*METRIC_KEYS, "wall_seconds"):
+        for metric in (*_metric_keys(), "wall_seconds"):
             mean, sd, n = _mean_sd([r[metric] for r in raw])
             row[f"{metric}_mean"], row[f"{metric}_sd"], row[f"{metric}_n"] = mean, sd, n
         sizes = {r["n"] for r in raw}
@@ -207,16 +221,16 @@ def group_table(
         rows.append(row)
     if sort:
         key = _canonical(sort)
-        key = f"{key}_mean" if key in (*METRIC_KEYS, "wall_seconds") else key
+        key = f"{key}_mean" if key in (*_metric_keys(), "wall_seconds") else key
         if not rows or key not in rows[0]:
             raise CompareError(
                 f"--sort {sort}: with --group-by, sort by a group key ({', '.join(keys)}) "
-                f"or a metric ({', '.join((*METRIC_KEYS, 'wall_seconds'))})"
+                f"or a metric ({', '.join((*_metric_keys(), 'wall_seconds'))})"
             )
         rows = _sort_rows(rows, key, lambda r: r.get(key), reverse)
     columns = [Column(k, k) for k in keys] + [
         Column("runs", "runs", "int"),
-        *(Column(m.key, m.group_header or m.header, "meansd") for m in METRICS),
+        *(Column(m.key, m.group_header or m.header, "meansd") for m in registry.METRICS),
         Column("n", "n", "int"),
         Column("wall_seconds", "wall s (mean)", "seconds_mean"),
     ]
