@@ -13,18 +13,37 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import importlib
 import json
 import logging
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
 from framing.io import atomic_write
+from framing.models.skops_io import dump_skops, load_skops
 
+__all__ = [
+    "MANIFEST",
+    "SAVED_KINDS",
+    "Model",
+    "dump_skops",
+    "load_saved_model",
+    "load_skops",
+    "read_manifest",
+    "resolve_model_dir",
+    "save_model",
+]
 log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
+# a saved model's ``kind`` (its manifest) → the class whose ``load(directory, manifest)``
+# reads it back: adding a kind of saved model is one entry here
+SAVED_KINDS = {
+    "sklearn": "framing.models.sklearn:SklearnModel",
+    "transformer": "framing.models.hf:TransformerModel",
+    "embedding_logreg": "framing.models.embeddings:EmbeddingLogReg",
+}
 
 
 class Model(Protocol):
@@ -87,26 +106,6 @@ def save_model(
     return directory
 
 
-def dump_skops(obj: Any, path: Path) -> None:
-    """Save with skops through a temporary file (atomic)."""
-    import skops.io as sio
-
-    tmp = path.with_name(path.name + ".tmp")
-    sio.dump(obj, tmp)
-    tmp.replace(path)
-
-
-def load_skops(path: Path, trusted: Sequence[str] = ()) -> Any:
-    """Load a skops file; refuses any type beyond skops' defaults and ``trusted`` (never pickle)."""
-    import skops.io as sio
-
-    untrusted = sio.get_untrusted_types(file=path)
-    unexpected = sorted(set(untrusted) - set(trusted))
-    if unexpected:
-        raise ValueError(f"{path}: refusing to load untrusted types {unexpected}")
-    return sio.load(path, trusted=[t for t in untrusted if t in trusted])
-
-
 def resolve_model_dir(path: str | Path) -> Path:
     """A model folder, given itself or a run folder holding ``model/``."""
     path = Path(path)
@@ -138,16 +137,9 @@ def load_saved_model(path: str | Path) -> tuple[Model, dict[str, Any]]:
         directory,
         trained,
     )
-    if kind == "sklearn":
-        from framing.models.sklearn import SklearnModel
-
-        return SklearnModel.load(directory, manifest), manifest
-    if kind == "transformer":
-        from framing.models.hf import TransformerModel
-
-        return TransformerModel.load(directory, manifest), manifest
-    if kind == "embedding_logreg":
-        from framing.models.embeddings import EmbeddingLogReg
-
-        return EmbeddingLogReg.load(directory, manifest), manifest
+    target = SAVED_KINDS.get(str(kind))
+    if target is not None:
+        module, _, name = target.partition(":")
+        cls = getattr(importlib.import_module(module), name)
+        return cls.load(directory, manifest), manifest
     raise ValueError(f"{directory}: unknown model kind {kind!r} in {MANIFEST}")

@@ -143,13 +143,13 @@ class EmbeddingLogReg:
         return as_label_matrix(proba, [str(c) for c in self.classifier.classes_], self.labels)
 
     def save(self, directory: str | Path) -> None:
-        from framing.models import dump_skops
+        from framing.models.skops_io import dump_skops
 
         dump_skops(self.classifier, Path(directory) / MODEL_FILE)
 
     @classmethod
     def load(cls, directory: str | Path, manifest: dict[str, Any]) -> EmbeddingLogReg:
-        from framing.models import load_skops
+        from framing.models.skops_io import load_skops
 
         classifier = load_skops(Path(directory) / MODEL_FILE)
         p = manifest.get("model", {})
