@@ -31,6 +31,16 @@ def command(
     return register
 
 
+def _version() -> str:
+    """The installed distribution's version, read from its metadata (no heavy imports)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("framing")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def setup_logging(verbose: int) -> None:
     level = logging.WARNING - 10 * verbose
     logging.basicConfig(
@@ -58,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="count", default=1, help="more log output (-vv for debug)"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("segment", help="clean, split and match articles: one row per sentence")
