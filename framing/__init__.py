@@ -38,7 +38,7 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value
         return value
     if name == "__version__":
-        from framing.framing_model import package_version
+        from framing.version import package_version
 
         return package_version()
     raise AttributeError(f"module 'framing' has no attribute {name!r}")

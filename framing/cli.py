@@ -15,6 +15,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from framing.version import package_version
+
 log = logging.getLogger("framing")
 
 COMMAND_MODULES: tuple[str, ...] = (
@@ -43,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="count", default=1, help="more log output (-vv for debug)"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMAND_MODULES:
         importlib.import_module(module).add_cli(sub)

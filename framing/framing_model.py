@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from framing.labels import decide
+from framing.version import package_version
 
 if TYPE_CHECKING:
     import numpy as np
@@ -31,16 +32,6 @@ DEFAULT_BATCH_SIZE = 2048  # pairs per predict_proba call
 
 class ModelVersionWarning(UserWarning):
     """A model was trained with a different version of the package than the running one."""
-
-
-def package_version() -> str:
-    """The installed version of ``framing`` (``"unknown"`` when not installed)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("framing")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 # ---------------------------------------------------------------------------
