@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "framing.predict",
     "framing.report",
     "framing.compare",
+    "framing.checks.command",
 )
 
 

@@ -97,6 +97,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     from tqdm.auto import tqdm
 
     from framing.actors import ActorLexicon
+    from framing.checks.command import checks_metrics
     from framing.evaluation import (
         aggregate_folds,
         classification_metrics,
@@ -256,6 +257,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
             n_train=len(refit_idx),
             extra={"data": str(cfg.data.get("name")), "seed": int(cfg.seed)},
         )
+    metrics.update(checks_metrics(cfg, out))  # eval.checks=true: behavioural checks of model/
     metrics["wall_seconds"] = round(time.perf_counter() - started, 2)
     with atomic_write(out / "metrics.json") as fh:
         json.dump(metrics, fh, indent=2)
