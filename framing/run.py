@@ -66,7 +66,11 @@ def load_examples(
     segmenter,
     actors: list[str] | None = None,
 ):
-    """Examples of ``task`` from a data config (``format`` + ``path``)."""
+    """Examples of ``task`` from a data config (``format`` + ``path``), and its test sets.
+
+    The test sets are ``{name: article ids}`` (a corpus's ``fixed`` test split and its
+    test-only sets, see :mod:`framing.splits`); ``{}`` for the public sets.
+    """
     from framing.corpus import load_corpus
     from framing.public_sets import newsmtsc_examples, semeval_examples
     from framing.tasks import corpus_examples
@@ -83,22 +87,25 @@ def load_examples(
             log.warning("%s", err)
         return corpus_examples(
             corpus, task, segmenter, labels, multilabel=multilabel, actors=actors
-        ), corpus.test_ids
+        ), corpus.test_sets
     if task != "stance":
         raise ConfigError(f"data format {fmt!r} holds stance labels only, not {task}")
     if fmt == "newsmtsc":
-        return newsmtsc_examples(path), []
+        return newsmtsc_examples(path), {}
     if fmt == "semeval2016":
-        return semeval_examples(path), []
+        return semeval_examples(path), {}
     raise ConfigError(f"unknown data.format {fmt!r}; choose corpus, newsmtsc or semeval2016")
 
 
-def make_folds(cfg: DictConfig, examples, test_ids, segmenter, task, labels, multilabel):
+def make_folds(cfg: DictConfig, examples, test_sets, segmenter, task, labels, multilabel):
     from datasets import concatenate_datasets
 
     from framing import splits
 
     name = cfg.split.get("name", "kfold")
+    if name != "heldout" and splits.never_trained(test_sets or {}):
+        # test-only articles are never trained on; only split=heldout tests on them
+        examples = examples.select(splits.trainable(examples["article_id"], test_sets))
     cols = columns(examples, ["article_id", "label"])
     groups = cols["article_id"]
     if name == "kfold":
@@ -111,7 +118,8 @@ def make_folds(cfg: DictConfig, examples, test_ids, segmenter, task, labels, mul
         )
         return folds, examples, np.arange(len(groups))
     if name == "heldout":
-        folds = splits.heldout(groups, test_ids)
+        test_ids, exclude = splits.choose_test(test_sets or {}, str(cfg.split.get("test", "fixed")))
+        folds = splits.heldout(groups, test_ids, exclude)
         return folds, examples, folds[0].train
     if name == "cross_dataset":
         test_cfg = cfg.split.get("test_data")
@@ -191,9 +199,9 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     splitter = str(cfg.get("splitter", "sentencex"))
     segmenter = Segmenter(lexicon, splitter=splitter)
 
-    examples, test_ids = load_examples(cfg.data, task, labels, multilabel, segmenter)
+    examples, test_sets = load_examples(cfg.data, task, labels, multilabel, segmenter)
     folds, examples, refit_idx = make_folds(
-        cfg, examples, test_ids, segmenter, task, labels, multilabel
+        cfg, examples, test_sets, segmenter, task, labels, multilabel
     )
     log.info(
         "%s: %d examples, %d fold(s), model %s",
@@ -260,6 +268,11 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         "model": str(cfg.model.get("name")),
         "data": str(cfg.data.get("name")),
         "split": str(cfg.split.get("name")),
+        **(
+            {"test_set": str(cfg.split.get("test", "fixed"))}
+            if cfg.split.get("name") == "heldout"
+            else {}
+        ),
         "seed": int(cfg.seed),
         "labels": labels,
         "n_examples": len(scored),

@@ -1,13 +1,19 @@
 """Evaluation splits. Every split groups by article: no article is on both sides.
 
 * ``kfold``          stratified grouped k-fold with a seed (StratifiedGroupKFold);
-* ``heldout``        the corpus's fixed test articles (``splits.json``);
+* ``heldout``        one of the corpus's held-out test sets (``splits.json``): the fixed
+                     test articles (``split.test=fixed``, the default) or a test-only set
+                     such as ``split.test=realistic``;
 * ``cross_dataset``  train on one dataset, test on another.
+
+Test-only articles (``splits.json``'s ``test_only`` lists) are never trained on: every
+split leaves them out of training, and only ``heldout`` with ``split.test=<name>`` tests
+on them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,19 +62,52 @@ def kfold(
     return folds
 
 
-def heldout(groups: Sequence[str], test_ids: Sequence[str]) -> list[Fold]:
+FIXED = "fixed"
+
+
+def never_trained(test_sets: Mapping[str, Sequence[str]]) -> set[str]:
+    """Articles of every test set but the fixed one: never trained on."""
+    return {a for name, ids in test_sets.items() if name != FIXED for a in ids}
+
+
+def trainable(groups: Sequence[str], test_sets: Mapping[str, Sequence[str]]) -> np.ndarray:
+    """Indices of the examples that are not in a test-only article."""
+    excluded = never_trained(test_sets)
+    return np.array([i for i, g in enumerate(groups) if g not in excluded], dtype=int)
+
+
+def choose_test(
+    test_sets: Mapping[str, Sequence[str]], name: str = FIXED
+) -> tuple[list[str], set[str]]:
+    """(test articles of the set ``name``, articles to keep out of training besides them).
+
+    Training is the same whichever set is tested: no article of any held-out set.
+    """
+    if name not in test_sets and name != FIXED:
+        known = ", ".join(sorted(test_sets)) or "none"
+        raise SplitError(f"split.test={name!r}: splits.json has no such test set (known: {known})")
+    excluded = {a for ids in test_sets.values() for a in ids}
+    return list(test_sets.get(name, [])), excluded
+
+
+def heldout(
+    groups: Sequence[str], test_ids: Sequence[str], exclude: Sequence[str] | set[str] = ()
+) -> list[Fold]:
+    """Test on ``test_ids``; train on every other article except those in ``exclude``."""
     if not test_ids:
         raise SplitError(
             "split=heldout needs the corpus's fixed test split (splits.json with a 'test' list)"
         )
     test_set = set(test_ids)
+    left_out = set(exclude) - test_set
     idx = np.arange(len(groups))
     is_test = np.array([g in test_set for g in groups])
+    is_train = np.array([g not in test_set and g not in left_out for g in groups])
     if not is_test.any():
         raise SplitError("split=heldout: none of the test articles has examples (empty test split)")
-    if is_test.all():
+    if not is_train.any():
         raise SplitError("split=heldout: every example is in the test split (empty training split)")
-    return [Fold(0, idx[~is_test], idx[is_test])]
+    return [Fold(0, idx[is_train], idx[is_test])]
 
 
 def cross_dataset(n_train: int, n_test: int) -> list[Fold]:
