@@ -26,8 +26,10 @@ The batches named in ``TEST_ONLY`` (``realistic``: articles written the way wire
 newspaper copy reads, issue #16) are a second, test-only set: they are written to
 ``splits.json``'s ``test_only`` and never trained on. They take no part in steps 2 and 5
 for the other articles (so adding or removing them leaves every other article, its
-debris and the fixed test split unchanged); a fifth of them get debris of their own,
-drawn with ``TEST_ONLY_DEBRIS_SEED``. Batches that are absent are skipped.
+debris and the fixed test split unchanged); each of them gets debris with probability
+``DEBRIS_SHARE`` from its own generator (``TEST_ONLY_DEBRIS_SEED`` and its id), so one
+test-only article's text does not depend on the other batches either. Batches that are
+absent are skipped.
 """
 
 from __future__ import annotations
@@ -120,7 +122,13 @@ def add_debris(art: dict, sentences: list[list[str]], rng: random.Random) -> tup
         kinds.append("link_dump")
     glue_at = set()
     for i in range(1, len(paragraphs)):
-        if paragraphs[i - 1][-1].endswith((".", "”", '"')) and rng.random() < 0.6:
+        # a paragraph opening with a digit (a live blog's "09:10 GMT:") is never glued:
+        # "…in 2023.09:10 GMT" reads as one number
+        if (
+            paragraphs[i - 1][-1].endswith((".", "”", '"'))
+            and not paragraphs[i][0][:1].isdigit()
+            and rng.random() < 0.6
+        ):
             glue_at.add(i)
     if glue_at:
         kinds.append("glued_paragraphs")
@@ -236,9 +244,9 @@ def main() -> int:
     main_ids = [a["id"] for a in batches if a["id"] not in only_ids]
     rng = random.Random(DEBRIS_SEED)
     debris_ids = set(rng.sample(main_ids, round(DEBRIS_SHARE * len(main_ids))))
-    only_rng = random.Random(TEST_ONLY_DEBRIS_SEED)
-    only_list = [a["id"] for a in batches if a["id"] in only_ids]
-    debris_ids |= set(only_rng.sample(only_list, round(DEBRIS_SHARE * len(only_list))))
+    # one generator per test-only article: its debris does not depend on the other batches
+    only_rngs = {a: random.Random(f"{TEST_ONLY_DEBRIS_SEED}:{a}") for a in sorted(only_ids)}
+    debris_ids |= {a for a, r in only_rngs.items() if r.random() < DEBRIS_SHARE}
     segmenter = Segmenter()
     articles, annotations, problems = [], [], []
     pairs_by_article: dict[str, collections.Counter] = {}
@@ -251,7 +259,7 @@ def main() -> int:
             "byline": art.get("byline") or None,
         }
         if art["id"] in debris_ids:
-            raw, kinds = add_debris(art, sentences, only_rng if art["id"] in only_ids else rng)
+            raw, kinds = add_debris(art, sentences, only_rngs.get(art["id"], rng))
             meta["debris"] = kinds
         else:
             raw = body_of(sentences)
