@@ -242,5 +242,11 @@ def load_corpus(path: str | Path) -> Corpus:
         split = json.loads(split_path.read_text(encoding="utf-8"))
         test_ids = list(split.get("test", []))
         seed = split.get("seed")
-        test_only = {str(k): list(v) for k, v in split.get("test_only", {}).items()}
+        raw_only = split.get("test_only", {})
+        if isinstance(raw_only, dict) and all(isinstance(v, list) for v in raw_only.values()):
+            test_only = {str(k): list(v) for k, v in raw_only.items()}
+        else:
+            errors.append(
+                RecordError(f"{split_path}", "'test_only' must map set names to lists of ids")
+            )
     return Corpus(root, articles, annotations, test_ids, seed, errors, test_only)
