@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import hashlib
 import json
 import logging
 import os
@@ -102,9 +101,11 @@ def package_version() -> str:
 # ---------------------------------------------------------------------------
 # models
 def _model_id(manifest: dict[str, Any], directory: Path) -> str:
-    """A short, stable id: the model's name and a hash of its manifest (which has its creation time)."""
+    """A short, stable id: the model's name and a hash of all its files (weights included)."""
+    from framing.models import model_fingerprint
+
     name = str(manifest.get("model", {}).get("name") or manifest.get("kind") or "model")
-    digest = hashlib.sha1((directory / "manifest.json").read_bytes()).hexdigest()[:10]
+    digest = model_fingerprint(directory)[:10]
     return f"{name}@{digest}"
 
 

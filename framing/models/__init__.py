@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from framing.io import atomic_write
+from framing.models.safe_load import ModelFolderError, loader_error, read_json_object
 
 log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
@@ -100,11 +101,19 @@ def load_skops(path: Path, trusted: Sequence[str] = ()) -> Any:
     """Load a skops file; refuses any type beyond skops' defaults and ``trusted`` (never pickle)."""
     import skops.io as sio
 
-    untrusted = sio.get_untrusted_types(file=path)
+    if not path.is_file():
+        raise ModelFolderError(f"{path}: missing (the saved model)")
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as exc:  # a truncated or foreign file: zipfile, KeyError, json errors
+        raise loader_error(path, exc) from None
     unexpected = sorted(set(untrusted) - set(trusted))
     if unexpected:
-        raise ValueError(f"{path}: refusing to load untrusted types {unexpected}")
-    return sio.load(path, trusted=[t for t in untrusted if t in trusted])
+        raise ModelFolderError(f"{path}: refusing to load untrusted types {unexpected}")
+    try:
+        return sio.load(path, trusted=[t for t in untrusted if t in trusted])
+    except Exception as exc:
+        raise loader_error(path, exc) from None
 
 
 def resolve_model_dir(path: str | Path) -> Path:
@@ -120,13 +129,34 @@ def resolve_model_dir(path: str | Path) -> Path:
 
 
 def read_manifest(path: str | Path) -> dict[str, Any]:
+    """The folder's manifest, checked for the fields every loader needs (one-line errors)."""
     directory = resolve_model_dir(path)
-    with (directory / MANIFEST).open(encoding="utf-8") as fh:
-        return json.load(fh)
+    where = directory / MANIFEST
+    manifest = read_json_object(where)
+    if not isinstance(manifest.get("task"), str):
+        raise ModelFolderError(f"{where}: no 'task' (a string)")
+    labels = manifest.get("labels")
+    if not isinstance(labels, list) or not labels or not all(isinstance(x, str) for x in labels):
+        raise ModelFolderError(f"{where}: 'labels' must be a non-empty list of strings")
+    if not isinstance(manifest.get("model", {}), dict):
+        raise ModelFolderError(f"{where}: 'model' must be an object")
+    return manifest
+
+
+def model_fingerprint(path: str | Path) -> str:
+    """A hash of every file of the saved model (weights, config, manifest)."""
+    from framing.models.safe_load import folder_digest
+
+    return folder_digest(resolve_model_dir(path))
 
 
 def load_saved_model(path: str | Path) -> tuple[Model, dict[str, Any]]:
-    """Load a saved model and its manifest (safe loaders only: skops, safetensors)."""
+    """Load a saved model and its manifest (safe loaders only: skops, safetensors).
+
+    A folder that cannot be loaded safely and completely raises :class:`ModelFolderError`
+    (one line naming the file): custom code, pickle weights, missing or extra tensors,
+    a truncated or foreign file, a corrupt manifest.
+    """
     directory = resolve_model_dir(path)
     manifest = read_manifest(directory)
     kind = manifest.get("kind")
@@ -139,15 +169,16 @@ def load_saved_model(path: str | Path) -> tuple[Model, dict[str, Any]]:
         trained,
     )
     if kind == "sklearn":
-        from framing.models.sklearn import SklearnModel
-
-        return SklearnModel.load(directory, manifest), manifest
-    if kind == "transformer":
-        from framing.models.hf import TransformerModel
-
-        return TransformerModel.load(directory, manifest), manifest
-    if kind == "embedding_logreg":
-        from framing.models.embeddings import EmbeddingLogReg
-
-        return EmbeddingLogReg.load(directory, manifest), manifest
-    raise ValueError(f"{directory}: unknown model kind {kind!r} in {MANIFEST}")
+        from framing.models.sklearn import SklearnModel as loader
+    elif kind == "transformer":
+        from framing.models.hf import TransformerModel as loader
+    elif kind == "embedding_logreg":
+        from framing.models.embeddings import EmbeddingLogReg as loader
+    else:
+        raise ModelFolderError(f"{directory / MANIFEST}: unknown model kind {kind!r}")
+    try:
+        return loader.load(directory, manifest), manifest
+    except ModelFolderError:
+        raise
+    except (KeyError, TypeError, AttributeError) as exc:  # a manifest or config lacking a field
+        raise loader_error(directory, exc) from None
