@@ -67,10 +67,22 @@ def write_jsonl(path: str | os.PathLike[str], records: Iterable[dict[str, Any]])
     return n
 
 
+def printable(text: str) -> str:
+    """``text`` with lone surrogates (bytes that were not UTF-8) as ``\\udcXX`` escapes."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 class RecordError(ValueError):
     """A bad input record; ``where`` names the file and line/record."""
 
     def __init__(self, where: str, reason: str) -> None:
+        # undecodable input (lone surrogates) shown as escapes: the message is always
+        # writable, to the log and to an errors file
+        where, reason = printable(where), printable(reason)
         super().__init__(f"{where}: {reason}")
         self.where = where
         self.reason = reason
