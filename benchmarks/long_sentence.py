@@ -9,7 +9,8 @@ Printed per size:
   windowed), the part that was quadratic (issue #15, finding 4);
 * ``predict``  — seconds for :func:`framing.predict.predict_files` with a stance
   TF-IDF model over one article holding the sentence (``--model``: a saved run or
-  model folder; without it this step is skipped).
+  model folder, loaded once beforehand, its load time printed apart; without it this
+  step is skipped).
 
 ``--ref GIT_REF`` times the feature of another commit's ``framing/models/features.py``
 side by side (e.g. the commit before the fix), with ``--ref-max`` capping the sizes
@@ -128,7 +129,7 @@ def time_features(module, sentence: str) -> tuple[float, list[str]]:
     return time.perf_counter() - started, window
 
 
-def time_predict(model: Path, sentence: str, workdir: Path) -> tuple[float, int]:
+def time_predict(model, sentence: str, workdir: Path) -> tuple[float, int]:
     from framing.predict import predict_files
 
     src = workdir / "in.jsonl"
@@ -147,6 +148,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     current = _features_module(None)
+    model = None
+    if args.model:
+        from framing.predict import load_model
+
+        started = time.perf_counter()
+        model = load_model(args.model)
+        print(f"model {model.model_id} loaded in {time.perf_counter() - started:.1f} s")
     old = _features_module(args.ref) if args.ref else None
     print(
         "| characters | mentions | features (s) | "
@@ -166,7 +174,7 @@ def main(argv: list[str] | None = None) -> None:
                 row += ["not run", ""]
         if args.model:
             with tempfile.TemporaryDirectory() as tmp:
-                p_seconds, rows = time_predict(args.model, sentence, Path(tmp))
+                p_seconds, rows = time_predict(model, sentence, Path(tmp))
             row += [f"{p_seconds:.2f}", str(rows)]
         print("| " + " | ".join(row) + " |")
         sys.stdout.flush()

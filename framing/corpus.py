@@ -126,6 +126,7 @@ class Annotation:
     frame: str | None
     stance: dict[str, str] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    origin: str | None = field(default=None, compare=False)  # file:line read from (not saved)
 
     @classmethod
     def from_record(cls, record: dict[str, Any], where: str = "record") -> Annotation:
@@ -152,6 +153,7 @@ class Annotation:
             frame=record.get("frame"),
             stance={str(a): str(lab) for a, lab in stance.items()},
             meta=meta,
+            origin=where,
         )
 
     def to_record(self) -> dict[str, Any]:
@@ -231,7 +233,29 @@ def load_corpus(path: str | Path) -> Corpus:
     seed = None
     split_path = root / "splits.json"
     if split_path.is_file():
-        split = json.loads(split_path.read_text(encoding="utf-8"))
-        test_ids = list(split.get("test", []))
-        seed = split.get("seed")
+        try:
+            test_ids, seed = read_splits(split_path)
+        except RecordError as exc:
+            errors.append(exc)
     return Corpus(root, articles, annotations, test_ids, seed, errors)
+
+
+def read_splits(path: Path) -> tuple[list[str], int | None]:
+    """``(test ids, seed)`` of a ``splits.json``, or :class:`RecordError` in one line."""
+    try:
+        split = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RecordError(str(path), f"cannot read: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise RecordError(
+            f"{path}:{exc.lineno}", f"invalid JSON: {exc.msg} (column {exc.colno})"
+        ) from None
+    if not isinstance(split, dict):
+        raise RecordError(str(path), f"expected a JSON object, got {type(split).__name__}")
+    test = split.get("test", [])
+    if not isinstance(test, list) or not all(isinstance(t, str) for t in test):
+        raise RecordError(str(path), "'test' must be a list of article ids (strings)")
+    seed = split.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise RecordError(str(path), f"'seed' must be an integer, got {seed!r}")
+    return list(test), seed

@@ -67,9 +67,9 @@ def load_examples(
     actors: list[str] | None = None,
 ):
     """Examples of ``task`` from a data config (``format`` + ``path``)."""
-    from framing.corpus import load_corpus
     from framing.public_sets import newsmtsc_examples, semeval_examples
     from framing.tasks import corpus_examples
+    from framing.validate import load_training_corpus
 
     fmt = data_cfg.get("format", "corpus")
     if not data_cfg.get("path"):
@@ -78,9 +78,8 @@ def load_examples(
     if not path.exists():
         raise ConfigError(f"data.path {str(path)!r} does not exist")
     if fmt == "corpus":
-        corpus = load_corpus(path)
-        for err in corpus.errors:
-            log.warning("%s", err)
+        # refused when validate would reject it, unless data.lenient=true
+        corpus = load_training_corpus(path, lenient=bool(data_cfg.get("lenient", False)))
         return corpus_examples(
             corpus, task, segmenter, labels, multilabel=multilabel, actors=actors
         ), corpus.test_ids
@@ -378,11 +377,12 @@ def _hydra_main(cfg: DictConfig) -> float | None:
 
     from framing.splits import SplitError
     from framing.tasks import TaskError
+    from framing.validate import CorpusError
 
     out_dir = HydraConfig.get().runtime.output_dir
     try:
         metrics = run(cfg, out_dir)
-    except (ConfigError, TaskError, SplitError, FileNotFoundError) as exc:
+    except (ConfigError, CorpusError, TaskError, SplitError, FileNotFoundError) as exc:
         log.error("%s", exc)
         print(f"framing-run: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
