@@ -188,12 +188,23 @@ _FURNITURE = [
         ),
     ),
 ]
+# a share button's label alone on a line: page furniture only next to other furniture
+_BUTTON = re.compile(
+    r"(?:save|bookmark|copy(?: the)? link|link copied|whatsapp|facebook|twitter|x|telegram|"
+    r"linkedin|reddit|pinterest|flipboard|messenger|gift(?: this)? article|like|more)",
+    re.IGNORECASE,
+)
+# the end of a prompt's first sentence, when body text follows on the same line
+_PROMPT_SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*\s+(?=[\"“‘'(]?[A-Z0-9])")
+_PROMPT_KINDS = ("related", "prompt")
 _MAX_FURNITURE_WORDS = (
     14  # a furniture line is short; a long line is prose even if it starts "Share…"
 )
 _MAX_FURNITURE_CHARS = 12 * _MAX_FURNITURE_WORDS
 _MAX_HEAD_WORDS = 60
 _SHORT_STANDFIRST = 22
+_MIN_STANDFIRST_WORDS = 6
+_MAX_RESIDUE_CHARS = 2  # what a link dump leaves of a line, at most, to go with it
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +257,31 @@ def furniture_kind(line: str) -> str | None:
                 return None  # "By then, the convoy had left." is prose
             return kind
     return None
+
+
+def split_leading_prompt(line: str) -> tuple[str, str] | None:
+    """``(prompt, body)`` when ``line`` opens with a "Read more at …"/"Sign up …" sentence
+    followed by other text on the same line; ``None`` otherwise."""
+    m = _PROMPT_SENTENCE_END.search(line)
+    if m is None:
+        return None
+    prompt, body = line[: m.start() + 1].strip(), line[m.end() :].strip()
+    rest = line[m.start() + 1 : m.end()].strip()  # closing quotes/brackets of the prompt
+    prompt = (prompt + rest) if rest else prompt
+    if not body or furniture_kind(prompt) not in _PROMPT_KINDS:
+        return None
+    return prompt, body
+
+
+def _mark_lone_buttons(lines: list[str], kinds: list[str | None]) -> None:
+    """A button label alone on a line ("Save") next to removed furniture is furniture too."""
+    for i, line in enumerate(lines):
+        if kinds[i] is not None or not _BUTTON.fullmatch(line):
+            continue
+        prev = next((j for j in range(i - 1, -1, -1) if lines[j]), None)
+        nxt = next((j for j in range(i + 1, len(lines)) if lines[j]), None)
+        if any(j is not None and kinds[j] is not None for j in (prev, nxt)):
+            kinds[i] = "prompt"
 
 
 def _is_prose(line: str) -> bool:
@@ -337,6 +373,13 @@ def _tidy_line(line: str, removed: list[Removal]) -> str:
             line = _SPACE_BEFORE_PUNCT.sub("", _EMPTY_BRACKETS.sub("", line))
     if len(removed) > before:
         line = _one_space(line).strip()
+        if (
+            line
+            and len(line) <= _MAX_RESIDUE_CHARS
+            and any(r.kind == "link_dump" for r in removed[before:])
+        ):
+            removed.append(Removal("link_dump", line))  # a stray letter of the dump
+            return ""
     return line
 
 
@@ -355,18 +398,29 @@ def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
     # --- furniture anywhere, and the trailing block after the body
     # (lines are stripped: empty and long ones are never furniture, no need to ask)
     kinds = [furniture_kind(ln) if 0 < len(ln) <= _MAX_FURNITURE_CHARS else None for ln in lines]
+    for i, line in enumerate(lines):
+        # a prompt with body text after it on the same line: remove the prompt only
+        if kinds[i] in _PROMPT_KINDS or (
+            kinds[i] is None
+            and line[:12]
+            .lower()
+            .startswith(
+                ("read", "sign up", "subscribe", "follow", "join", "share", "more on", "see also")
+            )
+        ):
+            split = split_leading_prompt(line)
+            if split is not None:
+                removed.append(Removal(furniture_kind(split[0]) or "prompt", split[0]))
+                lines[i], kinds[i] = split[1], furniture_kind(split[1])
+    _mark_lone_buttons(lines, kinds)
     tail_from = len(lines)
     for i in range(len(lines) - 1, -1, -1):
         if not lines[i]:
             continue
         if kinds[i] is not None:
             tail_from = i
-        elif (
-            len(lines[i]) > 300
-            or _words(lines[i]) >= 20
-            or (_is_prose(lines[i]) and tail_from == len(lines))
-        ):
-            break
+        elif len(lines[i]) > 300 or _words(lines[i]) >= 20 or _is_prose(lines[i]):
+            break  # a sentence: body text, even after a prompt (teasers are headlines)
     if tail_from < len(lines) and not any(kinds[j] for j in range(tail_from, len(lines))):
         tail_from = len(lines)
     for i in range(tail_from, len(lines)):
@@ -404,6 +458,10 @@ def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
             and blank_after >= 1
             and _words(line) <= (45 if blank_after >= 2 else _SHORT_STANDFIRST)
         )
+        # a standfirst is a sentence or two, not a section heading ("What comes next")
+        could_be_title = not head and (title is None or _same_text(line, title))
+        if not could_be_title and _words(line) < _MIN_STANDFIRST_WORDS:
+            is_head = False
         nxt = next((x for x in kept[idx + 1 :] if x), None)
         if not is_head or nxt is None:
             break
