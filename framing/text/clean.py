@@ -29,6 +29,16 @@ from typing import TYPE_CHECKING
 
 import ftfy
 
+from framing.text.furniture import (
+    MAX_FURNITURE_CHARS,
+    PROMPT_KINDS,
+    TERMINAL,
+    count_words,
+    furniture_kind,
+    mark_lone_buttons,
+    split_leading_prompt,
+)
+
 if TYPE_CHECKING:
     from framing.corpus import Article
 
@@ -139,68 +149,7 @@ def _normalize_spaced(raw: str) -> str:
 
 
 # ---------------------------------------------------------------------------
-# line patterns
-_LONE_BULLET = re.compile(r"[•·▪◦●‣∙■□►▸*–—-]+")
-_BULLET = re.compile(r"^(?:[•·▪◦●‣∙■□►▸*–—-]|\d{1,2}[.)])\s+")
-_TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
-_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_DATE_LINE = re.compile(
-    rf"^(?:(?:published|updated|posted|last updated)\s*:?\s*)?"
-    rf"(?:[\d]{{1,4}}|{_MONTHS}|[,./:-]|\s|am|pm|gmt|utc|[ap]\.m\.)+$",
-    re.IGNORECASE,
-)
-_FURNITURE = [
-    ("source", re.compile(r"^source\b", re.IGNORECASE)),
-    (
-        "related",
-        re.compile(
-            r"^(?:you (?:may|might) also like|related(?: articles| stories| coverage| content)?|"
-            r"read more|read also|also read|more on this(?: story)?|most (?:read|popular|viewed)|"
-            r"recommended(?: for you)?|see also|trending(?: now)?|more from|latest news|top stories)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "prompt",
-        re.compile(
-            r"^(?:share(?: this| on| via)?|subscribe|sign up|follow us|join (?:us|our)|"
-            r"newsletter|advertisement|sponsored|click here|comments?|print(?: this)?|"
-            r"email(?: this)?|tweet|skip to|cookie|accept (?:all )?cookies|listen to this|"
-            r"download (?:our|the) app|support (?:our|independent) journalism)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "byline",
-        re.compile(
-            r"^(?:by\s+[A-Z\u00c0-\u024f]|staff (?:reporter|writer)|(?:our|special) correspondent|"
-            r"reporting by|editing by|additional reporting|written by|compiled by)",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "credit",
-        re.compile(
-            r"^(?:photo|image|picture|video|graphic|illustration)s?\s*(?::|credit|by|©)|"
-            r"(?:/|\b)(?:afp|reuters|ap|getty images|epa|anadolu|sana)(?: via getty images)?\)?$|^©|^copyright\b|"
-            r"all rights reserved",
-            re.IGNORECASE,
-        ),
-    ),
-]
-# a share button's label alone on a line: page furniture only next to other furniture
-_BUTTON = re.compile(
-    r"(?:save|bookmark|copy(?: the)? link|link copied|whatsapp|facebook|twitter|x|telegram|"
-    r"linkedin|reddit|pinterest|flipboard|messenger|gift(?: this)? article|like|more)",
-    re.IGNORECASE,
-)
-# the end of a prompt's first sentence, when body text follows on the same line
-_PROMPT_SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*\s+(?=[\"“‘'(]?[A-Z0-9])")
-_PROMPT_KINDS = ("related", "prompt")
-_MAX_FURNITURE_WORDS = (
-    14  # a furniture line is short; a long line is prose even if it starts "Share…"
-)
-_MAX_FURNITURE_CHARS = 12 * _MAX_FURNITURE_WORDS
+# the head of an article
 _MAX_HEAD_WORDS = 60
 _SHORT_STANDFIRST = 22
 _MIN_STANDFIRST_WORDS = 6
@@ -231,63 +180,10 @@ class CleanedArticle:
         return [r.to_record() for r in self.removed]
 
 
-def _words(line: str) -> int:
-    return len(line.split())
-
-
-def furniture_kind(line: str) -> str | None:
-    """The kind of page furniture ``line`` is, or ``None`` for ordinary text."""
-    if len(line) > _MAX_FURNITURE_CHARS:  # too long for furniture: prose
-        return None
-    stripped = line.strip()
-    if not stripped:
-        return None
-    if _LONE_BULLET.fullmatch(stripped):
-        return "bullet"
-    content = _BULLET.sub("", stripped)
-    if not content:
-        return "bullet"
-    if _words(content) > _MAX_FURNITURE_WORDS:
-        return None
-    if _DATE_LINE.match(content) and any(ch.isdigit() for ch in content):
-        return "date"
-    for kind, pattern in _FURNITURE:
-        if pattern.search(content):
-            if kind == "byline" and _TERMINAL.search(content) and _words(content) > 6:
-                return None  # "By then, the convoy had left." is prose
-            return kind
-    return None
-
-
-def split_leading_prompt(line: str) -> tuple[str, str] | None:
-    """``(prompt, body)`` when ``line`` opens with a "Read more at …"/"Sign up …" sentence
-    followed by other text on the same line; ``None`` otherwise."""
-    m = _PROMPT_SENTENCE_END.search(line)
-    if m is None:
-        return None
-    prompt, body = line[: m.start() + 1].strip(), line[m.end() :].strip()
-    rest = line[m.start() + 1 : m.end()].strip()  # closing quotes/brackets of the prompt
-    prompt = (prompt + rest) if rest else prompt
-    if not body or furniture_kind(prompt) not in _PROMPT_KINDS:
-        return None
-    return prompt, body
-
-
-def _mark_lone_buttons(lines: list[str], kinds: list[str | None]) -> None:
-    """A button label alone on a line ("Save") next to removed furniture is furniture too."""
-    for i, line in enumerate(lines):
-        if kinds[i] is not None or not _BUTTON.fullmatch(line):
-            continue
-        prev = next((j for j in range(i - 1, -1, -1) if lines[j]), None)
-        nxt = next((j for j in range(i + 1, len(lines)) if lines[j]), None)
-        if any(j is not None and kinds[j] is not None for j in (prev, nxt)):
-            kinds[i] = "prompt"
-
-
 def _is_prose(line: str) -> bool:
     # the end-anchored pattern is tried on the line's tail only: searching a whole
     # paragraph for "$" costs a scan of every position
-    return bool(_TERMINAL.search(line[-8:])) or len(line) > 400 or _words(line) >= 25
+    return bool(TERMINAL.search(line[-8:])) or len(line) > 400 or count_words(line) >= 25
 
 
 # ---------------------------------------------------------------------------
@@ -397,10 +293,10 @@ def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
 
     # --- furniture anywhere, and the trailing block after the body
     # (lines are stripped: empty and long ones are never furniture, no need to ask)
-    kinds = [furniture_kind(ln) if 0 < len(ln) <= _MAX_FURNITURE_CHARS else None for ln in lines]
+    kinds = [furniture_kind(ln) if 0 < len(ln) <= MAX_FURNITURE_CHARS else None for ln in lines]
     for i, line in enumerate(lines):
         # a prompt with body text after it on the same line: remove the prompt only
-        if kinds[i] in _PROMPT_KINDS or (
+        if kinds[i] in PROMPT_KINDS or (
             kinds[i] is None
             and line[:12]
             .lower()
@@ -412,14 +308,14 @@ def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
             if split is not None:
                 removed.append(Removal(furniture_kind(split[0]) or "prompt", split[0]))
                 lines[i], kinds[i] = split[1], furniture_kind(split[1])
-    _mark_lone_buttons(lines, kinds)
+    mark_lone_buttons(lines, kinds)
     tail_from = len(lines)
     for i in range(len(lines) - 1, -1, -1):
         if not lines[i]:
             continue
         if kinds[i] is not None:
             tail_from = i
-        elif len(lines[i]) > 300 or _words(lines[i]) >= 20 or _is_prose(lines[i]):
+        elif len(lines[i]) > 300 or count_words(lines[i]) >= 20 or _is_prose(lines[i]):
             break  # a sentence: body text, even after a prompt (teasers are headlines)
     if tail_from < len(lines) and not any(kinds[j] for j in range(tail_from, len(lines))):
         tail_from = len(lines)
@@ -450,17 +346,17 @@ def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
         while idx + 1 + blank_after < len(kept) and not kept[idx + 1 + blank_after]:
             blank_after += 1
         # a title or standfirst is a paragraph of its own (hard-wrapped lines are not)
-        is_head = blank_after >= 1 and not _is_prose(line) and _words(line) <= _MAX_HEAD_WORDS
+        is_head = blank_after >= 1 and not _is_prose(line) and count_words(line) <= _MAX_HEAD_WORDS
         # a one-sentence standfirst after a title, set off from the body by a wider gap
         # (or a short one: standfirsts run 10-25 words, one-sentence ledes 25-40)
         is_head = is_head or (
             len(head) == 1
             and blank_after >= 1
-            and _words(line) <= (45 if blank_after >= 2 else _SHORT_STANDFIRST)
+            and count_words(line) <= (45 if blank_after >= 2 else _SHORT_STANDFIRST)
         )
         # a standfirst is a sentence or two, not a section heading ("What comes next")
         could_be_title = not head and (title is None or _same_text(line, title))
-        if not could_be_title and _words(line) < _MIN_STANDFIRST_WORDS:
+        if not could_be_title and count_words(line) < _MIN_STANDFIRST_WORDS:
             is_head = False
         nxt = next((x for x in kept[idx + 1 :] if x), None)
         if not is_head or nxt is None:
