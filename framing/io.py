@@ -52,6 +52,38 @@ def atomic_write(
         raise
 
 
+def walk_files(root: str | os.PathLike[str]) -> Iterator[Path | OSError]:
+    """Every file below ``root``, sorted by path, then an :class:`OSError` (with its
+    ``filename``) for each folder that cannot be listed, instead of skipping it silently
+    as ``Path.rglob`` does. Hidden files and folders (``.name``) are left out."""
+    errors: list[OSError] = []
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root, onerror=errors.append):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(Path(folder) / name for name in files if not name.startswith("."))
+    yield from sorted(found)
+    yield from errors
+
+
+class OutputDirError(ValueError):
+    """An output folder that cannot be written (one line naming it)."""
+
+
+def ensure_writable_dir(folder: str | os.PathLike[str]) -> Path:
+    """Create ``folder`` if needed and check a file can be written in it, before any work
+    (a read-only or misnamed output folder is found before a model is loaded)."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder, prefix=".framing-write-test-"):
+            pass
+    except OSError as exc:
+        raise OutputDirError(
+            f"{folder}: cannot write output here ({exc.strerror or exc})"
+        ) from None
+    return folder
+
+
 def dumps(record: dict[str, Any]) -> str:
     """One JSON line (no trailing newline), UTF-8 kept readable."""
     return json.dumps(record, ensure_ascii=False)

@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from framing.corpus import Article
-from framing.io import RecordError, dumps, target_mode
+from framing.io import RecordError, dumps, ensure_writable_dir, target_mode
 
 if TYPE_CHECKING:
     import numpy as np
@@ -1145,6 +1145,7 @@ def predict_files(
         raise PredictError(f"{summary}: a summary must end in .csv or .json")
     if isinstance(shard, str):
         shard = parse_shard(shard)
+    ensure_writable_dir(output.parent)  # a read-only output folder: before the models load
     stance, frame = split_models([load_model(m) for m in models])
     predictor = Predictor(stance, frame, batch_size)
     stats = PredictStats(output=output, errors_path=error_file(output))

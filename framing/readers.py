@@ -31,7 +31,7 @@ from typing import Any
 from framing.corpus import Article
 from framing.csv_records import MODES as CSV_MODES
 from framing.csv_records import iter_csv_records
-from framing.io import RecordError, iter_jsonl
+from framing.io import RecordError, iter_jsonl, walk_files
 
 TEXT_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -301,10 +301,15 @@ def read_html(path: Path, article_id: str | None = None) -> Iterator[Article | R
         yield exc
 
 
-def _iter_files(root: Path) -> Iterator[Path]:
-    for p in sorted(root.rglob("*")):
-        if p.is_file() and p.suffix.lower() in SUPPORTED and not p.name.startswith("."):
-            yield p
+def _iter_files(root: Path) -> Iterator[Path | RecordError]:
+    """Supported files below ``root`` (sorted), and an error for a folder that cannot be listed."""
+    for item in walk_files(root):
+        if isinstance(item, OSError):
+            yield RecordError(
+                str(item.filename or root), f"cannot list this folder: {item.strerror or item}"
+            )
+        elif item.suffix.lower() in SUPPORTED and item.is_file():
+            yield item
 
 
 def read_path(
@@ -314,6 +319,9 @@ def read_path(
     path = Path(path)
     if path.is_dir():
         for file in _iter_files(path):
+            if isinstance(file, RecordError):
+                yield file
+                continue
             rel_id = file.relative_to(path).with_suffix("").as_posix()
             yield from _read_file(file, fmt, columns, rel_id)
         return

@@ -26,16 +26,13 @@ from typing import Any
 import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
-from framing.io import atomic_write, dumps
+from framing.config_checks import ConfigError, check_config  # ConfigError: re-exported
+from framing.io import OutputDirError, atomic_write, dumps, ensure_writable_dir
 from framing.tasks import columns
 
 log = logging.getLogger("framing.run")
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PACKAGE_ROOT / "configs"
-
-
-class ConfigError(ValueError):
-    """A config value the run cannot use (reported as one line)."""
 
 
 def resolve_path(path: str | os.PathLike[str]) -> Path:
@@ -175,8 +172,8 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     from framing.segment import Segmenter
 
     started = time.perf_counter()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    check_config(cfg)  # one line per bad value, before anything is loaded
+    out = ensure_writable_dir(out_dir)
     with atomic_write(out / "config.yaml") as fh:
         fh.write(OmegaConf.to_yaml(cfg, resolve=True))
     seed_everything(int(cfg.seed))
@@ -382,7 +379,14 @@ def _hydra_main(cfg: DictConfig) -> float | None:
     out_dir = HydraConfig.get().runtime.output_dir
     try:
         metrics = run(cfg, out_dir)
-    except (ConfigError, CorpusError, TaskError, SplitError, FileNotFoundError) as exc:
+    except (
+        ConfigError,
+        CorpusError,
+        OutputDirError,
+        TaskError,
+        SplitError,
+        FileNotFoundError,
+    ) as exc:
         log.error("%s", exc)
         print(f"framing-run: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
