@@ -26,6 +26,7 @@ from framing.models.safe_load import ModelFolderError, loader_error, read_json_o
 
 log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
+KINDS = ("sklearn", "transformer", "embedding_logreg")
 
 
 class Model(Protocol):
@@ -133,6 +134,8 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
     directory = resolve_model_dir(path)
     where = directory / MANIFEST
     manifest = read_json_object(where)
+    if manifest.get("kind") not in KINDS:
+        raise ModelFolderError(f"{where}: unknown model kind {manifest.get('kind')!r}")
     if not isinstance(manifest.get("task"), str):
         raise ModelFolderError(f"{where}: no 'task' (a string)")
     labels = manifest.get("labels")
