@@ -127,6 +127,7 @@ class Annotation:
     frame: str | None
     stance: dict[str, str] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    origin: str | None = field(default=None, compare=False)  # file:line read from (not saved)
 
     @classmethod
     def from_record(cls, record: dict[str, Any], where: str = "record") -> Annotation:
@@ -153,6 +154,7 @@ class Annotation:
             frame=record.get("frame"),
             stance={str(a): str(lab) for a, lab in stance.items()},
             meta=meta,
+            origin=where,
         )
 
     def to_record(self) -> dict[str, Any]:
@@ -239,14 +241,41 @@ def load_corpus(path: str | Path) -> Corpus:
     seed = None
     split_path = root / "splits.json"
     if split_path.is_file():
-        split = json.loads(split_path.read_text(encoding="utf-8"))
-        test_ids = list(split.get("test", []))
-        seed = split.get("seed")
-        raw_only = split.get("test_only", {})
-        if isinstance(raw_only, dict) and all(isinstance(v, list) for v in raw_only.values()):
-            test_only = {str(k): list(v) for k, v in raw_only.items()}
+        try:
+            test_ids, seed, test_only, problem = read_splits(split_path)
+        except RecordError as exc:
+            errors.append(exc)
         else:
-            errors.append(
-                RecordError(f"{split_path}", "'test_only' must map set names to lists of ids")
-            )
+            if problem:  # a malformed test_only: the test list and seed are still used
+                errors.append(RecordError(str(split_path), problem))
     return Corpus(root, articles, annotations, test_ids, seed, errors, test_only)
+
+
+def read_splits(
+    path: Path,
+) -> tuple[list[str], int | None, dict[str, list[str]], str | None]:
+    """``(test ids, seed, test-only sets, problem)`` of a ``splits.json``, or
+    :class:`RecordError` in one line. A malformed ``test_only`` alone is the ``problem``
+    (no test-only sets), so the fixed test list is kept."""
+    try:
+        split = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RecordError(str(path), f"cannot read: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise RecordError(
+            f"{path}:{exc.lineno}", f"invalid JSON: {exc.msg} (column {exc.colno})"
+        ) from None
+    if not isinstance(split, dict):
+        raise RecordError(str(path), f"expected a JSON object, got {type(split).__name__}")
+    test = split.get("test", [])
+    if not isinstance(test, list) or not all(isinstance(t, str) for t in test):
+        raise RecordError(str(path), "'test' must be a list of article ids (strings)")
+    seed = split.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise RecordError(str(path), f"'seed' must be an integer, got {seed!r}")
+    raw_only = split.get("test_only", {})
+    if not isinstance(raw_only, dict) or not all(
+        isinstance(v, list) and all(isinstance(t, str) for t in v) for v in raw_only.values()
+    ):
+        return list(test), seed, {}, "'test_only' must map set names to lists of ids"
+    return list(test), seed, {str(k): list(v) for k, v in raw_only.items()}, None
