@@ -1,0 +1,153 @@
+"""Implicit references: role nouns that need an antecedent, and carry-over.
+
+Two rules a researcher can read and audit, both configured per actor in the
+actor YAML (see ``configs/actors/syria.yaml``):
+
+* a ``role_nouns`` alias with ``needs_antecedent: true`` ("the group",
+  "the ministry") counts only when the actor was named (by an alias) in the same
+  sentence before it or in one of the ``ANTECEDENT_WINDOW`` sentences before;
+* a ``carry_over`` rule gives a sentence that does not name the actor the pair
+  when a cue ("he", "his", "its fighters") refers back to a named antecedent in
+  the previous sentence. The nearest antecedent wins: when another actor's
+  antecedent (of a rule with the same cue) comes later, or one stands in the same
+  sentence before the cue, the cue is theirs. A carry-over mention may itself be
+  the antecedent of the next sentence's cue (a chain).
+
+Each found mention records ``how`` (``alias`` / ``role_noun`` / ``carry_over``)
+and its evidence span (its offsets and ``surface``: for a carry-over, the cue).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from framing.corpus import Mention, Sentence
+
+if TYPE_CHECKING:
+    from framing.actors import ActorLexicon
+
+ANTECEDENT_WINDOW = 2  # sentences back in which a role noun's actor must be named
+
+
+@dataclass(frozen=True, slots=True)
+class CarryOver:
+    """A cue (regex) and the antecedents (surfaces, lower case; empty: any) it refers back to."""
+
+    cue: re.Pattern[str]
+    antecedents: frozenset[str] = frozenset()
+
+    def takes(self, mention: Mention) -> bool:
+        if not mention.is_actor:
+            return False
+        if mention.how == "carry_over":  # a chain: "he ... He ..."
+            return self.cue.fullmatch(mention.surface) is not None
+        return not self.antecedents or mention.surface.lower() in self.antecedents
+
+    def to_config(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"cue": self.cue.pattern}
+        if self.antecedents:
+            out["antecedents"] = sorted(self.antecedents)
+        return out
+
+
+def parse_carry_over(raw: Any, where: str) -> list[CarryOver]:
+    rules = []
+    for i, item in enumerate(raw or []):
+        here = f"{where} rule {i + 1}"
+        if not isinstance(item, Mapping) or "cue" not in item:
+            raise ValueError(f"{here}: needs 'cue' (a regular expression) and optional 'antecedents'")
+        unknown = set(item) - {"cue", "antecedents"}
+        if unknown:
+            raise ValueError(f"{here}: unknown keys {sorted(unknown)}")
+        try:
+            cue = re.compile(str(item["cue"]), re.IGNORECASE)
+        except re.error as exc:
+            raise ValueError(f"{here}: bad cue {item['cue']!r}: {exc}") from None
+        if cue.fullmatch("") is not None:
+            raise ValueError(f"{here}: cue {item['cue']!r} matches the empty string")
+        antecedents = item.get("antecedents") or []
+        if isinstance(antecedents, str):
+            raise ValueError(f"{here}: 'antecedents' is a list of surfaces")
+        rules.append(CarryOver(cue, frozenset(str(a).lower() for a in antecedents)))
+    return rules
+
+
+def resolve_references(sentences: list[Sentence], lexicon: ActorLexicon) -> None:
+    """Apply the antecedent and carry-over rules to segmented sentences, in place."""
+    needs = {
+        (a.actor, a.text)
+        for aliases in lexicon.actors.values()
+        for a in aliases
+        if a.needs_antecedent
+    }
+    if not needs and not lexicon.carry_over:
+        return
+    for i, sentence in enumerate(sentences):
+        if needs:
+            sentence.mentions = [
+                m
+                for m in sentence.mentions
+                if not _needs(m, needs) or _named_before(sentences, i, m)
+            ]
+        if lexicon.carry_over and i > 0:
+            sentence.mentions = _carry_over(sentences[i - 1], sentence, lexicon)
+
+
+def _needs(mention: Mention, needs: set[tuple[str, str | None]]) -> bool:
+    if mention.how != "role_noun":
+        return False
+    return any(actor == mention.actor and (text or "").lower() == mention.surface.lower()
+               for actor, text in needs)
+
+
+def _named_before(sentences: list[Sentence], i: int, mention: Mention) -> bool:
+    def named(m: Mention) -> bool:
+        return m.actor == mention.actor and m.is_actor and m.how != "role_noun"
+
+    if any(named(m) and m.end <= mention.start for m in sentences[i].mentions):
+        return True
+    lo = max(0, i - ANTECEDENT_WINDOW)
+    return any(named(m) for s in sentences[lo:i] for m in s.mentions)
+
+
+def _carry_over(prev: Sentence, sentence: Sentence, lexicon: ActorLexicon) -> list[Mention]:
+    mentions = list(sentence.mentions)
+    present = set(sentence.actors)
+    taken: set[tuple[int, int]] = {(m.start, m.end) for m in mentions}
+    # every cue span of every rule, with the candidate antecedents for it
+    claims: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    for actor, rules in lexicon.carry_over.items():
+        for rule in rules:
+            match = _first_cue(rule, sentence, taken)
+            if match is None:
+                continue
+            span = (match.start() + sentence.start, match.end() + sentence.start)
+            # the nearest antecedent: in this sentence before the cue, else the previous one
+            here = [m.start for m in sentence.mentions if m.actor == actor and rule.takes(m) and m.end <= span[0]]
+            before = [m.start for m in prev.mentions if m.actor == actor and rule.takes(m)]
+            if here or before:
+                position = max(here) if here else max(before) - (10**9)
+                claims.setdefault(span, []).append((position, actor))
+    for (start, end), candidates in sorted(claims.items()):
+        position, actor = max(candidates)
+        if position >= 0 or actor in present:
+            continue  # the cue refers to a mention in its own sentence, or the pair is there
+        offset = sentence.start
+        surface = sentence.text[start - offset : end - offset]
+        mentions.append(Mention(actor, start, end, surface, False, "actor", "", "carry_over"))
+        present.add(actor)
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _first_cue(rule: CarryOver, sentence: Sentence, taken: set[tuple[int, int]]) -> re.Match[str] | None:
+    for match in rule.cue.finditer(sentence.text):
+        span = (match.start() + sentence.start, match.end() + sentence.start)
+        left = match.start() == 0 or not sentence.text[match.start() - 1].isalnum()
+        right = match.end() == len(sentence.text) or not sentence.text[match.end()].isalnum()
+        if left and right and span not in taken:
+            return match
+    return None

@@ -1,0 +1,148 @@
+"""Mention sense: does an ambiguous alias refer to its actor in this sentence?
+
+An alias in the actor config may carry context rules (``rules:``) and a default
+(``otherwise:``). A rule looks at the words just before and/or just after the
+mention (regular expressions, case-insensitive; ``before`` must end where the
+mention starts, ``after`` must start where it ends, spaces in between allowed).
+The first rule whose context matches decides; when none does, ``otherwise``
+decides (``actor`` unless configured). E.g. "Russian" followed by "language" is
+the language, not the Russian state::
+
+    - alias: Russian
+      ambiguous: true
+      rules:
+        - {sense: not_actor, reason: language, after: "-?language|speakers?"}
+        - {sense: actor, after: "forces|jets|troops"}
+      otherwise: {sense: not_actor, reason: people}
+
+A mention judged ``not_actor`` is kept (flagged, with its reason) so it can be
+audited; it does not make a (sentence, actor) pair.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from framing.corpus import MENTION_REASONS as REASONS
+from framing.corpus import MENTION_SENSES as SENSES
+
+ACTOR, NOT_ACTOR = SENSES
+# REASONS, why a mention is not its actor: a place ("a conference in Moscow"), a
+# language, the people or culture ("Russian commentators"), another country's
+# government ("the Kyiv regime"), or anything else
+WINDOW = 80  # characters of context a rule looks at, each side
+
+
+@dataclass(frozen=True, slots=True)
+class Sense:
+    sense: str = ACTOR
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SenseRule:
+    sense: Sense
+    before: re.Pattern[str] | None = None
+    after: re.Pattern[str] | None = None
+
+    def matches(self, text: str, start: int, end: int) -> bool:
+        if self.before is not None and self.before.search(text, max(0, start - WINDOW), start) is None:
+            return False
+        return self.after is None or self.after.match(text, end, end + WINDOW) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class SenseRules:
+    """The rules of one alias, tried in order, and the sense when none matches."""
+
+    rules: tuple[SenseRule, ...] = ()
+    otherwise: Sense = Sense()
+
+    def decide(self, text: str, start: int, end: int) -> Sense:
+        for rule in self.rules:
+            if rule.matches(text, start, end):
+                return rule.sense
+        return self.otherwise
+
+    def __bool__(self) -> bool:
+        return bool(self.rules) or self.otherwise.sense != ACTOR
+
+
+def parse_sense(raw: Any, where: str) -> Sense:
+    """``actor``, ``{sense: not_actor, reason: place}`` → :class:`Sense`."""
+    if isinstance(raw, str):
+        raw = {"sense": raw}
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"{where}: a sense is 'actor' or {{sense: not_actor, reason: ...}}")
+    unknown = set(raw) - {"sense", "reason", "before", "after"}
+    if unknown:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+    sense = str(raw.get("sense", NOT_ACTOR))
+    if sense not in SENSES:
+        raise ValueError(f"{where}: sense must be one of {SENSES}, got {sense!r}")
+    reason = str(raw.get("reason", "")) if sense == NOT_ACTOR else ""
+    if sense == NOT_ACTOR and reason not in REASONS:
+        raise ValueError(f"{where}: a not_actor sense needs a reason in {REASONS}, got {reason!r}")
+    return Sense(sense, reason)
+
+
+def _compile(pattern: Any, where: str, side: str) -> re.Pattern[str] | None:
+    if pattern is None:
+        return None
+    body = rf"(?:{pattern})\W*$" if side == "before" else rf"\W*(?:{pattern})"
+    # a word boundary on the far side, so "in" never matches the end of "Berlin"
+    body = rf"(?<!\w){body}" if side == "before" else rf"{body}(?!\w)"
+    try:
+        return re.compile(body, re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"{where}: bad {side!r} pattern {pattern!r}: {exc}") from None
+
+
+def parse_rules(rules: Any, otherwise: Any, where: str) -> SenseRules:
+    """The ``rules`` and ``otherwise`` keys of an alias mapping."""
+    parsed = []
+    for i, raw in enumerate(rules or []):
+        here = f"{where} rule {i + 1}"
+        if not isinstance(raw, Mapping) or not ({"before", "after"} & set(raw)):
+            raise ValueError(f"{here}: a rule needs 'before' and/or 'after' context")
+        parsed.append(
+            SenseRule(
+                parse_sense(raw, here),
+                _compile(raw.get("before"), here, "before"),
+                _compile(raw.get("after"), here, "after"),
+            )
+        )
+    default = parse_sense(otherwise, f"{where} otherwise") if otherwise is not None else Sense()
+    return SenseRules(tuple(parsed), default)
+
+
+def rules_to_config(rules: SenseRules) -> dict[str, Any]:
+    """The YAML form of ``rules`` (for saved manifests); empty when there are none."""
+    out: dict[str, Any] = {}
+
+    def sense(s: Sense) -> dict[str, Any]:
+        return {"sense": s.sense, "reason": s.reason} if s.sense == NOT_ACTOR else {"sense": ACTOR}
+
+    if rules.rules:
+        items = []
+        for r in rules.rules:
+            item = sense(r.sense)
+            if r.before is not None:
+                item["before"] = _source(r.before.pattern, "before")
+            if r.after is not None:
+                item["after"] = _source(r.after.pattern, "after")
+            items.append(item)
+        out["rules"] = items
+    if rules.otherwise.sense != ACTOR:
+        out["otherwise"] = sense(rules.otherwise)
+    return out
+
+
+def _source(compiled: str, side: str) -> str:
+    """The user's pattern back from the compiled body (inverse of :func:`_compile`)."""
+    if side == "before":
+        return compiled[len(r"(?<!\w)(?:") : -len(r")\W*$")]
+    return compiled[len(r"\W*(?:") : -len(r")(?!\w)")]
