@@ -38,6 +38,7 @@ class CarryOver:
 
     cue: re.Pattern[str]
     antecedents: frozenset[str] = frozenset()
+    unless_after: re.Pattern[str] | None = None  # words after the cue that void it ("he said")
 
     def takes(self, mention: Mention) -> bool:
         if not mention.is_actor:
@@ -50,6 +51,8 @@ class CarryOver:
         out: dict[str, Any] = {"cue": self.cue.pattern}
         if self.antecedents:
             out["antecedents"] = sorted(self.antecedents)
+        if self.unless_after is not None:
+            out["unless_after"] = self.unless_after.pattern[len(r"\W*(?:") : -len(r")(?!\w)")]
         return out
 
 
@@ -59,7 +62,7 @@ def parse_carry_over(raw: Any, where: str) -> list[CarryOver]:
         here = f"{where} rule {i + 1}"
         if not isinstance(item, Mapping) or "cue" not in item:
             raise ValueError(f"{here}: needs 'cue' (a regular expression) and optional 'antecedents'")
-        unknown = set(item) - {"cue", "antecedents"}
+        unknown = set(item) - {"cue", "antecedents", "unless_after"}
         if unknown:
             raise ValueError(f"{here}: unknown keys {sorted(unknown)}")
         try:
@@ -71,7 +74,12 @@ def parse_carry_over(raw: Any, where: str) -> list[CarryOver]:
         antecedents = item.get("antecedents") or []
         if isinstance(antecedents, str):
             raise ValueError(f"{here}: 'antecedents' is a list of surfaces")
-        rules.append(CarryOver(cue, frozenset(str(a).lower() for a in antecedents)))
+        unless = item.get("unless_after")
+        try:
+            unless_rx = re.compile(rf"\W*(?:{unless})(?!\w)", re.IGNORECASE) if unless else None
+        except re.error as exc:
+            raise ValueError(f"{here}: bad unless_after {unless!r}: {exc}") from None
+        rules.append(CarryOver(cue, frozenset(str(a).lower() for a in antecedents), unless_rx))
     return rules
 
 
@@ -148,6 +156,9 @@ def _first_cue(rule: CarryOver, sentence: Sentence, taken: set[tuple[int, int]])
         span = (match.start() + sentence.start, match.end() + sentence.start)
         left = match.start() == 0 or not sentence.text[match.start() - 1].isalnum()
         right = match.end() == len(sentence.text) or not sentence.text[match.end()].isalnum()
-        if left and right and span not in taken:
-            return match
+        if not (left and right) or span in taken:
+            continue
+        if rule.unless_after is not None and rule.unless_after.match(sentence.text, match.end()):
+            continue  # e.g. "he said": the speaker, not the antecedent
+        return match
     return None
