@@ -39,6 +39,7 @@ class CarryOver:
     cue: re.Pattern[str]
     antecedents: frozenset[str] = frozenset()
     unless_after: re.Pattern[str] | None = None  # words after the cue that void it ("he said")
+    shared: bool = False  # a plural cue ("both sides"): every actor with an antecedent gets it
 
     def takes(self, mention: Mention) -> bool:
         if not mention.is_actor:
@@ -51,6 +52,8 @@ class CarryOver:
         out: dict[str, Any] = {"cue": self.cue.pattern}
         if self.antecedents:
             out["antecedents"] = sorted(self.antecedents)
+        if self.shared:
+            out["shared"] = True
         if self.unless_after is not None:
             out["unless_after"] = self.unless_after.pattern[len(r"\W*(?:") : -len(r")(?!\w)")]
         return out
@@ -62,7 +65,7 @@ def parse_carry_over(raw: Any, where: str) -> list[CarryOver]:
         here = f"{where} rule {i + 1}"
         if not isinstance(item, Mapping) or "cue" not in item:
             raise ValueError(f"{here}: needs 'cue' (a regular expression) and optional 'antecedents'")
-        unknown = set(item) - {"cue", "antecedents", "unless_after"}
+        unknown = set(item) - {"cue", "antecedents", "unless_after", "shared"}
         if unknown:
             raise ValueError(f"{here}: unknown keys {sorted(unknown)}")
         try:
@@ -79,7 +82,14 @@ def parse_carry_over(raw: Any, where: str) -> list[CarryOver]:
             unless_rx = re.compile(rf"\W*(?:{unless})(?!\w)", re.IGNORECASE) if unless else None
         except re.error as exc:
             raise ValueError(f"{here}: bad unless_after {unless!r}: {exc}") from None
-        rules.append(CarryOver(cue, frozenset(str(a).lower() for a in antecedents), unless_rx))
+        rules.append(
+            CarryOver(
+                cue,
+                frozenset(str(a).lower() for a in antecedents),
+                unless_rx,
+                bool(item.get("shared", False)),
+            )
+        )
     return rules
 
 
@@ -127,6 +137,7 @@ def _carry_over(prev: Sentence, sentence: Sentence, lexicon: ActorLexicon) -> li
     taken: set[tuple[int, int]] = {(m.start, m.end) for m in mentions}
     # every cue span of every rule, with the candidate antecedents for it
     claims: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    shared: list[tuple[tuple[int, int], str]] = []
     for actor, rules in lexicon.carry_over.items():
         for rule in rules:
             match = _first_cue(rule, sentence, taken)
@@ -136,19 +147,27 @@ def _carry_over(prev: Sentence, sentence: Sentence, lexicon: ActorLexicon) -> li
             # the nearest antecedent: in this sentence before the cue, else the previous one
             here = [m.start for m in sentence.mentions if m.actor == actor and rule.takes(m) and m.end <= span[0]]
             before = [m.start for m in prev.mentions if m.actor == actor and rule.takes(m)]
-            if here or before:
+            if rule.shared and before and actor not in present:
+                shared.append((span, actor))
+            elif here or before:
                 position = max(here) if here else max(before) - (10**9)
                 claims.setdefault(span, []).append((position, actor))
-    for (start, end), candidates in sorted(claims.items()):
-        position, actor = max(candidates)
-        if position >= 0 or actor in present:
-            continue  # the cue refers to a mention in its own sentence, or the pair is there
+    found = [(span, actor) for span, candidates in claims.items() for actor in _nearest(candidates)]
+    for (start, end), actor in sorted(found + shared):
+        if actor in present:
+            continue  # the pair is there already
         offset = sentence.start
         surface = sentence.text[start - offset : end - offset]
         mentions.append(Mention(actor, start, end, surface, False, "actor", "", "carry_over"))
         present.add(actor)
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _nearest(candidates: list[tuple[int, str]]) -> list[str]:
+    """The actor whose antecedent is nearest; none when it stands in the cue's own sentence."""
+    position, actor = max(candidates)
+    return [] if position >= 0 else [actor]
 
 
 def _first_cue(rule: CarryOver, sentence: Sentence, taken: set[tuple[int, int]]) -> re.Match[str] | None:
