@@ -21,9 +21,11 @@ audited; it does not make a (sentence, actor) pair.
 
 from __future__ import annotations
 
+import collections
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from framing.corpus import MENTION_REASONS as REASONS
@@ -146,3 +148,61 @@ def _source(compiled: str, side: str) -> str:
     if side == "before":
         return compiled[len(r"(?<!\w)(?:") : -len(r")\W*$")]
     return compiled[len(r"\W*(?:") : -len(r")(?!\w)")]
+
+
+def read_sense_cases(path: str | Path) -> list[dict[str, Any]]:
+    """Sense cases (JSONL: ``id``, ``part``, ``date``, ``text``, ``actor``, ``start``,
+    ``end``, ``surface``, ``sense``, ``sense_reason``), checked; a bad one raises
+    naming its line."""
+    from framing.io import RecordError, iter_jsonl
+
+    cases = []
+    for lineno, rec in iter_jsonl(Path(path)):
+        where = f"{path}:{lineno}"
+        if isinstance(rec, RecordError):
+            raise ValueError(str(rec))
+        missing = [k for k in ("text", "actor", "start", "end", "sense") if k not in rec]
+        if missing:
+            raise ValueError(f"{where}: missing {missing}")
+        if rec["text"][rec["start"] : rec["end"]] != rec.get("surface", rec["text"][rec["start"] : rec["end"]]):
+            raise ValueError(f"{where}: text[start:end] is not the surface {rec.get('surface')!r}")
+        if rec["sense"] not in SENSES or (rec["sense"] == NOT_ACTOR and rec.get("sense_reason") not in REASONS):
+            raise ValueError(f"{where}: bad sense/sense_reason {rec['sense']!r}/{rec.get('sense_reason')!r}")
+        cases.append(rec)
+    return cases
+
+
+def score_senses(cases: Iterable[Mapping[str, Any]], lexicon: Any) -> dict[str, Any]:
+    """Accuracy of the lexicon's sense decisions on gold cases.
+
+    A case counts as right when the lexicon finds a mention of the case's actor
+    covering its span with the gold sense; a span the lexicon does not find (or
+    finds for another actor) counts as wrong. Also: accuracy per actor and per gold sense,
+    and the wrong cases.
+    """
+    right: collections.Counter[str] = collections.Counter()
+    seen: collections.Counter[str] = collections.Counter()
+    wrong = []
+    for case in cases:
+        # the mention of the case's actor that covers its span ("Russian" in "Russian troops")
+        m = next(
+            (
+                m
+                for m in lexicon.find(case["text"], date=case.get("date"))
+                if m.actor == case["actor"] and m.start <= case["start"] and case["end"] <= m.end
+            ),
+            None,
+        )
+        predicted = m.sense if m is not None else "unmatched"
+        ok = predicted == case["sense"]
+        for key in ("all", f"actor={case['actor']}", f"gold={case['sense']}"):
+            seen[key] += 1
+            right[key] += ok
+        if not ok:
+            wrong.append({**case, "predicted": predicted, "predicted_reason": m.sense_reason if m else ""})
+    return {
+        "n": seen["all"],
+        "accuracy": round(right["all"] / seen["all"], 4) if seen["all"] else 0.0,
+        "by": {k: {"n": seen[k], "accuracy": round(right[k] / seen[k], 4)} for k in sorted(seen) if k != "all"},
+        "wrong": wrong,
+    }
