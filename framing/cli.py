@@ -9,6 +9,7 @@ import argparse
 import csv
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -78,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="warnings count as problems too (exit 1)")
     p.add_argument(
         "--max-lines", type=int, default=200, help="print at most this many problems (default 200)"
+    )
+    p.add_argument(
+        "--verbose",
+        dest="list_warnings",
+        action="store_true",
+        help="list every warning (default: a summary with counts)",
     )
 
     import importlib
@@ -159,7 +166,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from framing.corpus import load_corpus
     from framing.labels import task_labels
     from framing.segment import Segmenter
-    from framing.validate import corpus_stats, stats_markdown, validate_corpus
+    from framing.validate import corpus_stats, stats_markdown, summarize, validate_corpus
 
     try:
         corpus = load_corpus(args.corpus)
@@ -172,10 +179,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     )
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
-    for p in problems[: args.max_lines]:
+    listed = problems if args.list_warnings else errors
+    for p in listed[: args.max_lines]:
         print(p)
-    if len(problems) > args.max_lines:
-        print(f"... and {len(problems) - args.max_lines} more")
+    if len(listed) > args.max_lines:
+        print(f"... and {len(listed) - args.max_lines} more")
+    if not args.list_warnings:
+        for line in summarize(problems):
+            print(line + " (--verbose lists them)")
     print(
         f"{args.corpus}: {len(corpus.articles)} articles, {len(corpus.annotations)} annotations: "
         f"{len(errors)} error(s), {len(warnings)} warning(s)"
@@ -196,6 +207,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         log.error("interrupted")
         return 130
+    except BrokenPipeError:
+        # the reader went away (``framing validate data/syria | head``): stop quietly;
+        # point stdout at devnull so the interpreter's final flush does not fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, as a shell reports it
 
 
 if __name__ == "__main__":

@@ -78,10 +78,14 @@ def _relative_spans(
 ) -> tuple[list[list[int]], list[list[int]]]:
     target, other = [], []
     for m in sentence.mentions:
+        if not m.is_actor:  # "Russian" the language is no mention of Russia
+            continue
         (target if m.actor == actor else other).append(
             [m.start - sentence.start, m.end - sentence.start]
         )
     for m in extra:
+        if m.get("sense", "actor") != "actor":
+            continue
         s, e = int(m["start"]) - sentence.start, int(m["end"]) - sentence.start
         if 0 <= s < e <= sentence.end - sentence.start:
             (target if m.get("actor") == actor else other).append([s, e])

@@ -2,7 +2,11 @@
 
 Problems are *errors* (the corpus is wrong: exit code 1) or *warnings*
 (worth a look, not wrong: an annotated actor the lexicon does not find in the
-sentence, e.g. a pronoun, is reported and kept).
+sentence, e.g. a pronoun, is reported and kept). An annotation's own
+``mentions`` (spans the lexicon cannot find, or a mention marked ``not_actor``
+with its ``sense_reason``) are checked against the data contract
+(:func:`framing.corpus.mention_problem`). :func:`summarize` turns the
+warnings into counts; the CLI lists them one by one with ``--verbose``.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from framing.actors import ActorLexicon
-from framing.corpus import Corpus
+from framing.corpus import Corpus, Mention
+from framing.io import RecordError
 from framing.segment import Segmenter
 
 
@@ -110,6 +115,7 @@ def validate_corpus(
                     where,
                 )
             )
+        problems += _check_mentions(ann.meta.get("mentions"), ann, actors, where)
         if ann.frame is not None and ann.frame not in frame_set:
             problems.append(
                 Problem("error", ann.article_id, "frame", f"unknown frame {ann.frame!r}", where)
@@ -146,6 +152,63 @@ def validate_corpus(
                     )
                 )
     return problems
+
+
+UNMATCHED = "labelled but not matched by the lexicon"
+
+
+def _check_mentions(raw: Any, ann: Any, actors: set[str], where: str) -> list[Problem]:
+    """Annotator-added mentions: a list of mention records inside the sentence."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        return [Problem("error", ann.article_id, "mentions", "'mentions' must be a list", where)]
+    out = []
+    for i, rec in enumerate(raw, 1):
+        if not isinstance(rec, dict):
+            out.append(Problem("error", ann.article_id, "mentions", f"mention {i} is not an object", where))
+            continue
+        try:
+            mention = Mention.from_record({"surface": "", **rec}, where)
+        except RecordError as exc:
+            out.append(Problem("error", ann.article_id, "mentions", f"mention {i}: {exc.reason}", where))
+            continue
+        if mention.actor not in actors:
+            out.append(
+                Problem("error", ann.article_id, "mentions", f"mention {i}: unknown actor {mention.actor!r}", where)
+            )
+        if not (ann.start <= mention.start and mention.end <= ann.end):
+            out.append(
+                Problem(
+                    "error",
+                    ann.article_id,
+                    "mentions",
+                    f"mention {i} at {mention.start}:{mention.end} is outside the sentence {ann.start}:{ann.end}",
+                    where,
+                )
+            )
+    return out
+
+
+def summarize(problems: list[Problem]) -> list[str]:
+    """Summary lines for the warnings: how many, per kind and per actor."""
+    warnings = [p for p in problems if p.severity == "warning"]
+    if not warnings:
+        return []
+    unmatched = collections.Counter(
+        p.message.split(" ", 1)[0] for p in warnings if UNMATCHED in p.message
+    )
+    lines = []
+    if unmatched:
+        per_actor = ", ".join(f"{a} {n}" for a, n in sorted(unmatched.items()))
+        lines.append(
+            f"warning: {sum(unmatched.values())} annotated (sentence, actor) pair(s) the lexicon "
+            f"does not find ({per_actor}): implicit references, or aliases to add"
+        )
+    other = len(warnings) - sum(unmatched.values())
+    if other:
+        lines.append(f"warning: {other} other warning(s)")
+    return lines
 
 
 def corpus_stats(
