@@ -30,7 +30,8 @@ def model_accuracy(train: list[dict], test: list[dict]) -> float:
     from sklearn.pipeline import make_pipeline
 
     model = make_pipeline(
-        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), LogisticRegression(C=10.0, max_iter=1000)
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+        LogisticRegression(C=10.0, max_iter=1000),
     )
     model.fit([context(c) for c in train], [c["sense"] for c in train])
     predicted = model.predict([context(c) for c in test])
@@ -42,7 +43,9 @@ def main() -> None:
     parser.add_argument("cases", help="sense cases JSONL")
     parser.add_argument("--part", default="dev", choices=["dev", "test", "all"])
     parser.add_argument("--actors", default=None, help="actor config (default: the packaged one)")
-    parser.add_argument("--model", action="store_true", help="also fit TF-IDF LR on dev and score it")
+    parser.add_argument(
+        "--model", action="store_true", help="also fit TF-IDF LR on dev and score it"
+    )
     parser.add_argument("--wrong", action="store_true", help="list the wrong cases")
     args = parser.parse_args()
     cases = read_sense_cases(args.cases)
@@ -53,13 +56,22 @@ def main() -> None:
         print(f"  {key}: {s['accuracy']:.3f} ({s['n']})")
     if args.wrong:
         for w in scores["wrong"]:
-            print(json.dumps({k: w[k] for k in ("id", "surface", "sense", "sense_reason", "predicted", "text")}))
+            print(
+                json.dumps(
+                    {
+                        k: w[k]
+                        for k in ("id", "surface", "sense", "sense_reason", "predicted", "text")
+                    }
+                )
+            )
     if args.model:
         dev = [c for c in cases if c.get("part") == "dev"]
         if args.part == "dev":
             print("model: fit and scored on dev would say nothing; use --part test")
         else:
-            print(f"TF-IDF LR (fit on {len(dev)} dev cases), part {args.part}: accuracy {model_accuracy(dev, chosen):.3f}")
+            print(
+                f"TF-IDF LR (fit on {len(dev)} dev cases), part {args.part}: accuracy {model_accuracy(dev, chosen):.3f}"
+            )
 
 
 if __name__ == "__main__":

@@ -140,7 +140,9 @@ def mention_problem(mention: Mention) -> str:
     if mention.sense == "actor" and mention.sense_reason:
         return f"mention {mention.surface!r}: sense_reason {mention.sense_reason!r} on an actor mention"
     if mention.how not in MENTION_HOWS:
-        return f"mention {mention.surface!r}: how must be one of {MENTION_HOWS}, got {mention.how!r}"
+        return (
+            f"mention {mention.surface!r}: how must be one of {MENTION_HOWS}, got {mention.how!r}"
+        )
     if not 0 <= mention.start < mention.end:
         return f"mention {mention.surface!r}: bad offsets {mention.start}:{mention.end}"
     return ""

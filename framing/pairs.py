@@ -144,7 +144,13 @@ def scores_markdown(scores: dict[str, Any], title: str = "") -> str:
             f"| {name} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} "
             f"| {s['tp']} | {s['fp']} | {s['fn']} |"
         )
-    lines += ["", "| found by | precision | share of gold found | tp | fp |", "|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| found by | precision | share of gold found | tp | fp |",
+        "|---|---|---|---|---|",
+    ]
     for how, s in scores["per_how"].items():
-        lines.append(f"| {how} | {s['precision']:.3f} | {s['recall']:.3f} | {s['tp']} | {s['fp']} |")
+        lines.append(
+            f"| {how} | {s['precision']:.3f} | {s['recall']:.3f} | {s['tp']} | {s['fp']} |"
+        )
     return "\n".join(lines)

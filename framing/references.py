@@ -64,7 +64,9 @@ def parse_carry_over(raw: Any, where: str) -> list[CarryOver]:
     for i, item in enumerate(raw or []):
         here = f"{where} rule {i + 1}"
         if not isinstance(item, Mapping) or "cue" not in item:
-            raise ValueError(f"{here}: needs 'cue' (a regular expression) and optional 'antecedents'")
+            raise ValueError(
+                f"{here}: needs 'cue' (a regular expression) and optional 'antecedents'"
+            )
         unknown = set(item) - {"cue", "antecedents", "unless_after", "shared"}
         if unknown:
             raise ValueError(f"{here}: unknown keys {sorted(unknown)}")
@@ -117,8 +119,10 @@ def resolve_references(sentences: list[Sentence], lexicon: ActorLexicon) -> None
 def _needs(mention: Mention, needs: set[tuple[str, str | None]]) -> bool:
     if mention.how != "role_noun":
         return False
-    return any(actor == mention.actor and (text or "").lower() == mention.surface.lower()
-               for actor, text in needs)
+    return any(
+        actor == mention.actor and (text or "").lower() == mention.surface.lower()
+        for actor, text in needs
+    )
 
 
 def _named_before(sentences: list[Sentence], i: int, mention: Mention) -> bool:
@@ -145,7 +149,11 @@ def _carry_over(prev: Sentence, sentence: Sentence, lexicon: ActorLexicon) -> li
                 continue
             span = (match.start() + sentence.start, match.end() + sentence.start)
             # the nearest antecedent: in this sentence before the cue, else the previous one
-            here = [m.start for m in sentence.mentions if m.actor == actor and rule.takes(m) and m.end <= span[0]]
+            here = [
+                m.start
+                for m in sentence.mentions
+                if m.actor == actor and rule.takes(m) and m.end <= span[0]
+            ]
             before = [m.start for m in prev.mentions if m.actor == actor and rule.takes(m)]
             if rule.shared and before and actor not in present:
                 shared.append((span, actor))
@@ -170,7 +178,9 @@ def _nearest(candidates: list[tuple[int, str]]) -> list[str]:
     return [] if position >= 0 else [actor]
 
 
-def _first_cue(rule: CarryOver, sentence: Sentence, taken: set[tuple[int, int]]) -> re.Match[str] | None:
+def _first_cue(
+    rule: CarryOver, sentence: Sentence, taken: set[tuple[int, int]]
+) -> re.Match[str] | None:
     for match in rule.cue.finditer(sentence.text):
         span = (match.start() + sentence.start, match.end() + sentence.start)
         left = match.start() == 0 or not sentence.text[match.start() - 1].isalnum()

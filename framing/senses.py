@@ -51,7 +51,10 @@ class SenseRule:
     after: re.Pattern[str] | None = None
 
     def matches(self, text: str, start: int, end: int) -> bool:
-        if self.before is not None and self.before.search(text, max(0, start - WINDOW), start) is None:
+        if (
+            self.before is not None
+            and self.before.search(text, max(0, start - WINDOW), start) is None
+        ):
             return False
         return self.after is None or self.after.match(text, end, end + WINDOW) is not None
 
@@ -164,10 +167,16 @@ def read_sense_cases(path: str | Path) -> list[dict[str, Any]]:
         missing = [k for k in ("text", "actor", "start", "end", "sense") if k not in rec]
         if missing:
             raise ValueError(f"{where}: missing {missing}")
-        if rec["text"][rec["start"] : rec["end"]] != rec.get("surface", rec["text"][rec["start"] : rec["end"]]):
+        if rec["text"][rec["start"] : rec["end"]] != rec.get(
+            "surface", rec["text"][rec["start"] : rec["end"]]
+        ):
             raise ValueError(f"{where}: text[start:end] is not the surface {rec.get('surface')!r}")
-        if rec["sense"] not in SENSES or (rec["sense"] == NOT_ACTOR and rec.get("sense_reason") not in REASONS):
-            raise ValueError(f"{where}: bad sense/sense_reason {rec['sense']!r}/{rec.get('sense_reason')!r}")
+        if rec["sense"] not in SENSES or (
+            rec["sense"] == NOT_ACTOR and rec.get("sense_reason") not in REASONS
+        ):
+            raise ValueError(
+                f"{where}: bad sense/sense_reason {rec['sense']!r}/{rec.get('sense_reason')!r}"
+            )
         cases.append(rec)
     return cases
 
@@ -199,10 +208,16 @@ def score_senses(cases: Iterable[Mapping[str, Any]], lexicon: Any) -> dict[str, 
             seen[key] += 1
             right[key] += ok
         if not ok:
-            wrong.append({**case, "predicted": predicted, "predicted_reason": m.sense_reason if m else ""})
+            wrong.append(
+                {**case, "predicted": predicted, "predicted_reason": m.sense_reason if m else ""}
+            )
     return {
         "n": seen["all"],
         "accuracy": round(right["all"] / seen["all"], 4) if seen["all"] else 0.0,
-        "by": {k: {"n": seen[k], "accuracy": round(right[k] / seen[k], 4)} for k in sorted(seen) if k != "all"},
+        "by": {
+            k: {"n": seen[k], "accuracy": round(right[k] / seen[k], 4)}
+            for k in sorted(seen)
+            if k != "all"
+        },
         "wrong": wrong,
     }

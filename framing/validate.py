@@ -166,16 +166,26 @@ def _check_mentions(raw: Any, ann: Any, actors: set[str], where: str) -> list[Pr
     out = []
     for i, rec in enumerate(raw, 1):
         if not isinstance(rec, dict):
-            out.append(Problem("error", ann.article_id, "mentions", f"mention {i} is not an object", where))
+            out.append(
+                Problem("error", ann.article_id, "mentions", f"mention {i} is not an object", where)
+            )
             continue
         try:
             mention = Mention.from_record({"surface": "", **rec}, where)
         except RecordError as exc:
-            out.append(Problem("error", ann.article_id, "mentions", f"mention {i}: {exc.reason}", where))
+            out.append(
+                Problem("error", ann.article_id, "mentions", f"mention {i}: {exc.reason}", where)
+            )
             continue
         if mention.actor not in actors:
             out.append(
-                Problem("error", ann.article_id, "mentions", f"mention {i}: unknown actor {mention.actor!r}", where)
+                Problem(
+                    "error",
+                    ann.article_id,
+                    "mentions",
+                    f"mention {i}: unknown actor {mention.actor!r}",
+                    where,
+                )
             )
         if not (ann.start <= mention.start and mention.end <= ann.end):
             out.append(
