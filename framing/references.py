@@ -29,6 +29,7 @@ from framing.corpus import Mention, Sentence
 if TYPE_CHECKING:
     from framing.actors import ActorLexicon
 
+_LEFT, _RIGHT = r"(?<!\w)(?:", r")(?!\w)"  # cues are word-bounded
 ANTECEDENT_WINDOW = 2  # sentences back in which a role noun's actor must be named
 
 
@@ -49,7 +50,7 @@ class CarryOver:
         return not self.antecedents or mention.surface.lower() in self.antecedents
 
     def to_config(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"cue": self.cue.pattern}
+        out: dict[str, Any] = {"cue": self.cue.pattern[len(_LEFT) : -len(_RIGHT)]}
         if self.antecedents:
             out["antecedents"] = sorted(self.antecedents)
         if self.shared:
@@ -71,7 +72,7 @@ def parse_carry_over(raw: Any, where: str) -> list[CarryOver]:
         if unknown:
             raise ValueError(f"{here}: unknown keys {sorted(unknown)}")
         try:
-            cue = re.compile(str(item["cue"]), re.IGNORECASE)
+            cue = re.compile(f"{_LEFT}{item['cue']}{_RIGHT}", re.IGNORECASE)
         except re.error as exc:
             raise ValueError(f"{here}: bad cue {item['cue']!r}: {exc}") from None
         if cue.fullmatch("") is not None:
@@ -142,8 +143,12 @@ def _carry_over(prev: Sentence, sentence: Sentence, lexicon: ActorLexicon) -> li
     # every cue span of every rule, with the candidate antecedents for it
     claims: dict[tuple[int, int], list[tuple[int, str]]] = {}
     shared: list[tuple[tuple[int, int], str]] = []
+    if not any(m.is_actor for m in prev.mentions):
+        return mentions  # nothing to carry over
     for actor, rules in lexicon.carry_over.items():
         for rule in rules:
+            if not any(m.actor == actor and rule.takes(m) for m in (*prev.mentions, *mentions)):
+                continue  # no antecedent to claim or to block a cue with
             match = _first_cue(rule, sentence, taken)
             if match is None:
                 continue
@@ -183,9 +188,7 @@ def _first_cue(
 ) -> re.Match[str] | None:
     for match in rule.cue.finditer(sentence.text):
         span = (match.start() + sentence.start, match.end() + sentence.start)
-        left = match.start() == 0 or not sentence.text[match.start() - 1].isalnum()
-        right = match.end() == len(sentence.text) or not sentence.text[match.end()].isalnum()
-        if not (left and right) or span in taken:
+        if span in taken:
             continue
         if rule.unless_after is not None and rule.unless_after.match(sentence.text, match.end()):
             continue  # e.g. "he said": the speaker, not the antecedent
