@@ -42,7 +42,7 @@ from typing import Any
 import yaml
 
 from framing.corpus import Mention
-from framing.references import CarryOver, parse_carry_over
+from framing.references import CarryOver, ReferenceRules, parse_carry_over
 from framing.senses import SenseRules, parse_rules, rules_to_config
 
 try:
@@ -81,15 +81,20 @@ class Alias:
         return lo < hi
 
     def mention(self, text: str, start: int, end: int, offset: int) -> Mention:
-        sense = self.senses.decide(text, start, end) if self.senses else None
+        senses = self.senses
+        if senses.rules or senses.otherwise.sense != "actor":  # bool(senses), inlined
+            sense = senses.decide(text, start, end)
+            decided, reason = sense.sense, sense.reason
+        else:
+            decided, reason = "actor", ""
         return Mention(
             self.actor,
             start + offset,
             end + offset,
             text[start:end],
             self.ambiguous,
-            sense.sense if sense else "actor",
-            sense.reason if sense else "",
+            decided,
+            reason,
             self.how,
         )
 
@@ -161,6 +166,15 @@ class ActorLexicon:
         self.carry_over: dict[str, list[CarryOver]] = {
             a: list(rules) for a, rules in (carry_over or {}).items() if rules
         }
+        self.references = ReferenceRules(
+            {
+                (a.actor, (a.text or "").lower())
+                for aliases in self.actors.values()
+                for a in aliases
+                if a.needs_antecedent
+            },
+            self.carry_over,
+        )
         self._literal: dict[str, list[Alias]] = {}
         regex_parts: list[tuple[str, Alias]] = []
         for actor, aliases in self.actors.items():
@@ -180,6 +194,12 @@ class ActorLexicon:
                             )
                     same[:] = [p for p in same if p.actor != actor or not p.overlaps(alias)]
                     same.append(alias)
+        # spellings of one alias valid on any date: looked up without a date check
+        self._undated: dict[str, Alias] = {
+            variant: same[0]
+            for variant, same in self._literal.items()
+            if len(same) == 1 and same[0].start is None and same[0].end is None
+        }
         trie = _Trie()
         for variant in self._literal:
             trie.add(variant)
@@ -321,11 +341,13 @@ class ActorLexicon:
                 longest[start] = end
         out = []
         pos = 0
+        undated = self._undated
         for start in sorted(longest):
             if start < pos or (start > 0 and text[start - 1].isalnum()):
                 continue  # overlaps the last mention, or inside a longer word on the left
             end = longest[start]
-            alias = self._alias_for(text[start:end], date)
+            surface = text[start:end]
+            alias = undated.get(surface) or self._alias_for(surface, date)
             pos = end
             if alias is not None:
                 out.append(alias.mention(text, start, end, offset))

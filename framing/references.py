@@ -96,34 +96,148 @@ def parse_carry_over(raw: Any, where: str) -> list[CarryOver]:
     return rules
 
 
+# a cue that is an alternation of plain words ("he|his|him", "both sides") can be
+# looked for in lower case; these four characters are the only ones outside ASCII
+# that a case-insensitive ASCII letter matches, and they lower-case to it
+_LITERAL_CUE = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*(?:\|[A-Za-z]+(?: [A-Za-z]+)*)*")
+_CASE_TWINS = {"\u212a": "k", "\u0130": "i", "\u0131": "i", "\u017f": "s"}
+
+
+class ReferenceRules:
+    """The antecedent and carry-over rules of one lexicon, compiled once.
+
+    Built by :class:`~framing.actors.ActorLexicon`. It keeps the common case cheap
+    without changing what the rules find: a carry-over is only ever added by a
+    rule with an antecedent in the previous sentence whose cue stands in this
+    one, so a sentence is left alone unless (1) a rule takes one of the previous
+    sentence's mentions as its antecedent and (2) one of those rules' cues may
+    match here. When every cue is plain words and ``pyahocorasick`` is installed,
+    (2) is one automaton pass over the lower-cased sentence (otherwise it is
+    assumed). Where both hold, every rule whose cue may match is applied, as
+    :func:`_carry_over` alone would (a nearer antecedent may block a cue).
+    """
+
+    def __init__(
+        self, needs: set[tuple[str, str]], carry_over: Mapping[str, list[CarryOver]]
+    ) -> None:
+        self.needs = needs  # (actor, role noun in lower case) that need an antecedent
+        self.rules: list[tuple[str, CarryOver]] = [
+            (actor, rule) for actor, rules in carry_over.items() for rule in rules
+        ]
+        self._by_actor: dict[str, list[tuple[int, CarryOver]]] = {}
+        for i, (actor, rule) in enumerate(self.rules):
+            self._by_actor.setdefault(actor, []).append((i, rule))
+        self._all = frozenset(range(len(self.rules)))
+        self._words = _cue_words([rule for _, rule in self.rules])
+        self._automata: dict[frozenset[int], Any] = {}
+        self._takers: dict[tuple[str, str, bool, str], frozenset[int]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.needs) or bool(self.rules)
+
+    def takers(self, mentions: list[Mention]) -> frozenset[int]:
+        """The rules (indices) that take one of ``mentions`` as their antecedent."""
+        found: frozenset[int] = frozenset()
+        cache = self._takers
+        for m in mentions:
+            # what CarryOver.takes looks at: actor, sense, how (a chain or not), surface
+            key = (m.actor, m.sense, m.how == "carry_over", m.surface)
+            rules = cache.get(key)
+            if rules is None:
+                if len(cache) > 50_000:  # pattern aliases can match endless surfaces
+                    cache.clear()
+                rules = cache[key] = frozenset(
+                    i for i, rule in self._by_actor.get(m.actor, ()) if rule.takes(m)
+                )
+            found |= rules
+        return found
+
+    def rules_with_cue(
+        self, text: str, among: frozenset[int] | None = None, first: bool = False
+    ) -> list[tuple[str, CarryOver]]:
+        """The rules (of ``among``; default all) whose cue may match in ``text``; those
+        whose cue cannot are left out. ``first``: stop at the first such rule."""
+        among = self._all if among is None else among
+        automaton = self._automaton(among)
+        if automaton is None:
+            return [rule for i, rule in enumerate(self.rules) if i in among]
+        if not text.isascii():
+            for odd, plain in _CASE_TWINS.items():
+                if odd in text:
+                    text = text.replace(odd, plain)
+        n = len(text)
+        found: frozenset[int] = frozenset()
+        for last, (length, rules) in automaton.iter(text.lower()):
+            if rules <= found:
+                continue
+            start, end = last + 1 - length, last + 1
+            if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+                continue  # inside a longer word on the left ("he" in "the")
+            if end < n and (text[end].isalnum() or text[end] == "_"):
+                continue
+            found |= rules
+            if first:
+                break
+        return [rule for i, rule in enumerate(self.rules) if i in found] if found else []
+
+    def _automaton(self, among: frozenset[int]) -> Any:
+        """An automaton of the cue words of the rules ``among`` (built once per set)."""
+        if self._words is None:
+            return None
+        if among not in self._automata:
+            import ahocorasick
+
+            automaton = ahocorasick.Automaton()
+            for word, rules in self._words.items():
+                if rules & among:
+                    automaton.add_word(word, (len(word), rules & among))
+            if len(automaton):
+                automaton.make_automaton()
+            self._automata[among] = automaton
+        return self._automata[among]
+
+
+def _cue_words(rules: list[CarryOver]) -> dict[str, frozenset[int]] | None:
+    """Every cue's words in lower case -> the rules they are a cue of; None when a cue
+    is not plain words or ``pyahocorasick`` is missing."""
+    try:
+        import ahocorasick  # noqa: F401
+    except ImportError:
+        return None
+    bodies = [rule.cue.pattern[len(_LEFT) : -len(_RIGHT)] for rule in rules]
+    if not all(_LITERAL_CUE.fullmatch(body) for body in bodies):
+        return None
+    words: dict[str, set[int]] = {}
+    for i, body in enumerate(bodies):
+        for word in body.lower().split("|"):
+            words.setdefault(word, set()).add(i)
+    return {word: frozenset(rules) for word, rules in words.items()}
+
+
 def resolve_references(sentences: list[Sentence], lexicon: ActorLexicon) -> None:
     """Apply the antecedent and carry-over rules to segmented sentences, in place."""
-    needs = {
-        (a.actor, a.text)
-        for aliases in lexicon.actors.values()
-        for a in aliases
-        if a.needs_antecedent
-    }
-    if not needs and not lexicon.carry_over:
+    refs: ReferenceRules = lexicon.references
+    if not refs:
         return
+    needs = refs.needs
+    takers: frozenset[int] = frozenset()  # rules with an antecedent in the previous sentence
     for i, sentence in enumerate(sentences):
-        if needs:
-            sentence.mentions = [
-                m
+        if needs and sentence.mentions:
+            unnamed = [
+                id(m)
                 for m in sentence.mentions
-                if not _needs(m, needs) or _named_before(sentences, i, m)
+                if _needs(m, needs) and not _named_before(sentences, i, m)
             ]
-        if lexicon.carry_over and i > 0:
-            sentence.mentions = _carry_over(sentences[i - 1], sentence, lexicon)
+            if unnamed:
+                sentence.mentions = [m for m in sentence.mentions if id(m) not in unnamed]
+        if takers and refs.rules_with_cue(sentence.text, takers, first=True):
+            rules = refs.rules_with_cue(sentence.text)
+            sentence.mentions = _carry_over(sentences[i - 1], sentence, rules)
+        takers = refs.takers(sentence.mentions) if refs.rules and sentence.mentions else frozenset()
 
 
-def _needs(mention: Mention, needs: set[tuple[str, str | None]]) -> bool:
-    if mention.how != "role_noun":
-        return False
-    return any(
-        actor == mention.actor and (text or "").lower() == mention.surface.lower()
-        for actor, text in needs
-    )
+def _needs(mention: Mention, needs: set[tuple[str, str]]) -> bool:
+    return mention.how == "role_noun" and (mention.actor, mention.surface.lower()) in needs
 
 
 def _named_before(sentences: list[Sentence], i: int, mention: Mention) -> bool:
@@ -136,35 +250,34 @@ def _named_before(sentences: list[Sentence], i: int, mention: Mention) -> bool:
     return any(named(m) for s in sentences[lo:i] for m in s.mentions)
 
 
-def _carry_over(prev: Sentence, sentence: Sentence, lexicon: ActorLexicon) -> list[Mention]:
+def _carry_over(
+    prev: Sentence, sentence: Sentence, rules: list[tuple[str, CarryOver]]
+) -> list[Mention]:
     mentions = list(sentence.mentions)
     present = set(sentence.actors)
     taken: set[tuple[int, int]] = {(m.start, m.end) for m in mentions}
     # every cue span of every rule, with the candidate antecedents for it
     claims: dict[tuple[int, int], list[tuple[int, str]]] = {}
     shared: list[tuple[tuple[int, int], str]] = []
-    if not any(m.is_actor for m in prev.mentions):
-        return mentions  # nothing to carry over
-    for actor, rules in lexicon.carry_over.items():
-        for rule in rules:
-            if not any(m.actor == actor and rule.takes(m) for m in (*prev.mentions, *mentions)):
-                continue  # no antecedent to claim or to block a cue with
-            match = _first_cue(rule, sentence, taken)
-            if match is None:
-                continue
-            span = (match.start() + sentence.start, match.end() + sentence.start)
-            # the nearest antecedent: in this sentence before the cue, else the previous one
-            here = [
-                m.start
-                for m in sentence.mentions
-                if m.actor == actor and rule.takes(m) and m.end <= span[0]
-            ]
-            before = [m.start for m in prev.mentions if m.actor == actor and rule.takes(m)]
-            if rule.shared and before and actor not in present:
-                shared.append((span, actor))
-            elif here or before:
-                position = max(here) if here else max(before) - (10**9)
-                claims.setdefault(span, []).append((position, actor))
+    for actor, rule in rules:
+        if not any(m.actor == actor and rule.takes(m) for m in (*prev.mentions, *mentions)):
+            continue  # no antecedent to claim or to block a cue with
+        match = _first_cue(rule, sentence, taken)
+        if match is None:
+            continue
+        span = (match.start() + sentence.start, match.end() + sentence.start)
+        # the nearest antecedent: in this sentence before the cue, else the previous one
+        here = [
+            m.start
+            for m in sentence.mentions
+            if m.actor == actor and rule.takes(m) and m.end <= span[0]
+        ]
+        before = [m.start for m in prev.mentions if m.actor == actor and rule.takes(m)]
+        if rule.shared and before and actor not in present:
+            shared.append((span, actor))
+        elif here or before:
+            position = max(here) if here else max(before) - (10**9)
+            claims.setdefault(span, []).append((position, actor))
     found = [(span, actor) for span, candidates in claims.items() for actor in _nearest(candidates)]
     for (start, end), actor in sorted(found + shared):
         if actor in present:

@@ -49,14 +49,23 @@ class SenseRule:
     sense: Sense
     before: re.Pattern[str] | None = None
     after: re.Pattern[str] | None = None
+    # the longest text the user's ``before`` pattern can match (None: unbounded); a
+    # match must end in the run of non-word characters just before the mention, so
+    # the search can start that far before the run instead of WINDOW characters back
+    before_width: int | None = None
 
     def matches(self, text: str, start: int, end: int) -> bool:
-        if (
-            self.before is not None
-            and self.before.search(text, max(0, start - WINDOW), start) is None
-        ):
+        if self.after is not None and self.after.match(text, end, end + WINDOW) is None:
             return False
-        return self.after is None or self.after.match(text, end, end + WINDOW) is not None
+        if self.before is None:
+            return True
+        lo = max(0, start - WINDOW)
+        if self.before_width is not None:
+            run = start
+            while run > lo and not (text[run - 1].isalnum() or text[run - 1] == "_"):
+                run -= 1
+            lo = max(lo, run - self.before_width)
+        return self.before.search(text, lo, start) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +115,21 @@ def _compile(pattern: Any, where: str, side: str) -> re.Pattern[str] | None:
         raise ValueError(f"{where}: bad {side!r} pattern {pattern!r}: {exc}") from None
 
 
+def _max_width(pattern: Any) -> int | None:
+    """The most characters ``pattern`` can match, or None when unbounded (or unknown)."""
+    if pattern is None:
+        return None
+    try:
+        from re import _parser  # the standard library's own regex parser
+    except ImportError:  # pragma: no cover - older or other Pythons
+        return None
+    try:
+        width = _parser.parse(str(pattern), re.IGNORECASE).getwidth()[1]
+    except Exception:  # noqa: BLE001 - any doubt means: search the whole window
+        return None
+    return width if width < _parser.MAXREPEAT else None
+
+
 def parse_rules(rules: Any, otherwise: Any, where: str) -> SenseRules:
     """The ``rules`` and ``otherwise`` keys of an alias mapping."""
     parsed = []
@@ -118,6 +142,7 @@ def parse_rules(rules: Any, otherwise: Any, where: str) -> SenseRules:
                 parse_sense(raw, here),
                 _compile(raw.get("before"), here, "before"),
                 _compile(raw.get("after"), here, "after"),
+                _max_width(raw.get("before")),
             )
         )
     default = parse_sense(otherwise, f"{where} otherwise") if otherwise is not None else Sense()
