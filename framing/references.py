@@ -19,6 +19,7 @@ and its evidence span (its offsets and ``surface``: for a carry-over, the cue).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -101,6 +102,8 @@ def parse_carry_over(raw: Any, where: str) -> list[CarryOver]:
 # that a case-insensitive ASCII letter matches, and they lower-case to it
 _LITERAL_CUE = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*(?:\|[A-Za-z]+(?: [A-Za-z]+)*)*")
 _CASE_TWINS = {"\u212a": "k", "\u0130": "i", "\u0131": "i", "\u017f": "s"}
+_CASE_TWIN_RX = re.compile("[" + "".join(_CASE_TWINS) + "]")
+_NO_RULES: frozenset[int] = frozenset()
 
 
 class ReferenceRules:
@@ -180,6 +183,39 @@ class ReferenceRules:
                 break
         return [rule for i, rule in enumerate(self.rules) if i in found] if found else []
 
+    def cues_by_sentence(
+        self, text: str, sentences: list[Sentence]
+    ) -> dict[int, frozenset[int]] | None:
+        """``{sentence index: rules whose cue may match there}`` from one automaton pass
+        over the article's ``text`` (the sentences' offsets refer to it); None when
+        the cues are not plain words (then :meth:`rules_with_cue` looks per sentence)."""
+        automaton = self._automaton(self._all)
+        if automaton is None:
+            return None
+        if not text.isascii() and _CASE_TWIN_RX.search(text):
+            text = _CASE_TWIN_RX.sub(lambda m: _CASE_TWINS[m.group()], text)
+        starts = [sentence.start for sentence in sentences]
+        bounds = set(starts) | {sentence.end for sentence in sentences}
+        out: dict[int, frozenset[int]] = {}
+        for last, (length, rules) in automaton.iter(text.lower()):
+            start, end = last + 1 - length, last + 1
+            # a word character on either side rules a hit out, unless a sentence
+            # starts or ends there ("he" in "the", the common case, costs no search)
+            left, right = text[start - 1 : start], text[end : end + 1]
+            if (left.isalnum() or left == "_") and start not in bounds:
+                continue
+            if (right.isalnum() or right == "_") and end not in bounds:
+                continue
+            i = bisect.bisect_right(starts, start) - 1
+            if i < 0 or end > sentences[i].end:
+                continue  # not inside one sentence
+            if start > starts[i] and (text[start - 1].isalnum() or text[start - 1] == "_"):
+                continue  # inside a longer word on the left ("he" in "the")
+            if end < sentences[i].end and (text[end].isalnum() or text[end] == "_"):
+                continue
+            out[i] = out.get(i, frozenset()) | rules
+        return out
+
     def _automaton(self, among: frozenset[int]) -> Any:
         """An automaton of the cue words of the rules ``among`` (built once per set)."""
         if self._words is None:
@@ -214,12 +250,19 @@ def _cue_words(rules: list[CarryOver]) -> dict[str, frozenset[int]] | None:
     return {word: frozenset(rules) for word, rules in words.items()}
 
 
-def resolve_references(sentences: list[Sentence], lexicon: ActorLexicon) -> None:
-    """Apply the antecedent and carry-over rules to segmented sentences, in place."""
+def resolve_references(
+    sentences: list[Sentence], lexicon: ActorLexicon, text: str | None = None
+) -> None:
+    """Apply the antecedent and carry-over rules to segmented sentences, in place.
+
+    ``text``: the body the sentences' offsets refer to; with it, carry-over cues are
+    looked for in one pass over the whole body instead of sentence by sentence.
+    """
     refs: ReferenceRules = lexicon.references
     if not refs:
         return
     needs = refs.needs
+    cues = refs.cues_by_sentence(text, sentences) if text is not None and refs.rules else None
     takers: frozenset[int] = frozenset()  # rules with an antecedent in the previous sentence
     for i, sentence in enumerate(sentences):
         if needs and sentence.mentions:
@@ -230,9 +273,15 @@ def resolve_references(sentences: list[Sentence], lexicon: ActorLexicon) -> None
             ]
             if unnamed:
                 sentence.mentions = [m for m in sentence.mentions if id(m) not in unnamed]
-        if takers and refs.rules_with_cue(sentence.text, takers, first=True):
-            rules = refs.rules_with_cue(sentence.text)
-            sentence.mentions = _carry_over(sentences[i - 1], sentence, rules)
+        if takers:
+            if cues is None:
+                if refs.rules_with_cue(sentence.text, takers, first=True):
+                    rules = refs.rules_with_cue(sentence.text)
+                    sentence.mentions = _carry_over(sentences[i - 1], sentence, rules)
+            elif takers & cues.get(i, _NO_RULES):
+                found = cues[i]
+                rules = [rule for j, rule in enumerate(refs.rules) if j in found]
+                sentence.mentions = _carry_over(sentences[i - 1], sentence, rules)
         takers = refs.takers(sentence.mentions) if refs.rules and sentence.mentions else frozenset()
 
 

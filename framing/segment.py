@@ -74,7 +74,7 @@ class Segmenter:
             i = bisect.bisect_right(starts, mention.start) - 1
             if i >= 0 and mention.end <= spans[i][1]:
                 sentences[i].mentions.append(mention)
-        resolve_references(sentences, self.lexicon)
+        resolve_references(sentences, self.lexicon, text)
         return sentences
 
 

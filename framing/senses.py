@@ -24,7 +24,7 @@ from __future__ import annotations
 import collections
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +74,25 @@ class SenseRules:
 
     rules: tuple[SenseRule, ...] = ()
     otherwise: Sense = Sense()
+    # every ``after`` context in one pattern: when it does not match, only the rules
+    # without one can (one match instead of one per rule, the common case)
+    _any_after: re.Pattern[str] | None = field(default=None, init=False, compare=False, repr=False)
+    _before_only: tuple[SenseRule, ...] = field(default=(), init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        afters = [r.after.pattern for r in self.rules if r.after is not None]
+        if len(afters) > 1:
+            combined = re.compile("|".join(f"(?:{a})" for a in afters), re.IGNORECASE)
+            object.__setattr__(self, "_any_after", combined)
+            object.__setattr__(
+                self, "_before_only", tuple(r for r in self.rules if r.after is None)
+            )
 
     def decide(self, text: str, start: int, end: int) -> Sense:
-        for rule in self.rules:
+        rules = self.rules
+        if self._any_after is not None and self._any_after.match(text, end, end + WINDOW) is None:
+            rules = self._before_only
+        for rule in rules:
             if rule.matches(text, start, end):
                 return rule.sense
         return self.otherwise

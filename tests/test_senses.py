@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import collections
+import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -241,3 +243,60 @@ def test_read_sense_cases_rejects_a_bad_case(tmp_path):
     )
     with pytest.raises(ValueError, match="cases.jsonl:1"):
         read_sense_cases(bad)
+
+
+# --- fast paths give what the rules alone give -------------------------------
+def _toy(cue: str) -> Segmenter:
+    return Segmenter(
+        {
+            "actors": {
+                "Russia": {
+                    "aliases": ["Putin"],
+                    "carry_over": [{"cue": cue, "antecedents": ["Putin"]}],
+                }
+            }
+        }
+    )
+
+
+@pytest.mark.parametrize("cue", ["he|his", "h(?:e|is)"])  # plain words (automaton), a regex
+def test_carry_over_cue_search_agrees_with_the_regex(cue):
+    seg = _toy(cue)
+    assert seg.lexicon.references._words is None or cue == "he|his"
+    text = "Putin spoke. Then HİS aides left. Putin again. The theory held."
+    sentences = seg.segment(Article("a", text)).sentences
+    # "HİS": the dotted capital I matches "i" case-insensitively, as the regex does;
+    # "he" inside "The"/"theory" is no cue
+    assert [[(m.surface, m.how) for m in s.mentions] for s in sentences] == [
+        [("Putin", "alias")],
+        [("HİS", "carry_over")],
+        [("Putin", "alias")],
+        [],
+    ]
+
+
+def test_before_width_bounds_the_search_without_changing_the_decision():
+    from framing.senses import _max_width, parse_rules
+
+    assert _max_width("in|into") == 4
+    assert _max_width(r"between \w+ and") is None  # unbounded: the whole window
+    rules = parse_rules(
+        [
+            {"sense": "not_actor", "reason": "place", "before": "conference in"},
+            {"sense": "not_actor", "reason": "people", "after": "commentators"},
+            {"sense": "actor", "after": "jets|troops"},
+        ],
+        None,
+        "test",
+    )
+    text = (
+        "A conference in ... Moscow jets; Moscow commentators; conference in, (Moscow) in x Moscow"
+    )
+    spans = [(m.start(), m.end()) for m in re.finditer("Moscow", text)]
+    found = [rules.decide(text, a, b).reason for a, b in spans]
+    assert found == ["place", "people", "place", ""]
+    # the same rules searching the whole window decide the same
+    unbounded = dataclasses.replace(
+        rules, rules=tuple(dataclasses.replace(r, before_width=None) for r in rules.rules)
+    )
+    assert [unbounded.decide(text, a, b).reason for a, b in spans] == found
