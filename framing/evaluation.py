@@ -172,6 +172,8 @@ SCALARS = (
     "samples_f1",
     "hamming_loss",
     "subset_accuracy",
+    "ece",
+    "ece_before_temperature",
 )
 
 

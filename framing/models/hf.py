@@ -84,15 +84,15 @@ class TransformerModel:
         input_format: str = "pair",
         pooling: str = "cls",
         max_length: int = 128,
-        epochs: float = 3.0,
-        learning_rate: float = 5e-5,
-        batch_size: int = 16,
+        epochs: float = 5.0,
+        learning_rate: float = 8e-5,
+        batch_size: int = 32,
         eval_batch_size: int = 64,
         warmup_ratio: float = 0.1,
         weight_decay: float = 0.01,
         class_weights: bool = False,
         early_stopping: bool = True,
-        patience: int = 1,
+        patience: int = 2,
         best_metric: str = "macro_f1",
         validation_share: float = 0.1,
         mixed_precision: bool = False,
@@ -101,6 +101,8 @@ class TransformerModel:
         task: str = "stance",
         labels: Sequence[str] = (),
         multilabel: bool = False,
+        temperature_scaling: bool = True,
+        temperature: float = 1.0,
     ) -> None:
         if input_format not in INPUT_FORMATS:
             raise ValueError(
@@ -136,6 +138,9 @@ class TransformerModel:
         self.device = device
         self.labels = list(labels)
         self.multilabel = bool(multilabel)
+        # softmax(logits / temperature) in predict_proba; fitted on the inner validation split
+        self.temperature_scaling = bool(temperature_scaling)
+        self.temperature = float(temperature)
         self.model = None
         self.tokenizer = None
         self.history: list[dict[str, Any]] = []
@@ -158,6 +163,8 @@ class TransformerModel:
             "patience": self.patience,
             "best_metric": self.best_metric,
             "seed": self.seed,
+            "temperature_scaling": self.temperature_scaling,
+            "temperature": self.temperature,
         }
 
     # ------------------------------------------------------------------ inputs
@@ -297,7 +304,40 @@ class TransformerModel:
             trainer.train()
             self.model = trainer.model
         self.model.eval()
+        self._fit_temperature(examples, val_idx)
         return self
+
+    def _fit_temperature(self, examples: Any, val_idx: np.ndarray) -> None:
+        """Temperature scaling on the inner validation split (single-label models only)."""
+        from framing.calibration import expected_calibration_error, fit_temperature
+
+        self.temperature = 1.0
+        if not self.temperature_scaling or self.multilabel:
+            return
+        if not len(val_idx):
+            log.warning(
+                "%s: no inner validation split (early_stopping off or < 4 articles); "
+                "temperature scaling skipped (T = 1)",
+                self.name,
+            )
+            return
+        val = examples.select(val_idx) if hasattr(examples, "select") else _rows(examples, val_idx)
+        proba = self.predict_proba(val)
+        index = {lab: i for i, lab in enumerate(self.labels)}
+        y = np.array([index[lab] for lab in columns(val, ["label"])["label"]])
+        # log-probabilities are the logits up to a per-row constant, which softmax ignores
+        logp = np.log(np.maximum(proba, np.finfo(float).tiny))
+        self.temperature = fit_temperature(logp, y)
+        from framing.calibration import apply_temperature
+
+        log.info(
+            "%s: temperature %.3f fitted on %d validation examples (ECE %.4f -> %.4f)",
+            self.name,
+            self.temperature,
+            len(y),
+            expected_calibration_error(y, proba),
+            expected_calibration_error(y, apply_temperature(logp, self.temperature)),
+        )
 
     def _compute_metrics(self, eval_pred) -> dict[str, float]:
         from sklearn.metrics import f1_score
@@ -348,6 +388,8 @@ class TransformerModel:
                         arr[r, : len(seq)] = seq
                     batch[k] = torch.from_numpy(arr).to(device)
                 logits = self.model(**batch).logits.float()
+                if not self.multilabel:
+                    logits = logits / self.temperature
                 probs = torch.sigmoid(logits) if self.multilabel else torch.softmax(logits, dim=-1)
                 out[idx] = probs.cpu().numpy()
         return out
@@ -387,6 +429,8 @@ class TransformerModel:
             task=manifest["task"],
             labels=manifest["labels"],
             multilabel=manifest.get("multilabel", False),
+            temperature_scaling=params.get("temperature_scaling", False),
+            temperature=params.get("temperature", 1.0),
         )
         model.tokenizer = AutoTokenizer.from_pretrained(directory)
         from framing.models.pooled import is_mean_pooling, load_mean_pooling
@@ -407,6 +451,11 @@ class TransformerModel:
                 f"{directory}: label names in config.json {saved} differ from the manifest's {model.labels}"
             )
         return model
+
+
+def _rows(examples: Any, idx: np.ndarray) -> dict[str, list]:
+    """Rows ``idx`` of a mapping of columns (examples that are not a ``datasets.Dataset``)."""
+    return {k: [v[i] for i in idx] for k, v in examples.items()}
 
 
 def _grouped_validation(

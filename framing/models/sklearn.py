@@ -15,6 +15,7 @@ switched off (there is no target).
 from __future__ import annotations
 
 import collections
+import copy
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,6 +53,8 @@ TRUSTED_TYPES = [
     # scikit-learn's own calibration internals (tfidf_svm), not trusted by skops by default
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
+    # the calibration folds' splitter (a plain parameter object, no code)
+    "sklearn.model_selection._split.StratifiedKFold",
 ]
 
 
@@ -109,6 +112,44 @@ class VaderStance(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+def _fit_calibration_folds(clf: CalibratedClassifierCV, y: Sequence, name: str) -> None:
+    """Calibration folds need every class in each fold: fewer folds for rare classes.
+
+    ``cv`` may be a number of folds (scikit-learn then uses *unshuffled* stratified
+    folds, which follow the training file's order: warned) or a splitter with
+    ``n_splits`` such as a shuffled, seeded ``StratifiedKFold`` (configs/model/tfidf_svm.yaml).
+    """
+    cv = clf.cv
+    n_splits = cv if isinstance(cv, int) else getattr(cv, "n_splits", None)
+    if n_splits is None:
+        return
+    if isinstance(cv, int):
+        log.warning(
+            "model %s: calibration cv=%d gives unshuffled folds in training-file order; "
+            "give a shuffled StratifiedKFold (see configs/model/tfidf_svm.yaml)",
+            name,
+            cv,
+        )
+    rarest = min(collections.Counter(y).values())
+    if rarest < 2:
+        raise ValueError(
+            f"model {name}: a class has a single training example; calibration needs two"
+        )
+    if rarest < n_splits:
+        log.warning(
+            "model %s: rarest class has %d examples, calibrating with %d folds",
+            name,
+            rarest,
+            rarest,
+        )
+        if isinstance(cv, int):
+            clf.set_params(cv=rarest)
+        else:
+            fewer = copy.copy(cv)
+            fewer.n_splits = rarest
+            clf.set_params(cv=fewer)
 
 
 class FastPredictor:
@@ -256,26 +297,8 @@ class SklearnModel:
 
     def build(self, y: Sequence | None = None) -> Pipeline:
         clf = clone(self.classifier)
-        if (
-            y is not None
-            and isinstance(clf, CalibratedClassifierCV)
-            and isinstance(clf.cv, int)
-            and not self.multilabel
-        ):
-            # calibration folds need every class in each fold: fewer folds for rare classes
-            rarest = min(collections.Counter(y).values())
-            if rarest < 2:
-                raise ValueError(
-                    f"model {self.name}: a class has a single training example; calibration needs two"
-                )
-            if rarest < clf.cv:
-                log.warning(
-                    "model %s: rarest class has %d examples, calibrating with %d folds",
-                    self.name,
-                    rarest,
-                    rarest,
-                )
-                clf.set_params(cv=rarest)
+        if y is not None and isinstance(clf, CalibratedClassifierCV) and not self.multilabel:
+            _fit_calibration_folds(clf, y, self.name)
         if self.multilabel:
             clf = OneVsRestClassifier(clf)
         if self.features == "none":
