@@ -1117,6 +1117,7 @@ def predict_files(
     models: Sequence[str | os.PathLike[str] | FramingModel],
     *,
     summary: str | os.PathLike[str] | None = None,
+    summary_net: str = "label",
     shard: tuple[int, int] | str | None = None,
     resume: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
@@ -1142,6 +1143,8 @@ def predict_files(
         )
     if summary is not None and Path(summary).suffix.lower() not in (".csv", ".json"):
         raise PredictError(f"{summary}: a summary must end in .csv or .json")
+    if summary_net not in ("label", "probability"):
+        raise PredictError(f"summary_net {summary_net!r}: choose label or probability")
     if isinstance(shard, str):
         shard = parse_shard(shard)
     stance, frame = split_models([load_model(m) for m in models])
@@ -1240,7 +1243,7 @@ def predict_files(
     if summary is not None:
         from framing.report import summarize_predictions, write_summary
 
-        written = write_summary(summarize_predictions(output), summary)
+        written = write_summary(summarize_predictions(output, net=summary_net), summary)
         log.info("summary -> %s", ", ".join(str(p) for p in written))
     return stats
 
@@ -1387,6 +1390,13 @@ def add_cli(subparsers: Any) -> None:
         "(a CSV with both tasks: FILE for stance, FILE's stem + _frames.csv for frames)",
     )
     p.add_argument(
+        "--summary-net",
+        choices=("label", "probability"),
+        default="label",
+        help="the summary's net stance: 'label' gives net_stance = (n_positive - n_negative) / n "
+        "only; 'probability' adds net_stance_probability = mean(p_positive - p_negative)",
+    )
+    p.add_argument(
         "--shard",
         metavar="I/N",
         help="keep only the articles with crc32(id) %% N == I (for array jobs)",
@@ -1428,6 +1438,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
             args.output,
             args.model,
             summary=args.summary,
+            summary_net=args.summary_net,
             shard=args.shard,
             resume=args.resume,
             batch_size=args.batch_size,

@@ -105,6 +105,21 @@ def test_summary_numbers(predictions):
     assert fr_.loc["B", "top_frame"] == "economic"
 
 
+def test_summary_net_stance_weighted_by_probability(predictions):
+    """p = 0.8 on the predicted label, 0.1 elsewhere: a row scores p_positive - p_negative."""
+    plain = fr.summarize_predictions(predictions)
+    assert "net_stance_probability" not in plain.stance.columns  # the default is unchanged
+    st = fr.summarize_predictions(predictions, net="probability").stance
+    st = st.set_index(["article_id", "actor"])
+    # A/Russia: positive 0.7, positive 0.7, negative -0.7, neutral 0.0
+    assert st.loc[("A", "Russia"), "net_stance_probability"] == pytest.approx(0.175)
+    assert st.loc[("A", "Russia"), "net_stance"] == 0.25  # the label count stays beside it
+    assert st.loc[("A", "HTS"), "net_stance_probability"] == pytest.approx(-0.7)
+    assert st.loc[("B", "HTS"), "net_stance_probability"] == pytest.approx(0.7)
+    with pytest.raises(ValueError, match="unknown net stance weighting 'soft'"):
+        fr.summarize_rows([], STANCE, net="soft")
+
+
 def test_write_summary_csv_and_json(tmp_path, predictions):
     summary = fr.summarize_predictions(predictions)
     written = fr.write_summary(summary, tmp_path / "summary.csv")
