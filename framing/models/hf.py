@@ -138,7 +138,8 @@ class TransformerModel:
         self.device = device
         self.labels = list(labels)
         self.multilabel = bool(multilabel)
-        # softmax(logits / temperature) in predict_proba; fitted on the inner validation split
+        # softmax(logits / temperature) in predict_proba: fitted on the inner validation
+        # split when temperature_scaling, else as given (single-label models)
         self.temperature_scaling = bool(temperature_scaling)
         self.temperature = float(temperature)
         self.model = None
@@ -309,11 +310,15 @@ class TransformerModel:
 
     def _fit_temperature(self, examples: Any, val_idx: np.ndarray) -> None:
         """Temperature scaling on the inner validation split (single-label models only)."""
-        from framing.calibration import expected_calibration_error, fit_temperature
+        from framing.calibration import (
+            apply_temperature,
+            expected_calibration_error,
+            fit_temperature,
+        )
 
-        self.temperature = 1.0
         if not self.temperature_scaling or self.multilabel:
-            return
+            return  # the configured temperature (1 by default) stays
+        self.temperature = 1.0
         if not len(val_idx):
             log.warning(
                 "%s: no inner validation split (early_stopping off or < 4 articles); "
@@ -328,8 +333,6 @@ class TransformerModel:
         # log-probabilities are the logits up to a per-row constant, which softmax ignores
         logp = np.log(np.maximum(proba, np.finfo(float).tiny))
         self.temperature = fit_temperature(logp, y)
-        from framing.calibration import apply_temperature
-
         log.info(
             "%s: temperature %.3f fitted on %d validation examples (ECE %.4f -> %.4f)",
             self.name,
