@@ -122,6 +122,7 @@ def predict_files(
     models: Sequence[str | os.PathLike[str] | FramingModel],
     *,
     summary: str | os.PathLike[str] | None = None,
+    summary_net: str = "label",
     shard: tuple[int, int] | str | None = None,
     resume: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
@@ -147,6 +148,8 @@ def predict_files(
         )
     if summary is not None and Path(summary).suffix.lower() not in (".csv", ".json"):
         raise PredictError(f"{summary}: a summary must end in .csv or .json")
+    if summary_net not in ("label", "probability"):
+        raise PredictError(f"summary_net {summary_net!r}: choose label or probability")
     if isinstance(shard, str):
         shard = parse_shard(shard)
     ensure_writable_dir(output.parent)  # a read-only output folder: before the models load
@@ -246,7 +249,7 @@ def predict_files(
     if summary is not None:
         from framing.summary import summarize_predictions, write_summary
 
-        written = write_summary(summarize_predictions(output), summary)
+        written = write_summary(summarize_predictions(output, net=summary_net), summary)
         log.info("summary -> %s", ", ".join(str(p) for p in written))
     return stats
 

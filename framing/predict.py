@@ -118,6 +118,13 @@ def add_cli(subparsers: Any) -> None:
         "(a CSV with both tasks: FILE for stance, FILE's stem + _frames.csv for frames)",
     )
     p.add_argument(
+        "--summary-net",
+        choices=("label", "probability"),
+        default="label",
+        help="the summary's net stance: 'label' gives net_stance = (n_positive - n_negative) / n "
+        "only; 'probability' adds net_stance_probability = mean(p_positive - p_negative)",
+    )
+    p.add_argument(
         "--shard",
         metavar="I/N",
         help="keep only the articles with crc32(id) %% N == I (for array jobs)",
@@ -159,6 +166,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
             args.output,
             args.model,
             summary=args.summary,
+            summary_net=args.summary_net,
             shard=args.shard,
             resume=args.resume,
             batch_size=args.batch_size,
