@@ -34,11 +34,11 @@ from framing.inference import (
 )
 from framing.io import DeferSignals, ErrorLog, error_file
 from framing.labels import decide
+from framing.prediction_writer import OutputWriter
 from framing.predictions import (
     KEY_FIELDS,
     OUTPUT_SUFFIXES,
     PARQUET_ROW_GROUP,
-    OutputWriter,
     PredictError,
     iter_prediction_rows,
     load_predictions,
