@@ -114,7 +114,9 @@ class OutputWriter:
         self.model_ids = {k: v for k, v in (model_ids or {}).items() if k in self.fields}
         self.multilabel_frames = multilabel_frames
         self.row_group_size = row_group_size
-        self.chunk_articles = max(1, chunk_articles)
+        if chunk_articles < 1:
+            raise PredictError(f"chunk of {chunk_articles} articles: need at least 1")
+        self.chunk_articles = chunk_articles
         self.chunk_seconds = chunk_seconds
         self.parts = parts_dir(self.path)
         self.done: set[str] = set()
@@ -142,7 +144,10 @@ class OutputWriter:
         from framing.io import error_file
 
         errors = error_file(self.path)
-        with contextlib.suppress(LockedError), OutputLock(errors):  # unless errors is an output
+        if not OutputLock(errors).path.exists():  # no run ever wrote it as its output
+            remove_dead_temps(errors)
+            return
+        with contextlib.suppress(LockedError), OutputLock(errors):  # none does now
             remove_dead_temps(errors)
 
     def _meta(self) -> dict[str, Any] | None:
