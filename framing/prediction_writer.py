@@ -314,7 +314,9 @@ class OutputWriter:
             fh.write(csv_line(self.fields))
         for part in self._part_files():
             if self.kind == ".csv":
-                fh.write(b"".join(csv_line(csv_values(r, self.fields)) for r in self._part_rows(part)))
+                fh.write(
+                    b"".join(csv_line(csv_values(r, self.fields)) for r in self._part_rows(part))
+                )
             else:
                 with part.open("rb") as src:
                     shutil.copyfileobj(src, fh)

@@ -161,9 +161,10 @@ def test_dead_runs_leftovers_are_removed_but_not_other_outputs(tmp_path, stance_
 
 def test_a_second_writer_of_the_same_output_stops(tmp_path, stance_run, inputs):
     out = tmp_path / "out.jsonl"
-    with OutputLock(out):  # a live run holds the output
-        with pytest.raises(PredictError, match=rf"another run \(pid {os.getpid()} on"):
-            predict_files([inputs], out, [stance_run], progress=False)
+    held = OutputLock(out).acquire()  # a live run holds the output
+    with pytest.raises(PredictError, match=rf"another run \(pid {os.getpid()} on"):
+        predict_files([inputs], out, [stance_run], progress=False)
+    held.release()
     assert not out.exists()
     # the lock dies with its holder: the next run goes ahead
     predict_files([inputs], out, [stance_run], progress=False)
