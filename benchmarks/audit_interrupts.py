@@ -89,11 +89,15 @@ def start(args: list[str], **kw) -> subprocess.Popen:
     )
 
 
-def n_parts(out: Path) -> int:
+def n_durable(out: Path) -> int:
+    """Articles in the committed parts of ``out``."""
     from framing.prediction_writer import parts_dir
 
-    folder = parts_dir(out)
-    return len(list(folder.glob("[0-9]*.jsonl"))) if folder.exists() else 0
+    ids = set()
+    for part in parts_dir(out).glob("[0-9]*.jsonl"):
+        with part.open(encoding="utf-8") as fh:
+            ids.update(json.loads(line)["article_id"] for line in fh)
+    return len(ids)
 
 
 def interrupt(work: Path, model: Path, out: Path, k: int, sig: int, chunk: int) -> int:
@@ -106,7 +110,7 @@ def interrupt(work: Path, model: Path, out: Path, k: int, sig: int, chunk: int) 
         feed.write("".join(json.dumps(article(i)) + "\n" for i in range(k)))
         feed.flush()
         deadline = time.monotonic() + 120
-        while n_parts(out) < k // chunk and time.monotonic() < deadline:
+        while n_durable(out) < k // chunk * chunk and time.monotonic() < deadline:
             time.sleep(0.02)
         proc.send_signal(sig)
         code = proc.wait(timeout=120)
@@ -132,7 +136,7 @@ def lost_and_doubled(out: Path, reference: Path) -> int:
 
 
 def leftovers(folder: Path) -> list[str]:
-    return [p.name for p in folder.iterdir() if p.name.endswith((".tmp", ".parts"))]
+    return [p.name for p in folder.iterdir() if p.name.endswith((".tmp", ".parts", ".lock"))]
 
 
 def run(work: Path) -> list[Outcome]:

@@ -273,7 +273,8 @@ class OutputLock:
 
     The lock is ``fcntl.flock`` on ``.<output name>.lock`` next to the output: the OS
     drops it when the process dies, even on SIGKILL, so a dead run never blocks the next
-    one. The file holds ``<pid> <host>`` of the holder, for the error message. Without
+    one. The file holds ``<pid> <host>`` of the holder, for the error message, and is
+    removed on release. Without
     ``fcntl`` (Windows) nothing is locked. Like every ``flock``, it is not reliable
     across hosts on NFS.
     """
@@ -289,25 +290,36 @@ class OutputLock:
         except ImportError:  # pragma: no cover - not POSIX
             return self
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").split()
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                holder = os.pread(fd, 200, 0).decode("utf-8", "replace").split()
+                os.close(fd)
+                who = f"pid {holder[0]} on {holder[1]}" if len(holder) == 2 else "another process"
+                raise LockedError(
+                    f"{self.output}: another run ({who}) is writing this output; "
+                    f"give each run (each --shard) its own output"
+                ) from None
+            try:  # the holder we waited for may have removed the file: lock the current one
+                if os.stat(self.path).st_ino == os.fstat(fd).st_ino:
+                    break
+            except FileNotFoundError:
+                pass
             os.close(fd)
-            who = f"pid {holder[0]} on {holder[1]}" if len(holder) == 2 else "another process"
-            raise LockedError(
-                f"{self.output}: another run ({who}) is writing this output; "
-                f"give each run (each --shard) its own output"
-            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()} {socket.gethostname()}\n".encode(), 0)
         self._fd = fd
         return self
 
     def release(self) -> None:
+        """Remove the lock file, then drop the lock (a killed holder leaves the file,
+        unlocked: the next run takes it over)."""
         if self._fd is not None:
-            os.close(self._fd)  # closing drops the flock; the file stays (no unlink race)
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+            os.close(self._fd)
             self._fd = None
 
     def __enter__(self) -> OutputLock:

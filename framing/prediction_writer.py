@@ -144,7 +144,7 @@ class OutputWriter:
         from framing.io import error_file
 
         errors = error_file(self.path)
-        if not OutputLock(errors).path.exists():  # no run ever wrote it as its output
+        if not OutputLock(errors).path.exists():  # no run is writing it as its output
             remove_dead_temps(errors)
             return
         with contextlib.suppress(LockedError), OutputLock(errors):  # none does now

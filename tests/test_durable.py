@@ -77,9 +77,13 @@ def env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
-def n_parts(out: Path) -> int:
-    folder = parts_dir(out)
-    return len(list(folder.glob("[0-9]*.jsonl"))) if folder.exists() else 0
+def durable(out: Path) -> set[str]:
+    """The article ids in the committed parts of ``out``."""
+    ids = set()
+    for part in parts_dir(out).glob("[0-9]*.jsonl"):
+        with part.open(encoding="utf-8") as fh:
+            ids.update(json.loads(line)["article_id"] for line in fh)
+    return ids
 
 
 def killed_at(tmp_path: Path, model: Path, out: Path, k: int, sig: int) -> int:
@@ -93,9 +97,9 @@ def killed_at(tmp_path: Path, model: Path, out: Path, k: int, sig: int) -> int:
             feed.write(json.dumps(article(i)) + "\n")
         feed.flush()
         deadline = time.monotonic() + 90
-        while n_parts(out) < k // CHUNK and time.monotonic() < deadline:
+        while len(durable(out)) < k // CHUNK * CHUNK and time.monotonic() < deadline:
             time.sleep(0.02)
-        assert n_parts(out) == k // CHUNK
+        assert len(durable(out)) >= k // CHUNK * CHUNK
         time.sleep(0.2)  # the articles of the chunk in memory are predicted too
         proc.send_signal(sig)
         code = proc.wait(timeout=90)
@@ -103,7 +107,7 @@ def killed_at(tmp_path: Path, model: Path, out: Path, k: int, sig: int) -> int:
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith((".tmp", ".parts")))
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith((".tmp", ".parts", ".lock")))
 
 
 def test_sigkill_then_resume_writes_the_uninterrupted_file(tmp_path, stance_run, inputs):
@@ -112,8 +116,8 @@ def test_sigkill_then_resume_writes_the_uninterrupted_file(tmp_path, stance_run,
     assert killed_at(tmp_path, stance_run, out, k, signal.SIGKILL) == -signal.SIGKILL
     assert not out.exists()  # a reader never sees a half-written output
     parts = parts_dir(out)
-    done = {r["article_id"] for p in parts.glob("0*.jsonl") for r in map(json.loads, p.open())}
-    assert done == {article(i)["id"] for i in range(k // CHUNK * CHUNK)}
+    done = durable(out)  # whole chunks (or 10 s of work each): at most one lost
+    assert {article(i)["id"] for i in range(50)} <= done <= {article(i)["id"] for i in range(k)}
     # the parts do not depend on the format: the same progress, resumed into each format
     for suffix in (".csv", ".parquet"):
         shutil.copytree(parts, parts_dir(out.with_suffix(suffix)))
@@ -124,7 +128,7 @@ def test_sigkill_then_resume_writes_the_uninterrupted_file(tmp_path, stance_run,
         stats = predict_files(
             [inputs], resumed, [stance_run], batch_size=1, resume=True, progress=False
         )
-        assert (stats.skipped_done, stats.articles_written) == (50, N - 50)  # only the rest
+        assert (stats.skipped_done, stats.articles_written) == (len(done), N - len(done))
         if suffix == ".parquet":
             assert pq.read_table(resumed).equals(pq.read_table(full))
         else:
