@@ -89,7 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 # modules that add their own sub-commands: each has ``add_cli(subparsers)`` and
 # sets ``func`` on its parser (``set_defaults(func=handler)``)
-PLUGIN_MODULES: tuple[str, ...] = ("framing.predict", "framing.report", "framing.compare")
+PLUGIN_MODULES: tuple[str, ...] = (
+    "framing.predict",
+    "framing.report",
+    "framing.compare",
+    "framing.annotate.cli",
+)
 
 
 # ---------------------------------------------------------------------------
