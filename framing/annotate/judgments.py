@@ -84,16 +84,15 @@ def judgment_from_spans(
     ``not_actor`` on text that was not highlighted, or two stances for one actor.
     """
     try:
-        base = int(meta["sentence_start"])
-        if int(meta["sentence_end"]) - base != len(text):
-            raise RecordError(
-                where,
-                f"text has {len(text)} characters, the exported sentence "
-                f"{meta['sentence_start']}-{meta['sentence_end']} has "
-                f"{int(meta['sentence_end']) - base} (text edited in the tool?)",
-            )
+        base, end = int(meta["sentence_start"]), int(meta["sentence_end"])
     except (TypeError, ValueError):
         raise RecordError(where, "sentence_start/sentence_end must be integers") from None
+    if end - base != len(text):
+        raise RecordError(
+            where,
+            f"text has {len(text)} characters, the exported sentence {base}-{end} has "
+            f"{end - base} (text edited in the tool?)",
+        )
     exported = {
         (int(m["start"]), int(m["end"])): str(m["actor"]) for m in meta.get("mentions") or []
     }
@@ -149,7 +148,7 @@ def judgment_from_spans(
     return Judgment(
         article_id=str(meta["article_id"]),
         start=base,
-        end=int(meta["sentence_end"]),
+        end=end,
         text=text,
         annotator=annotator,
         frame=frame,

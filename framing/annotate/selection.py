@@ -52,7 +52,12 @@ def diverse(proba: np.ndarray, texts: Sequence[str], n: int, rng: np.random.Gene
     candidates = uncertainty(proba, texts, 4 * n, rng)
     if len(candidates) <= n:
         return candidates
-    vectors = TfidfVectorizer(sublinear_tf=True).fit_transform([texts[i] for i in candidates])
+    try:
+        vectors = TfidfVectorizer(sublinear_tf=True, token_pattern=r"(?u)\b\w+\b").fit_transform(
+            [texts[i] for i in candidates]
+        )
+    except ValueError:  # no word at all: nothing to diversify on
+        return candidates[:n]
     seed = int(rng.integers(2**31 - 1))
     groups = KMeans(n_clusters=n, n_init=1, random_state=seed).fit_predict(vectors)
     chosen: dict[int, int] = {}
