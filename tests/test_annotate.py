@@ -191,6 +191,25 @@ def test_disagreement_goes_to_adjudication_and_back():
     assert row.stance == {"HTS": "positive"} and row.meta["adjudicated"] is True
     assert set(row.meta["labels_by"]) == {"A1", "A2"}
     assert ("fx-2", 157) not in {(p["article_id"], p["start"]) for p in done.adjudication}
+    # importing the same export again does not reopen what was adjudicated
+    again = _merger(done.rows, done.adjudication).merge(
+        _judgments(FIX / "doccano", doccano.read_export)
+    )
+    assert [r.to_record() for r in again.rows] == [r.to_record() for r in done.rows]
+    assert again.adjudication == done.adjudication and again.conflicts == []
+
+
+def test_a_later_annotator_joins_a_pending_conflict_without_losing_the_first_two():
+    result = _merger().merge(_judgments(FIX / "doccano", doccano.read_export))
+    third = [
+        j
+        for j in _judgments(FIX / "doccano", doccano.read_export)
+        if isinstance(j, Judgment) and j.annotator == "A2" and j.start == 157
+    ]
+    third[0].annotator = "A3"
+    later = _merger(result.rows, result.adjudication).merge(third)
+    entry = next(p for p in later.adjudication if p["start"] == 157)
+    assert set(entry["labels_by"]) == {"A1", "A2", "A3"}
 
 
 def test_not_actor_against_a_stance_is_a_conflict():

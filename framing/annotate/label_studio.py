@@ -208,7 +208,10 @@ def read_export(path: Path, actors: set[str]) -> Iterator[Judgment | RecordError
             yield RecordError(f"{path} task {n}", "not an object")
             continue
         annotations = task.get("annotations", task.get("completions")) or []
-        for annotation in annotations:
+        for k, annotation in enumerate(annotations, 1):
+            if not isinstance(annotation, dict):
+                yield RecordError(f"{path} task {n} annotation {k}", "not an object")
+                continue
             where = f"{path} task {n} (id {task.get('id')}) annotation {annotation.get('id')}"
             if annotation.get("was_cancelled"):
                 continue

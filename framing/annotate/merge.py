@@ -199,7 +199,8 @@ class CorpusMerger:
                         j.text,
                         "reimport",
                         ["labels"],
-                        f"{j.annotator} labelled it twice differently ({first.where}; {j.where}); the first kept",
+                        f"{j.annotator} labelled it twice differently "
+                        f"({first.where}; {j.where}); the first kept",
                     )
                 )
         for key, by in sorted(incoming.items()):
@@ -211,7 +212,10 @@ class CorpusMerger:
     def _merge_one(self, key: Key, by: dict[str, Judgment], result: ImportResult) -> None:
         text = next(iter(by.values())).text
         row = self.rows.get(key)
-        labels_by = _labels_of(row) if row is not None else {}
+        if row is not None:
+            labels_by = _labels_of(row)
+        else:  # awaiting adjudication from an earlier import, or new
+            labels_by = dict(self.pending.get(key, {}).get("labels_by") or {})
         changed = False
         for who, j in sorted(by.items()):
             new = j.labels()
@@ -231,7 +235,8 @@ class CorpusMerger:
                     )
                 )
         agreed, disputed = split_agreed(labels_by)
-        if disputed:
+        settled = row is not None and row.meta.get("adjudicated") and not changed
+        if disputed and not settled:
             result.conflicts.append(
                 Conflict(
                     key,
