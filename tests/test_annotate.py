@@ -188,7 +188,9 @@ def test_disagreement_goes_to_adjudication_and_back():
     entry["resolved"] = {"frame": "economic", "stance": {"HTS": "positive"}}
     done = _merger(result.rows, result.adjudication).adjudicate([("adj.jsonl:1", entry)])
     row = next(r for r in done.rows if (r.article_id, r.start) == ("fx-2", 157))
-    assert row.stance == {"HTS": "positive"} and row.meta["adjudicated"] is True
+    assert (
+        row.stance == {"HTS": "positive"} and row.meta["adjudicated"] == "resolved in adj.jsonl:1"
+    )
     assert set(row.meta["labels_by"]) == {"A1", "A2"}
     assert ("fx-2", 157) not in {(p["article_id"], p["start"]) for p in done.adjudication}
     # importing the same export again does not reopen what was adjudicated

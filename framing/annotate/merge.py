@@ -10,7 +10,8 @@ and the labels they agree on as its ``frame``/``stance``. Rules:
   file (a new one is not written to the corpus until adjudicated; a stored one
   keeps its labels);
 * an adjudication row whose ``resolved`` settles every conflict sets the labels
-  (``adjudicated: true``) — the one way stored labels change.
+  (``adjudicated``: its ``reason``, or where it was resolved) — the one way stored
+  labels change.
 
 Mentions annotators added are stored as the row's ``mentions`` (the training code
 uses them as target spans); mentions marked not the actor as ``not_actor``.
@@ -330,7 +331,8 @@ class CorpusMerger:
                 row.meta["labels_by"] = labels_by
                 row.meta["annotator"] = "+".join(sorted(labels_by))
                 _merge_mentions(row, labels_by)
-            row.meta["adjudicated"] = True
+            # as in the shipped corpus: the reason (the adjudicator's ``reason``, if given)
+            row.meta["adjudicated"] = str(rec.get("reason") or f"resolved in {where}")
             self.pending.pop(key, None)
             result.adjudicated += 1
         result.rows = [self.rows[k] for k in self.order]
