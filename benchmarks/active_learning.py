@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 from hydra.utils import instantiate
+from joblib import Parallel, delayed
 from omegaconf import OmegaConf
 
 from framing.annotate.selection import STRATEGIES, select
@@ -69,6 +70,10 @@ def simulate(
         labelled += [rest[i] for i in chosen]
 
 
+def _run(pool, test, labels, strategy: str, seed: int, step: float):
+    return strategy, seed, simulate(pool, test, labels, strategy, seed, step)
+
+
 def at(curve: list[tuple[float, float]], share: float) -> float:
     """F1 at the first point with at least ``share`` of the pool labelled."""
     return next(f1 for s, f1 in curve if s >= share - 0.005)
@@ -78,6 +83,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--step", type=float, default=0.1, help="batch size as a pool share")
+    parser.add_argument("--jobs", type=int, default=1, help="simulations run in parallel")
     parser.add_argument("--plot", default=str(RESULTS / "plots" / "active_learning.png"))
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -92,10 +98,15 @@ def main() -> None:
         f"pool: {len(pool)} pairs from {len(set(pool['article_id']))} training articles; "
         f"test: {len(test)} pairs; batches of {args.step:.0%} of the pool; {args.seeds} seeds"
     )
-    curves = {
-        s: [simulate(pool, test, labels, s, seed, args.step) for seed in range(args.seeds)]
-        for s in STRATEGIES
-    }
+    runs = [(s, seed) for seed in range(args.seeds) for s in STRATEGIES]
+    done = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
+        delayed(_run)(pool, test, labels, s, seed, args.step) for s, seed in runs
+    )
+    curves: dict[str, list] = {s: [] for s in STRATEGIES}
+    for strategy, seed, curve in done:
+        points = ", ".join(f"{share:.0%}: {f1:.3f}" for share, f1 in curve)
+        print(f"{strategy} seed {seed}: {points}", flush=True)
+        curves[strategy].append(curve)
     header = "| strategy | " + " | ".join(f"{p:.0%} of pool" for p in REPORT_AT) + " |"
     lines = [header, "|---|" + "---|" * len(REPORT_AT)]
     for name, runs in curves.items():
