@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -38,8 +39,12 @@ REPORT_AT = (0.2, 0.4, 0.6)
 START_ARTICLES = 0.10
 
 
+OVERRIDES: list[str] = []  # --override: config keys changed from tfidf_logreg.yaml
+
+
 def new_model(labels: list[str]):
     cfg = OmegaConf.load(ROOT / "configs" / "model" / "tfidf_logreg.yaml")
+    cfg = OmegaConf.merge(cfg, OmegaConf.from_dotlist(OVERRIDES))
     return instantiate(cfg, task="stance", labels=labels, multilabel=False, _convert_="all")
 
 
@@ -70,7 +75,8 @@ def simulate(
         labelled += [rest[i] for i in chosen]
 
 
-def _run(pool, test, labels, strategy: str, seed: int, step: float):
+def _run(pool, test, labels, strategy: str, seed: int, step: float, overrides: list[str]):
+    OVERRIDES[:] = overrides  # a worker process starts with the module's default
     return strategy, seed, simulate(pool, test, labels, strategy, seed, step)
 
 
@@ -83,6 +89,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--step", type=float, default=0.1, help="batch size as a pool share")
+    parser.add_argument(
+        "--override",
+        nargs="*",
+        default=[],
+        help="model config changes, e.g. char_ngrams=[3,4] (default: tfidf_logreg as shipped)",
+    )
     parser.add_argument("--jobs", type=int, default=1, help="simulations run in parallel")
     parser.add_argument("--plot", default=str(RESULTS / "plots" / "active_learning.png"))
     args = parser.parse_args()
@@ -100,7 +112,7 @@ def main() -> None:
     )
     runs = [(s, seed) for seed in range(args.seeds) for s in STRATEGIES]
     done = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
-        delayed(_run)(pool, test, labels, s, seed, args.step) for s, seed in runs
+        delayed(_run)(pool, test, labels, s, seed, args.step, args.override) for s, seed in runs
     )
     curves: dict[str, list] = {s: [] for s in STRATEGIES}
     for strategy, seed, curve in done:
@@ -120,10 +132,15 @@ def main() -> None:
     plot(curves, Path(args.plot))
     (RESULTS / "active_learning.md").write_text(
         "# Active learning on the shipped corpus (stance, TF-IDF + LR)\n\n"
-        "`python benchmarks/active_learning.py` — test macro-F1, mean ± sd over "
+        f"`python benchmarks/active_learning.py {' '.join(sys.argv[1:])}`".replace(" `", "`")
+        + " — test macro-F1, mean ± sd over "
         f"{args.seeds} seeds, at the share of the training pool ({len(pool)} pairs) labelled; "
         f"start: the pairs of {START_ARTICLES:.0%} of the training articles, then batches of "
-        f"{args.step:.0%} of the pool.\n\n" + table + "\n\n![curves](plots/active_learning.png)\n",
+        f"{args.step:.0%} of the pool. Model: `configs/model/tfidf_logreg.yaml`"
+        + (f" with {' '.join(args.override)}" if args.override else "")
+        + ".\n\n"
+        + table
+        + "\n\n![curves](plots/active_learning.png)\n",
         encoding="utf-8",
     )
     print(f"saved {args.plot} and {RESULTS / 'active_learning.md'}")
