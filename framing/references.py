@@ -197,15 +197,20 @@ class ReferenceRules:
         starts = [sentence.start for sentence in sentences]
         bounds = set(starts) | {sentence.end for sentence in sentences}
         out: dict[int, frozenset[int]] = {}
+        n = len(text)
+        isalnum = str.isalnum
         for last, (length, rules) in automaton.iter(text.lower()):
             start, end = last + 1 - length, last + 1
             # a word character on either side rules a hit out, unless a sentence
             # starts or ends there ("he" in "the", the common case, costs no search)
-            left, right = text[start - 1 : start], text[end : end + 1]
-            if (left.isalnum() or left == "_") and start not in bounds:
-                continue
-            if (right.isalnum() or right == "_") and end not in bounds:
-                continue
+            if start:
+                left = text[start - 1]
+                if (left == "_" or isalnum(left)) and start not in bounds:
+                    continue
+            if end < n:
+                right = text[end]
+                if (right == "_" or isalnum(right)) and end not in bounds:
+                    continue
             i = bisect.bisect_right(starts, start) - 1
             if i < 0 or end > sentences[i].end:
                 continue  # not inside one sentence
@@ -262,7 +267,9 @@ def resolve_references(
     if not refs:
         return
     needs = refs.needs
-    cues = refs.cues_by_sentence(text, sentences) if text is not None and refs.rules else None
+    # the cue scan waits for the first sentence with an antecedent (most have none)
+    scan = text is not None and bool(refs.rules)
+    cues: dict[int, frozenset[int]] | None = None
     takers: frozenset[int] = frozenset()  # rules with an antecedent in the previous sentence
     for i, sentence in enumerate(sentences):
         if needs and sentence.mentions:
@@ -274,6 +281,8 @@ def resolve_references(
             if unnamed:
                 sentence.mentions = [m for m in sentence.mentions if id(m) not in unnamed]
         if takers:
+            if scan:
+                cues, scan = refs.cues_by_sentence(text, sentences), False
             if cues is None:
                 if refs.rules_with_cue(sentence.text, takers, first=True):
                     rules = refs.rules_with_cue(sentence.text)
