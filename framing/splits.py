@@ -2,7 +2,7 @@
 
 * ``kfold``          stratified grouped k-fold with a seed (StratifiedGroupKFold);
 * ``heldout``        the corpus's fixed test articles (``splits.json``);
-* ``cross_dataset``  train on one dataset, test on another.
+* ``cross_dataset``  train on one dataset, test on one or several others (one fold each).
 
 :data:`SPLITS` maps a split config's ``name`` to its builder: adding a split is one
 function here, one entry in :data:`SPLITS` and one YAML in ``configs/split/``.
@@ -27,6 +27,7 @@ class Fold:
     index: int
     train: np.ndarray
     test: np.ndarray
+    name: str = ""  # the test set it scores (cross-dataset runs with several test files)
 
 
 def _strat_labels(labels: Sequence) -> list[str]:
@@ -75,12 +76,21 @@ def heldout(groups: Sequence[str], test_ids: Sequence[str]) -> list[Fold]:
     return [Fold(0, idx[~is_test], idx[is_test])]
 
 
-def cross_dataset(n_train: int, n_test: int) -> list[Fold]:
-    if n_train == 0 or n_test == 0:
-        raise SplitError(
-            f"split=cross_dataset: {'training' if n_train == 0 else 'test'} dataset has no examples"
-        )
-    return [Fold(0, np.arange(n_train), np.arange(n_train, n_train + n_test))]
+def cross_dataset(n_train: int, n_test: int | Mapping[str, int]) -> list[Fold]:
+    """One fold per test set (``n_test``: its size, or ``{name: size}`` for several); every
+    fold trains on the same ``n_train`` examples, the test sets follow them in order."""
+    sizes = n_test if isinstance(n_test, Mapping) else {"test": n_test}
+    if n_train == 0:
+        raise SplitError("split=cross_dataset: training dataset has no examples")
+    folds, start = [], n_train
+    for i, (name, n) in enumerate(sizes.items()):
+        if n == 0:
+            raise SplitError(f"split=cross_dataset: test dataset {name!r} has no examples")
+        folds.append(Fold(i, np.arange(n_train), np.arange(start, start + n), str(name)))
+        start += n
+    if not folds:
+        raise SplitError("split=cross_dataset: split.test_data names no test dataset")
+    return folds
 
 
 # ---------------------------------------------------------------------------
@@ -112,15 +122,17 @@ def _heldout_split(cfg: Mapping[str, Any], seed: int, examples: Any, test_ids, l
 def _cross_dataset_split(cfg: Mapping[str, Any], seed: int, examples: Any, test_ids, load_test):
     from datasets import concatenate_datasets
 
-    test_examples = load_test()
+    tests = load_test()  # {test set name: examples}
     n_train = len(examples)
-    combined = concatenate_datasets([examples, test_examples.cast(examples.features)])
-    folds = cross_dataset(n_train, len(test_examples))
+    combined = concatenate_datasets(
+        [examples, *(t.cast(examples.features) for t in tests.values())]
+    )
+    folds = cross_dataset(n_train, {name: len(t) for name, t in tests.items()})
     return folds, combined, folds[0].train
 
 
 # name → builder(split_cfg, seed, examples, test_ids, load_test) -> (folds, examples, refit
-# indices); ``load_test()`` gives the examples of ``split.test_data`` (cross-dataset only)
+# indices); ``load_test()`` gives ``{name: examples}`` of ``split.test_data`` (cross-dataset)
 SPLITS: dict[str, Callable[..., SplitResult]] = {
     "kfold": _kfold_split,
     "heldout": _heldout_split,

@@ -98,6 +98,7 @@ class TransformerModel:
         mixed_precision: bool = False,
         seed: int = 13,
         device: str | None = None,
+        init_from: str | None = None,
         task: str = "stance",
         labels: Sequence[str] = (),
         multilabel: bool = False,
@@ -134,6 +135,7 @@ class TransformerModel:
         self.mixed_precision = bool(mixed_precision)
         self.seed = int(seed)
         self.device = device
+        self.init_from = init_from  # a saved framing model to continue from (two-stage transfer)
         self.labels = list(labels)
         self.multilabel = bool(multilabel)
         self.model = None
@@ -158,6 +160,7 @@ class TransformerModel:
             "patience": self.patience,
             "best_metric": self.best_metric,
             "seed": self.seed,
+            **({"init_from": str(self.init_from)} if self.init_from else {}),
         }
 
     # ------------------------------------------------------------------ inputs
@@ -197,6 +200,13 @@ class TransformerModel:
     def _load_pretrained(self) -> None:
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+        if self.init_from:
+            from framing.models.init_from import load_initial
+
+            self.model, self.tokenizer, self.pooling = load_initial(
+                self.init_from, self.task, self.labels, self.input_format
+            )
+            return
         path = resolve_checkpoint(self.checkpoint)
         self.tokenizer = AutoTokenizer.from_pretrained(path)
         id2label = dict(enumerate(self.labels))
