@@ -3,7 +3,7 @@
 A data config with a ``sources`` mapping names each source (its own ``format`` and
 ``path``, as a plain data config) and ``target``, the source the run's split works on::
 
-    name: syria+newsmtsc
+    name: syria_newsmtsc
     target: syria
     sources:
       syria:    {format: corpus, path: data/syria}

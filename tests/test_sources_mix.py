@@ -2,65 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
-from run_helpers import build_tiny_corpus, compose_cfg, run_cfg, write_newsmtsc
+from run_helpers import build_tiny_corpus, compose_cfg, run_cfg, write_newsmtsc, write_persent
 
 from framing.mixing import oversample
 from framing.persent import entity_spans, persent_examples
-from framing.run import ConfigError, run, named_test_data
+from framing.run import ConfigError, named_test_data, run
 from framing.tasks import TaskError
-
-PERSENT_HEADER = [
-    "DOCUMENT_INDEX",
-    "TITLE",
-    "TARGET_ENTITY",
-    "DOCUMENT",
-    "MASKED_DOCUMENT",
-    "TRUE_SENTIMENT",
-    "Paragraph0",
-    "Paragraph1",
-    "Paragraph2",
-]
-
-
-def write_persent(path: Path) -> Path:
-    """A hand-written PerSenT-format CSV: two documents, paragraphs on their own lines."""
-    rows = [
-        [
-            "7",
-            "Mayor opens bridge",
-            "Jane Doe",
-            "Jane Doe opened the bridge on Monday.\nResidents thanked Doe for the work.\n"
-            "The weather was cold.",
-            "[TGT] opened the bridge on Monday.\nResidents thanked [TGT] for the work.\n"
-            "The weather was cold.",
-            "Positive",
-            "Neutral",
-            "Positive",
-            "",  # the third paragraph is not labelled
-        ],
-        [
-            "9",
-            "Minister resigns",
-            "Karl Smith",
-            "Critics blamed Karl Smith for the delays.\n\nHe resigned on Friday.",
-            "Critics blamed [TGT] for the delays.\n\n[TGT] resigned on Friday.",
-            "Negative",
-            "Negative",
-            "neutral",
-            "Mixed",  # Paragraph2: no such paragraph
-        ],
-    ]
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(PERSENT_HEADER)
-        w.writerows(rows)
-    return path
 
 
 def test_persent_one_example_per_labelled_paragraph(tmp_path, caplog):
