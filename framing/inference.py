@@ -129,6 +129,7 @@ def predict_files(
     columns: Columns | None = None,
     progress: bool | None = None,
     row_group_size: int = PARQUET_ROW_GROUP,
+    targets_from: str | None = None,
 ) -> PredictStats:
     """Predict every article of ``inputs`` with ``models`` (one stance and/or one framing
     model) into ``output``; see the module docstring for the rows and the guarantees.
@@ -150,7 +151,7 @@ def predict_files(
     if isinstance(shard, str):
         shard = parse_shard(shard)
     stance, frame = split_models([load_model(m) for m in models])
-    predictor = Predictor(stance, frame, batch_size)
+    predictor = Predictor(stance, frame, batch_size, targets_from=targets_from)
     stats = PredictStats(output=output, errors_path=error_file(output))
     writer = OutputWriter(
         output,

@@ -135,6 +135,12 @@ def add_cli(subparsers: Any) -> None:
     )
     add_input_arguments(p)
     p.add_argument(
+        "--targets-from",
+        metavar="FIELD",
+        help="JSONL/CSV field with each record's stance targets (names, or spans from/to in "
+        "its text) instead of the actor lexicon's mentions: apply a model to a public set",
+    )
+    p.add_argument(
         "--no-progress", action="store_true", help="no progress bar (default: on a terminal)"
     )
     p.set_defaults(func=cmd_predict)
@@ -165,6 +171,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
             fmt=args.format,
             columns=columns,
             progress=False if args.no_progress else None,
+            targets_from=args.targets_from,
         )
     except KeyboardInterrupt:
         return 130
