@@ -50,7 +50,7 @@ def seed_everything(seed: int) -> None:
 
 
 # ---------------------------------------------------------------------------
-def make_folds(cfg: DictConfig, examples, test_ids, segmenter, task, labels, multilabel):
+def make_folds(cfg: DictConfig, examples, test_sets, segmenter, task, labels, multilabel):
     """Folds of ``cfg.split`` (see :data:`framing.splits.SPLITS`), the examples they index
     and the indices the final model is refit on."""
     from framing.splits import SPLITS
@@ -74,7 +74,7 @@ def make_folds(cfg: DictConfig, examples, test_ids, segmenter, task, labels, mul
             )[0]
         return tests
 
-    return builder(cfg.split, int(cfg.seed), examples, test_ids, load_test)
+    return builder(cfg.split, int(cfg.seed), examples, test_sets, load_test)
 
 
 def named_test_data(test_data: Any, split_name: str = "cross_dataset") -> dict[str, Any]:
@@ -161,13 +161,13 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
 
     sources_report, extra = None, None
     if is_multi_source(cfg.data):
-        examples, test_ids, extra, sources_report = load_sources(
+        examples, test_sets, extra, sources_report = load_sources(
             cfg.data, task, labels, multilabel, segmenter, int(cfg.seed)
         )
     else:
-        examples, test_ids = load_examples(cfg.data, task, labels, multilabel, segmenter)
+        examples, test_sets = load_examples(cfg.data, task, labels, multilabel, segmenter)
     folds, examples, refit_idx = make_folds(
-        cfg, examples, test_ids, segmenter, task, labels, multilabel
+        cfg, examples, test_sets, segmenter, task, labels, multilabel
     )
     folds, examples, refit_idx = add_training(folds, examples, refit_idx, extra)
     log.info(
@@ -240,6 +240,11 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         "model": str(cfg.model.get("name")),
         "data": str(cfg.data.get("name")),
         "split": str(cfg.split.get("name")),
+        **(
+            {"test_set": str(cfg.split.get("test", "fixed"))}
+            if cfg.split.get("name") == "heldout"
+            else {}
+        ),
         "seed": int(cfg.seed),
         "labels": labels,
         "n_examples": len(scored),

@@ -56,7 +56,14 @@ def test_stance_transfer_runs_both_stages_side_by_side(tiny_checkpoint, tmp_path
     pub.mkdir()
     for name in ("rw-train", "rw-test", "mt-test"):
         write_newsmtsc(pub / f"newsmtsc-{name}.jsonl", bad_lines=False)
-    corpus = build_tiny_corpus(tmp_path / "corpus", n_articles=6)
+    corpus = build_tiny_corpus(tmp_path / "corpus", n_articles=8)
+    splits = json.loads((corpus / "splits.json").read_text())
+    splits["test_only"] = {
+        "realistic": [
+            json.loads(x)["id"] for x in (corpus / "articles.jsonl").read_text().splitlines()
+        ][-2:]
+    }
+    (corpus / "splits.json").write_text(json.dumps(splits))
     cfg = compose_cfg(
         "experiment=stance_transfer",
         f"newsmtsc_dir={pub}",
@@ -74,7 +81,8 @@ def test_stance_transfer_runs_both_stages_side_by_side(tiny_checkpoint, tmp_path
     assert (
         stages["corpus"]["init_from_stage"] == "public" and stages["corpus"]["split"] == "heldout"
     )
-    assert set(stages["corpus"]["test_sets"]) == {"test-rw", "test-mt"}
+    assert set(stages["corpus"]["test_sets"]) == {"realistic", "test-rw", "test-mt"}
+    assert stages["corpus"]["test_sets"]["realistic"]["n"] > 0
     manifest = json.loads((out / "corpus" / "model" / "manifest.json").read_text())
     assert manifest["model"]["init_from"] == str((out / "public" / "model").resolve())
     assert metrics["stages"] == stages and metrics["data"] == "syria"
