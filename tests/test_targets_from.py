@@ -72,6 +72,17 @@ def test_newsmtsc_records_predicted_on_their_own_targets(model_dir, tmp_path):
     assert len(errors) == 1 and "targets[0]: span [40, 45] outside the text" in errors[0]["reason"]
 
 
+def test_api_takes_targets_from(model_dir):
+    import framing
+
+    df = framing.analyze_articles(
+        [{"id": "a", "text": "Officials met Karl Smith in Damascus.", "who": ["Karl Smith"]}],
+        stance_model=model_dir,
+        targets_from="who",
+    )
+    assert list(df["actor"]) == ["Karl Smith"] and list(df["mentions"]) == [[[14, 24]]]
+
+
 def test_parse_targets_forms_and_errors():
     text = "Trump praised Biden."
     got = parse_targets(
