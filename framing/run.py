@@ -27,8 +27,9 @@ from typing import Any
 import numpy as np
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
+from framing.config_checks import check_config
 from framing.examples import columns
-from framing.io import atomic_write
+from framing.io import OutputDirError, atomic_write, ensure_writable_dir
 from framing.labels import decide
 from framing.mixing import add_training, is_multi_source, load_sources
 from framing.sources import PACKAGE_ROOT, ConfigError, load_examples, resolve_path
@@ -142,8 +143,8 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     from framing.segment import Segmenter
 
     started = time.perf_counter()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    check_config(cfg)  # one line per bad value, before anything is loaded
+    out = ensure_writable_dir(out_dir)
     with atomic_write(out / "config.yaml") as fh:
         fh.write(OmegaConf.to_yaml(cfg, resolve=True))
     if cfg.get("stages"):  # a multi-stage recipe: one run per stage (framing.stages)
@@ -342,13 +343,21 @@ def _write_predictions(out: Path, examples, scored, proba, pred, fold_of, labels
 def _hydra_main(cfg: DictConfig) -> float | None:
     from hydra.core.hydra_config import HydraConfig
 
+    from framing.corpus_contract import CorpusError
     from framing.splits import SplitError
     from framing.tasks import TaskError
 
     out_dir = HydraConfig.get().runtime.output_dir
     try:
         metrics = run(cfg, out_dir)
-    except (ConfigError, TaskError, SplitError, FileNotFoundError) as exc:
+    except (
+        ConfigError,
+        CorpusError,
+        OutputDirError,
+        TaskError,
+        SplitError,
+        FileNotFoundError,
+    ) as exc:
         log.error("%s", exc)
         print(f"framing-run: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -4,7 +4,8 @@
 ``framing-run`` saved in ``DIR`` (``<run>/model``) instead of a pretrained
 checkpoint: its tokenizer, encoder and classification head. The saved model must be
 a transformer for the same task and labels, with the same input format; its weights
-load from safetensors only, strictly (a missing, unexpected or mis-shaped tensor is an
+are read by :func:`framing.models.safe_load.read_transformer_folder`, as a saved model
+is: safetensors only, strictly (a missing, unexpected or mis-shaped tensor is an
 error), and no remote code is ever run.
 """
 
@@ -22,10 +23,8 @@ def load_initial(
     directory: str | Path, task: str, labels: list[str], input_format: str
 ) -> tuple[Any, Any, str]:
     """``(model, tokenizer, pooling)`` of the saved framing model in ``directory``."""
-    from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
-
     from framing.models import read_manifest
-    from framing.models.pooled import MeanPoolingClassifier, is_mean_pooling
+    from framing.models.safe_load import read_transformer_folder
     from framing.sources import resolve_path
 
     directory = resolve_path(directory)
@@ -45,22 +44,6 @@ def load_initial(
             f"model.init_from {str(directory)!r}: saved with input_format {saved_format!r}, "
             f"this model uses {input_format!r}"
         )
-    config = AutoConfig.from_pretrained(directory, trust_remote_code=False)
-    pooling = "mean" if is_mean_pooling(directory, config) else "cls"
-    cls = MeanPoolingClassifier if pooling == "mean" else AutoModelForSequenceClassification
-    model, info = cls.from_pretrained(
-        directory,
-        config=config,
-        use_safetensors=True,
-        trust_remote_code=False,
-        output_loading_info=True,
-    )
-    bad = {k: v for k, v in info.items() if k != "error_msgs" and v} | (
-        {"error_msgs": info["error_msgs"]} if info.get("error_msgs") else {}
-    )
-    if bad:
-        raise InitFromError(
-            f"model.init_from {str(directory)!r}: weights do not load strictly: {bad}"
-        )
-    tokenizer = AutoTokenizer.from_pretrained(directory, trust_remote_code=False)
+    pooling = str(manifest.get("model", {}).get("pooling", "cls"))
+    tokenizer, model = read_transformer_folder(directory, pooling)
     return model, tokenizer, pooling
