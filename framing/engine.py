@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from framing.corpus import Article
 from framing.examples import ModelInputs, relative_spans
 from framing.framing_model import DEFAULT_BATCH_SIZE, FramingModel
+from framing.given_targets import actors_of, locate, parse_targets, sentence_targets, spans_for
 from framing.io import RecordError
 from framing.predictions import PredictError, output_fields
 
@@ -61,6 +62,8 @@ class _Doc:
     # per sentence: the actors to predict stance for (lexicon order)
     actors: list[list[str]]
     frame_mentions: list[list[list[int]]] | None = None
+    # per sentence: the mentions given with the input (--targets-from), else None
+    given: list[list[dict[str, Any]]] | None = None
     n_stance: int = 0
     n_frame: int = 0
 
@@ -100,6 +103,7 @@ class Predictor:
         stance: FramingModel | None = None,
         frame: FramingModel | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        targets_from: str | None = None,
     ) -> None:
         if stance is None and frame is None:
             raise PredictError("give a stance model, a framing model or both")
@@ -112,6 +116,9 @@ class Predictor:
         self.stance = stance
         self.frame = frame
         self.batch_size = batch_size
+        if targets_from and stance is None:
+            raise PredictError("--targets-from gives stance targets: it needs a stance model")
+        self.targets_from = targets_from or None  # a record field of given targets
         main = stance or frame
         assert main is not None
         self.segmenter = main.segmenter
@@ -155,7 +162,14 @@ class Predictor:
                 _where(article), "no sentences left after cleaning", article.id, "segment"
             )
         doc = _Doc(article, seg.sentences, [[] for _ in seg.sentences])
-        if self.stance is not None:
+        if self.stance is not None and self.targets_from is not None:
+            given = self._given(article, seg.text, seg.sentences)
+            if isinstance(given, ArticleFailure):
+                return given
+            doc.given = given
+            doc.actors = [actors_of(g) for g in given]
+            doc.n_stance = sum(len(a) for a in doc.actors)
+        elif self.stance is not None:
             doc.actors = [s.actors for s in seg.sentences]
             doc.n_stance = sum(len(a) for a in doc.actors)
         if self.frame is not None:
@@ -166,6 +180,24 @@ class Predictor:
                     for s in seg.sentences
                 ]
         return doc
+
+    def _given(self, article: Article, text: str, sentences: list[Sentence]):
+        """Per sentence, the mentions of the targets in the article's ``targets_from`` field."""
+        field = self.targets_from
+        assert field is not None
+        if article.meta.get(field) is None:
+            return ArticleFailure(_where(article), f"no targets field {field!r}", article.id)
+        try:
+            targets = parse_targets(article.meta[field], article.text, _where(article), field)
+        except RecordError as exc:
+            return ArticleFailure(exc.where, exc.reason, article.id)
+        mentions = locate(targets, article.text, text)
+        return [sentence_targets(mentions, s.start, s.end) for s in sentences]
+
+    def _spans(self, doc: _Doc, k: int, sentence: Sentence, actor: str) -> tuple[list, list]:
+        if doc.given is not None:
+            return spans_for(doc.given[k], actor, sentence.start)
+        return relative_spans(sentence, actor)
 
     def run(
         self, items: Iterable[Article | RecordError | ArticleFailure]
@@ -222,7 +254,7 @@ class Predictor:
             for k, sentence in enumerate(doc.sentences):
                 if stance:
                     for actor in doc.actors[k]:
-                        inputs.add_stance(sentence, actor)
+                        inputs.add(sentence.text, actor, *self._spans(doc, k, sentence, actor))
                 else:
                     other = doc.frame_mentions[k] if doc.frame_mentions is not None else None
                     inputs.add_framing(sentence, other)
@@ -268,7 +300,7 @@ class Predictor:
                     row = {
                         **base,
                         "actor": actor,
-                        "mentions": relative_spans(sentence, actor)[0],
+                        "mentions": self._spans(doc, k, sentence, actor)[0],
                         "stance": stance_lab[si],
                         **dict(zip(stance_cols, stance_p[si], strict=True)),
                         **frame_part,

@@ -130,6 +130,7 @@ def predict_files(
     progress: bool | None = None,
     row_group_size: int = PARQUET_ROW_GROUP,
     chunk_articles: int = CHUNK_ARTICLES,
+    targets_from: str | None = None,
 ) -> PredictStats:
     """Predict every article of ``inputs`` with ``models`` (one stance and/or one framing
     model) into ``output``; see the module docstring for the rows and the guarantees.
@@ -154,7 +155,7 @@ def predict_files(
         shard = parse_shard(shard)
     ensure_writable_dir(output.parent)  # a read-only output folder: before the models load
     stance, frame = split_models([load_model(m) for m in models])
-    predictor = Predictor(stance, frame, batch_size)
+    predictor = Predictor(stance, frame, batch_size, targets_from=targets_from)
     stats = PredictStats(output=output, errors_path=error_file(output))
     writer = OutputWriter(
         output,
@@ -323,6 +324,7 @@ def analyze_articles(
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: bool = False,
+    targets_from: str | None = None,
 ) -> pd.DataFrame:
     """Predict stance and/or frames for articles; one row per (sentence, actor).
 
@@ -331,7 +333,8 @@ def analyze_articles(
     dict with ``id`` and ``text`` (and optional ``title``, ``source``, ``date``, ``url``),
     or plain text (its id is its position in the input). Models: folders (run or model)
     or :func:`load_model` results. Columns as in ``framing predict`` (see
-    :mod:`framing.predict`). Bad articles are logged and skipped; they are listed in
+    :mod:`framing.predict`). ``targets_from``: a record field holding the stance targets
+    (as ``framing predict --targets-from``). Bad articles are logged and skipped; they are listed in
     ``df.attrs["errors"]`` (``where``, ``reason``).
     """
     import pandas as pd
@@ -343,7 +346,7 @@ def analyze_articles(
         raise PredictError(f"{stance.path}: stance_model is a {stance.task} model")
     if frame is not None and frame.task != "framing":
         raise PredictError(f"{frame.path}: frame_model is a {frame.task} model")
-    predictor = Predictor(stance, frame, batch_size)
+    predictor = Predictor(stance, frame, batch_size, targets_from=targets_from)
     rows: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     items = _as_articles(articles)

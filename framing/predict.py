@@ -150,6 +150,12 @@ def add_cli(subparsers: Any) -> None:
     )
     add_input_arguments(p)
     p.add_argument(
+        "--targets-from",
+        metavar="FIELD",
+        help="JSONL/CSV field with each record's stance targets (names, or spans from/to in "
+        "its text) instead of the actor lexicon's mentions: apply a model to a public set",
+    )
+    p.add_argument(
         "--no-progress", action="store_true", help="no progress bar (default: on a terminal)"
     )
     p.set_defaults(func=cmd_predict)
@@ -182,6 +188,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
             columns=columns,
             progress=False if args.no_progress else None,
             chunk_articles=args.chunk,
+            targets_from=args.targets_from,
         )
     except KeyboardInterrupt:
         return 130

@@ -22,17 +22,20 @@ import os
 import random
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from framing.config_checks import check_config
 from framing.examples import columns
 from framing.io import OutputDirError, atomic_write, ensure_writable_dir
 from framing.labels import decide
+from framing.mixing import add_training, is_multi_source, load_sources
 from framing.sources import PACKAGE_ROOT, ConfigError, load_examples, resolve_path
+from framing.stages import run_stages, score_test_sets
 
 log = logging.getLogger("framing.run")
 CONFIG_DIR = PACKAGE_ROOT / "configs"
@@ -61,14 +64,45 @@ def make_folds(cfg: DictConfig, examples, test_sets, segmenter, task, labels, mu
         raise ConfigError(f"unknown split.name {name!r}; choose {', '.join(SPLITS)}")
 
     def load_test():
-        test_cfg = cfg.split.get("test_data")
-        if not test_cfg:
-            raise ConfigError(
-                f"split={name} needs split.test_data: a data config with format and path"
-            )
-        return load_examples(test_cfg, task, labels, multilabel, segmenter)[0]
+        from framing.sources import DATASETS
+
+        tests = {}
+        for key, test_cfg in named_test_data(cfg.split.get("test_data"), name).items():
+            if not test_cfg.get("format"):
+                raise ConfigError(
+                    f"split={name}: {key}.format is not set; choose {', '.join(DATASETS)}"
+                )
+            tests[str(test_cfg.get("name") or key)] = load_examples(
+                test_cfg, task, labels, multilabel, segmenter
+            )[0]
+        return tests
 
     return builder(cfg.split, int(cfg.seed), examples, test_sets, load_test)
+
+
+def named_test_data(test_data: Any, split_name: str = "cross_dataset") -> dict[str, Any]:
+    """``split.test_data`` as ``{setting path: data config}``: one data config (``format`` and
+    ``path``), a list of them, or named test sets (``{name: data config}``, each reported on
+    its own; the single config's own ``format``/``path`` are then ignored unless ``path`` is set)."""
+    if isinstance(test_data, DictConfig | ListConfig):
+        test_data = OmegaConf.to_container(test_data, resolve=True, throw_on_missing=False)
+    if not test_data:
+        raise ConfigError(
+            f"split={split_name} needs split.test_data: a data config with format and path"
+        )
+    if isinstance(test_data, list):
+        return {f"split.test_data[{i}]": t for i, t in enumerate(test_data)}
+    named = {
+        f"split.test_data.{k}": {"name": str(k), **v}
+        for k, v in test_data.items()
+        if isinstance(v, Mapping)
+    }
+    if named and test_data.get("path") in (None, "???"):
+        return named
+    return {
+        "split.test_data": {k: v for k, v in test_data.items() if not isinstance(v, Mapping)},
+        **named,
+    }
 
 
 def instantiate_model(cfg: DictConfig, task: str, labels: list[str], multilabel: bool):
@@ -116,6 +150,8 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     out = ensure_writable_dir(out_dir)
     with atomic_write(out / "config.yaml") as fh:
         fh.write(OmegaConf.to_yaml(cfg, resolve=True))
+    if cfg.get("stages"):  # a multi-stage recipe: one run per stage (framing.stages)
+        return run_stages(cfg, out)
     seed_everything(int(cfg.seed))
     task = str(cfg.task.name)
     labels = [str(x) for x in cfg.task.labels]
@@ -127,10 +163,17 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     splitter = str(cfg.get("splitter", "sentencex"))
     segmenter = Segmenter(lexicon, splitter=splitter)
 
-    examples, test_sets = load_examples(cfg.data, task, labels, multilabel, segmenter)
+    sources_report, extra = None, None
+    if is_multi_source(cfg.data):
+        examples, test_sets, extra, sources_report = load_sources(
+            cfg.data, task, labels, multilabel, segmenter, int(cfg.seed)
+        )
+    else:
+        examples, test_sets = load_examples(cfg.data, task, labels, multilabel, segmenter)
     folds, examples, refit_idx = make_folds(
         cfg, examples, test_sets, segmenter, task, labels, multilabel
     )
+    folds, examples, refit_idx = add_training(folds, examples, refit_idx, extra)
     log.info(
         "%s: %d examples, %d fold(s), model %s",
         task,
@@ -149,14 +192,17 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     gold_all = cols["label"]
     actors_all = cols["actor"]
     reusable = None  # a fold model trained on exactly the refit examples (held-out splits)
+    model, trained_on = None, None
     for fold in tqdm(folds, desc=f"{cfg.model.get('name')} folds", unit="fold", disable=None):
-        model = instantiate_model(cfg, task, labels, multilabel)
-        try:
-            model.fit(examples.select(fold.train))
-        except ValueError as exc:
-            raise ConfigError(
-                f"model {cfg.model.get('name')!r} failed to train on fold {fold.index}: {exc}"
-            ) from exc
+        if trained_on is None or not np.array_equal(fold.train, trained_on):
+            model = instantiate_model(cfg, task, labels, multilabel)
+            try:
+                model.fit(examples.select(fold.train))
+            except ValueError as exc:
+                raise ConfigError(
+                    f"model {cfg.model.get('name')!r} failed to train on fold {fold.index}: {exc}"
+                ) from exc
+            trained_on = fold.train  # several test sets of one training set: trained once
         if np.array_equal(np.sort(fold.train), np.sort(refit_idx)):
             reusable = model
         proba = model.predict_proba(examples.select(fold.test))
@@ -174,6 +220,8 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
             fm.update(fold_calibration(gold, proba, labels, getattr(model, "temperature", 1.0)))
         fm["fold"] = fold.index
         fm["n_train"] = len(fold.train)
+        if fold.name:
+            fm["test_set"] = fold.name
         fold_metrics.append(fm)
         log.info(
             "fold %d: macro-F1 %.3f (%d test examples)", fold.index, fm["macro_f1"], len(fold.test)
@@ -216,6 +264,10 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         "folds": fold_metrics,
         "aggregate": aggregate_folds(fold_metrics),
     }
+    if any(f.name for f in folds):  # cross-dataset test sets, each scored on its own
+        metrics["test_sets"] = {fm["test_set"]: fm for fm in fold_metrics}
+    if sources_report is not None:
+        metrics["sources"] = sources_report
     if task == "stance" and not multilabel:
         n_act = np.array(cols["n_actors"])[scored]
         differing = _differing_sentences(examples)
@@ -264,11 +316,19 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
             title=f"{task} · {cfg.model.get('name')} · out-of-fold",
         )
 
-    if cfg.get("save_model", True):
+    extra_tests = cfg.get("eval", {}).get("test_data")
+    if cfg.get("save_model", True) or extra_tests:
         final = reusable
         if final is None:
             final = instantiate_model(cfg, task, labels, multilabel)
             final.fit(examples.select(refit_idx))
+    if extra_tests:  # eval.test_data: the final model scored on further test sets
+        if multilabel:
+            raise ConfigError("eval.test_data is supported for single-label tasks")
+        metrics.setdefault("test_sets", {}).update(
+            score_test_sets(cfg, final, task, labels, segmenter)
+        )
+    if cfg.get("save_model", True):
         save_model(
             final,
             out / "model",

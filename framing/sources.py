@@ -76,12 +76,21 @@ def semeval_source(path: Path, task: str, *args: Any, **kwargs: Any) -> tuple[An
     return semeval_examples(path), {}
 
 
+def persent_source(path: Path, task: str, *args: Any, **kwargs: Any) -> tuple[Any, TestSets]:
+    """PerSenT CSV (stance only): one example per labelled (paragraph, target entity)."""
+    from framing.persent import persent_examples
+
+    _stance_only("persent", task)
+    return persent_examples(path), {}
+
+
 # format → loader(path, task, labels, multilabel, segmenter, actors, **options) ->
 # (examples, test_sets); options: ``lenient`` (data.lenient, corpus folders)
 DATASETS: dict[str, Callable[..., tuple[Any, TestSets]]] = {
     "corpus": corpus_source,
     "newsmtsc": newsmtsc_source,
     "semeval2016": semeval_source,
+    "persent": persent_source,
 }
 
 

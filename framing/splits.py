@@ -4,7 +4,7 @@
 * ``heldout``        one of the corpus's held-out test sets (``splits.json``): the fixed
                      test articles (``split.test=fixed``, the default) or a test-only set
                      such as ``split.test=realistic``;
-* ``cross_dataset``  train on one dataset, test on another.
+* ``cross_dataset``  train on one dataset, test on one or several others (one fold each).
 
 Test-only articles (``splits.json``'s ``test_only`` lists) are never trained on: every
 split leaves them out of training, and only ``heldout`` with ``split.test=<name>`` tests
@@ -33,6 +33,7 @@ class Fold:
     index: int
     train: np.ndarray
     test: np.ndarray
+    name: str = ""  # the test set it scores (cross-dataset runs with several test files)
 
 
 def _strat_labels(labels: Sequence) -> list[str]:
@@ -114,12 +115,21 @@ def heldout(
     return [Fold(0, idx[is_train], idx[is_test])]
 
 
-def cross_dataset(n_train: int, n_test: int) -> list[Fold]:
-    if n_train == 0 or n_test == 0:
-        raise SplitError(
-            f"split=cross_dataset: {'training' if n_train == 0 else 'test'} dataset has no examples"
-        )
-    return [Fold(0, np.arange(n_train), np.arange(n_train, n_train + n_test))]
+def cross_dataset(n_train: int, n_test: int | Mapping[str, int]) -> list[Fold]:
+    """One fold per test set (``n_test``: its size, or ``{name: size}`` for several); every
+    fold trains on the same ``n_train`` examples, the test sets follow them in order."""
+    sizes = n_test if isinstance(n_test, Mapping) else {"test": n_test}
+    if n_train == 0:
+        raise SplitError("split=cross_dataset: training dataset has no examples")
+    folds, start = [], n_train
+    for i, (name, n) in enumerate(sizes.items()):
+        if n == 0:
+            raise SplitError(f"split=cross_dataset: test dataset {name!r} has no examples")
+        folds.append(Fold(i, np.arange(n_train), np.arange(start, start + n), str(name)))
+        start += n
+    if not folds:
+        raise SplitError("split=cross_dataset: split.test_data names no test dataset")
+    return folds
 
 
 # ---------------------------------------------------------------------------
@@ -164,16 +174,18 @@ def _cross_dataset_split(cfg: Mapping[str, Any], seed: int, examples: Any, test_
     from datasets import concatenate_datasets
 
     examples = _without_test_only(examples, test_sets)
-    test_examples = load_test()
+    tests = load_test()  # {test set name: examples}
     n_train = len(examples)
-    combined = concatenate_datasets([examples, test_examples.cast(examples.features)])
-    folds = cross_dataset(n_train, len(test_examples))
+    combined = concatenate_datasets(
+        [examples, *(t.cast(examples.features) for t in tests.values())]
+    )
+    folds = cross_dataset(n_train, {name: len(t) for name, t in tests.items()})
     return folds, combined, folds[0].train
 
 
 # name → builder(split_cfg, seed, examples, test_sets, load_test) -> (folds, examples, refit
 # indices); ``test_sets`` is ``{name: article ids}`` (:mod:`framing.sources`), ``load_test()``
-# gives the examples of ``split.test_data`` (cross-dataset only)
+# gives ``{test set name: examples}`` of ``split.test_data`` (cross-dataset only)
 SPLITS: dict[str, Callable[..., SplitResult]] = {
     "kfold": _kfold_split,
     "heldout": _heldout_split,

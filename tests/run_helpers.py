@@ -4,13 +4,15 @@
                                  annotations and a ``splits.json`` naming a few as test;
 * :func:`build_contrast_corpus`  a hand-made stance corpus where one sentence is
                                  positive for one actor and negative for the other;
-* :func:`write_newsmtsc` / :func:`write_semeval`  tiny public-set fixtures;
+* :func:`write_newsmtsc` / :func:`write_semeval` / :func:`write_persent`  tiny
+  public-set fixtures (written here, never copied from the real sets);
 * :func:`compose_cfg`            ``hydra.compose`` over the package's ``configs/``.
 """
 
 from __future__ import annotations
 
 import copy
+import csv
 import functools
 import json
 import os
@@ -237,6 +239,54 @@ def write_semeval(path: Path, bad_row: bool = True) -> Path:
     if bad_row:
         rows.insert(2, "199\tAtheism\tNot sure what to think\tMAYBE")
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+PERSENT_HEADER = [
+    "DOCUMENT_INDEX",
+    "TITLE",
+    "TARGET_ENTITY",
+    "DOCUMENT",
+    "MASKED_DOCUMENT",
+    "TRUE_SENTIMENT",
+    "Paragraph0",
+    "Paragraph1",
+    "Paragraph2",
+]
+
+
+def write_persent(path: Path) -> Path:
+    """A hand-written PerSenT-format CSV: two documents, paragraphs on their own lines."""
+    rows = [
+        [
+            "7",
+            "Mayor opens bridge",
+            "Jane Doe",
+            "Jane Doe opened the bridge on Monday.\nResidents thanked Doe for the work.\n"
+            "The weather was cold.",
+            "[TGT] opened the bridge on Monday.\nResidents thanked [TGT] for the work.\n"
+            "The weather was cold.",
+            "Positive",
+            "Neutral",
+            "Positive",
+            "",  # the third paragraph is not labelled
+        ],
+        [
+            "9",
+            "Minister resigns",
+            "Karl Smith",
+            "Critics blamed Karl Smith for the delays.\n\nHe resigned on Friday.",
+            "Critics blamed [TGT] for the delays.\n\n[TGT] resigned on Friday.",
+            "Negative",
+            "Negative",
+            "neutral",
+            "Mixed",  # Paragraph2: no such paragraph
+        ],
+    ]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(PERSENT_HEADER)
+        w.writerows(rows)
     return path
 
 

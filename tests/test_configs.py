@@ -9,10 +9,11 @@ import pytest
 import yaml
 from hydra.utils import instantiate
 from omegaconf import OmegaConf
-from run_helpers import build_tiny_corpus, compose_cfg, write_newsmtsc, write_semeval
+from run_helpers import build_tiny_corpus, compose_cfg, write_newsmtsc, write_persent, write_semeval
 
 from framing.actors import ActorLexicon
 from framing.labels import task_labels
+from framing.mixing import load_sources
 from framing.run import CONFIG_DIR, ConfigError, load_examples
 from framing.segment import Segmenter
 
@@ -38,12 +39,16 @@ def data_files(tmp_path_factory) -> dict[str, Path]:
         "corpus": build_tiny_corpus(root / "corpus", n_articles=3),
         "newsmtsc": write_newsmtsc(root / "newsmtsc.jsonl", bad_lines=False),
         "semeval2016": write_semeval(root / "semeval.tsv", bad_row=False),
+        "persent": write_persent(root / "persent.csv"),
     }
 
 
 def _overrides(group: str, name: str, data_files) -> list[str]:
     out = [f"{group}={name}"]
-    if group == "data":
+    if group == "data" and "sources" in _raw("data", name):  # several sources (framing.mixing)
+        for src, cfg in _raw("data", name)["sources"].items():
+            out.append(f"data.sources.{src}.path={data_files[cfg.get('format', 'corpus')]}")
+    elif group == "data":
         fmt = _raw("data", name).get("format", "corpus")
         out.append(f"data.path={data_files[fmt]}")
     if group == "split" and name == "cross_dataset":
@@ -138,16 +143,25 @@ def test_split_names_a_known_split(name):
 @pytest.mark.parametrize("name", options("data"))
 def test_data_config_loads_examples(name, data_files):
     cfg = compose_cfg(*_overrides("data", name, data_files))
-    examples, test_ids = load_examples(
-        cfg.data, "stance", list(cfg.task.labels), False, Segmenter()
-    )
+    if "sources" in cfg.data:
+        examples, test_ids, extra, report = load_sources(
+            cfg.data, "stance", list(cfg.task.labels), False, Segmenter(), 0
+        )
+        assert len(extra) > 0 and {r["name"] for r in report} == set(cfg.data.sources)
+        cfg.data = cfg.data.sources[cfg.data.target]
+    else:
+        examples, test_ids = load_examples(
+            cfg.data, "stance", list(cfg.task.labels), False, Segmenter()
+        )
     assert len(examples) > 0
     assert set(examples["label"]) <= set(cfg.task.labels)
     if cfg.data.get("format", "corpus") == "corpus":
         assert len(test_ids["fixed"]) == 3
 
 
-@pytest.mark.parametrize("name", [n for n in options("data") if _raw("data", n)["path"] == "???"])
+@pytest.mark.parametrize(
+    "name", [n for n in options("data") if _raw("data", n).get("path") == "???"]
+)
 def test_data_config_without_path_is_a_config_error(name):
     cfg = compose_cfg(f"data={name}")
     with pytest.raises(ConfigError, match="has no path"):

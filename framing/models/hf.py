@@ -98,6 +98,7 @@ class TransformerModel:
         mixed_precision: bool = False,
         seed: int = 13,
         device: str | None = None,
+        init_from: str | None = None,
         task: str = "stance",
         labels: Sequence[str] = (),
         multilabel: bool = False,
@@ -136,6 +137,7 @@ class TransformerModel:
         self.mixed_precision = bool(mixed_precision)
         self.seed = int(seed)
         self.device = device
+        self.init_from = init_from  # a saved framing model to continue from (two-stage transfer)
         self.labels = list(labels)
         self.multilabel = bool(multilabel)
         # softmax(logits / temperature) in predict_proba: fitted on the inner validation
@@ -166,6 +168,7 @@ class TransformerModel:
             "seed": self.seed,
             "temperature_scaling": self.temperature_scaling,
             "temperature": self.temperature,
+            **({"init_from": str(self.init_from)} if self.init_from else {}),
         }
 
     # ------------------------------------------------------------------ inputs
@@ -207,6 +210,13 @@ class TransformerModel:
 
         from framing.models.safe_load import refuse_remote_code
 
+        if self.init_from:
+            from framing.models.init_from import load_initial
+
+            self.model, self.tokenizer, self.pooling = load_initial(
+                self.init_from, self.task, self.labels, self.input_format
+            )
+            return
         path = resolve_checkpoint(self.checkpoint)
         refuse_remote_code(path)
         self.tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=False)
