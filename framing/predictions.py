@@ -5,7 +5,11 @@ Two kinds of rows share this format and this module:
 * **inference rows** (``framing predict``, :func:`framing.analyze_articles`), in this
   order: ``article_id``, ``source``, ``date``, ``sentence_index``, ``start``, ``end``
   (offsets into the cleaned article body), ``sentence``, ``actor``, ``mentions`` (the
-  actor's spans ``[[start, end], …]`` relative to the sentence); with a stance model
+  actor's spans ``[[start, end], …]`` relative to the sentence, those judged the actor),
+  ``evidence`` (every mention of the actor: ``start``, ``end`` relative to the sentence,
+  ``surface``, ``ambiguous``, ``sense``, ``sense_reason``, ``how`` it was found),
+  ``sense`` (``actor``, or ``not_actor`` for a pair kept by ``--keep-not-actor`` whose
+  every mention is judged not the actor; empty on a frame-only row); with a stance model
   ``stance`` and ``p_<label>`` per stance label; with a framing model ``frame`` (a
   list for a multi-label model) and ``frame_p_<label>`` per frame label; then
   ``stance_model`` / ``frame_model``, the ids of the models that predicted
@@ -50,6 +54,8 @@ KEY_FIELDS = [
     "sentence",
     "actor",
     "mentions",
+    "evidence",
+    "sense",
 ]
 
 
@@ -357,12 +363,29 @@ def _csv_values(row: dict[str, Any], fields: Sequence[str]) -> list[Any]:
         v = row.get(f)
         if v is None:
             v = ""
-        elif f == "mentions":
-            v = json.dumps(v)
+        elif f in ("mentions", "evidence"):
+            v = json.dumps(v, ensure_ascii=False) if f == "evidence" else json.dumps(v)
         elif isinstance(v, list):
             v = ";".join(v)
         out.append(v)
     return out
+
+
+def evidence_type() -> pa.DataType:
+    """The Arrow type of one ``evidence`` entry (a mention of the row's actor)."""
+    import pyarrow as pa
+
+    return pa.struct(
+        [
+            ("start", pa.int32()),
+            ("end", pa.int32()),
+            ("surface", pa.string()),
+            ("ambiguous", pa.bool_()),
+            ("sense", pa.string()),
+            ("sense_reason", pa.string()),
+            ("how", pa.string()),
+        ]
+    )
 
 
 def prediction_schema(fields: Sequence[str], multilabel_frames: bool = False) -> pa.Schema:
@@ -374,6 +397,7 @@ def prediction_schema(fields: Sequence[str], multilabel_frames: bool = False) ->
         "start": pa.int64(),
         "end": pa.int64(),
         "mentions": pa.list_(pa.list_(pa.int32())),
+        "evidence": pa.list_(evidence_type()),
         "frame": pa.list_(pa.string()) if multilabel_frames else pa.string(),
     }
     out = []
@@ -397,11 +421,11 @@ def _csv_row(row: dict[str, str]) -> dict[str, Any]:
             out[k] = int(v) if v != "" else None
         elif k.startswith(("p_", "frame_p_")):
             out[k] = float(v) if v != "" else None
-        elif k == "mentions":
+        elif k in ("mentions", "evidence"):
             out[k] = json.loads(v) if v else []
         elif k == "frame" and ";" in v:
             out[k] = v.split(";")
-        elif k in ("source", "date", "stance", "frame", "stance_model", "frame_model"):
+        elif k in ("source", "date", "stance", "sense", "frame", "stance_model", "frame_model"):
             out[k] = v if v != "" else None
         else:
             out[k] = v

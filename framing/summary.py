@@ -73,9 +73,12 @@ def summarize_rows(
     rows: Iterable[dict[str, Any]],
     stance_labels: Sequence[str] = (),
     frame_labels: Sequence[str] = (),
+    keep_not_actor: bool = False,
 ) -> Summary:
     """Aggregate prediction rows (dicts with ``article_id``, ``source``, ``date``,
-    ``sentence_index``, ``actor``, ``stance``, ``frame``) into a :class:`Summary`."""
+    ``sentence_index``, ``actor``, ``stance``, ``frame``, ``sense``) into a
+    :class:`Summary`. Rows flagged ``sense == "not_actor"`` (kept by
+    ``--keep-not-actor``) count toward no stance unless ``keep_not_actor``."""
     import pandas as pd
 
     meta: dict[str, tuple[Any, Any]] = {}
@@ -89,6 +92,8 @@ def summarize_rows(
             meta[art] = (row.get("source"), row.get("date"))
         actor = row.get("actor") or ""
         label = row.get("stance")
+        if row.get("sense") == "not_actor" and not keep_not_actor:
+            label = None  # a pair whose mentions are all judged not the actor
         if actor and label not in (None, ""):
             stance_counts.setdefault((art, actor), Counter())[str(label)] += 1
         if frame_labels:
@@ -164,7 +169,7 @@ def summarize_rows(
     return summary
 
 
-def summarize_predictions(path: str | os.PathLike[str]) -> Summary:
+def summarize_predictions(path: str | os.PathLike[str], keep_not_actor: bool = False) -> Summary:
     """:func:`summarize_rows` over a predictions file (JSONL, CSV or Parquet), streamed."""
     names = prediction_columns(path)
     stance_labels, frame_labels = labels_from_columns(names)
@@ -175,9 +180,19 @@ def summarize_predictions(path: str | os.PathLike[str]) -> Summary:
     if not stance_labels and not frame_labels:
         raise ValueError(f"{path}: no stance or frame predictions (columns: {', '.join(names)})")
     rows = iter_prediction_rows(
-        path, columns=["article_id", "source", "date", "sentence_index", "actor", "stance", "frame"]
+        path,
+        columns=[
+            "article_id",
+            "source",
+            "date",
+            "sentence_index",
+            "actor",
+            "stance",
+            "frame",
+            "sense",
+        ],
     )
-    return summarize_rows(rows, stance_labels, frame_labels)
+    return summarize_rows(rows, stance_labels, frame_labels, keep_not_actor)
 
 
 def _json_records(df: pd.DataFrame) -> list[dict[str, Any]]:
