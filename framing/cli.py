@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "framing.report",
     "framing.compare",
     "framing.checks.command",
+    "framing.end_to_end",
 )
 
 
