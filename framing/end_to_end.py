@@ -48,9 +48,7 @@ def _net(rows: list[dict[str, Any]], labels: Sequence[str]) -> dict[tuple[str, s
     table = summarize_rows(rows, labels).stance
     if table is None or table.empty:
         return {}
-    return {
-        (str(r.article_id), str(r.actor)): float(r.net_stance) for r in table.itertuples()
-    }
+    return {(str(r.article_id), str(r.actor)): float(r.net_stance) for r in table.itertuples()}
 
 
 def _macro_f1(gold: list[str], pred: list[str], actors: list[str], labels: Sequence[str]):

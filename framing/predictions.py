@@ -6,10 +6,9 @@ Two kinds of rows share this format and this module:
   order: ``article_id``, ``source``, ``date``, ``sentence_index``, ``start``, ``end``
   (offsets into the cleaned article body), ``sentence``, ``actor``, ``mentions`` (the
   actor's spans ``[[start, end], …]`` relative to the sentence, those judged the actor),
-  ``evidence`` (every mention of the actor: ``start``, ``end`` relative to the sentence,
-  ``surface``, ``ambiguous``, ``sense``, ``sense_reason``, ``how`` it was found),
-  ``sense`` (``actor``, or ``not_actor`` for a pair kept by ``--keep-not-actor`` whose
-  every mention is judged not the actor; empty on a frame-only row); with a stance model
+  ``evidence`` (every mention of the actor: :data:`EVIDENCE_FIELDS`), ``sense``
+  (``actor``, or ``not_actor`` for a pair kept by ``--keep-not-actor`` whose every
+  mention is judged not the actor; empty on a frame-only row); with a stance model
   ``stance`` and ``p_<label>`` per stance label; with a framing model ``frame`` (a
   list for a multi-label model) and ``frame_p_<label>`` per frame label; then
   ``stance_model`` / ``frame_model``, the ids of the models that predicted
@@ -57,6 +56,8 @@ KEY_FIELDS = [
     "evidence",
     "sense",
 ]
+
+EVIDENCE_FIELDS = ("start", "end", "surface", "ambiguous", "sense", "sense_reason", "how")
 
 
 class PredictError(ValueError):
@@ -371,33 +372,17 @@ def _csv_values(row: dict[str, Any], fields: Sequence[str]) -> list[Any]:
     return out
 
 
-def evidence_type() -> pa.DataType:
-    """The Arrow type of one ``evidence`` entry (a mention of the row's actor)."""
-    import pyarrow as pa
-
-    return pa.struct(
-        [
-            ("start", pa.int32()),
-            ("end", pa.int32()),
-            ("surface", pa.string()),
-            ("ambiguous", pa.bool_()),
-            ("sense", pa.string()),
-            ("sense_reason", pa.string()),
-            ("how", pa.string()),
-        ]
-    )
-
-
 def prediction_schema(fields: Sequence[str], multilabel_frames: bool = False) -> pa.Schema:
     """The Arrow schema of prediction rows (for Parquet output)."""
     import pyarrow as pa
 
+    ev = {"start": pa.int32(), "end": pa.int32(), "ambiguous": pa.bool_()}
     types = {
         "sentence_index": pa.int32(),
         "start": pa.int64(),
         "end": pa.int64(),
         "mentions": pa.list_(pa.list_(pa.int32())),
-        "evidence": pa.list_(evidence_type()),
+        "evidence": pa.list_(pa.struct([(k, ev.get(k, pa.string())) for k in EVIDENCE_FIELDS])),
         "frame": pa.list_(pa.string()) if multilabel_frames else pa.string(),
     }
     out = []
