@@ -105,3 +105,17 @@ def test_actors_override_changes_the_pairs(tmp_path, stance_run):
     df = inference.analyze_articles(ARTICLES, stance_run, actors=only_moscow)
     assert list(df["article_id"]) == ["venue"]  # no sense rule in that config
     assert df["evidence"][0][0]["how"] == "alias"
+
+
+def test_report_tables_leave_out_not_actor_rows():
+    import pandas as pd
+
+    from framing.report import stance_tables
+
+    rows = [
+        {"actor": "Russia", "stance": "negative", "sense": "not_actor", "source": "s"},
+        {"actor": "Russia", "stance": "positive", "sense": "actor", "source": "s"},
+    ]
+    df = pd.DataFrame(rows).assign(month="2025-03")
+    overall = stance_tables(df, ["negative", "neutral", "positive"])["overall"]
+    assert overall.loc["Russia", "n"] == 1 and overall.loc["Russia", "net_stance"] == 1.0
