@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "framing.compare",
     "framing.checks.command",
     "framing.annotate.cli",
+    "framing.end_to_end",
 )
 
 

@@ -14,17 +14,14 @@ import logging
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from framing.corpus import Article
+from framing.corpus import Article, Sentence
 from framing.examples import ModelInputs, relative_spans
 from framing.framing_model import DEFAULT_BATCH_SIZE, FramingModel
 from framing.given_targets import actors_of, locate, parse_targets, sentence_targets, spans_for
 from framing.io import RecordError
 from framing.predictions import PredictError, output_fields
-
-if TYPE_CHECKING:
-    from framing.corpus import Sentence
 
 log = logging.getLogger("framing.predict")
 
@@ -59,13 +56,42 @@ class ArticleResult:
 class _Doc:
     article: Article
     sentences: list[Sentence]
-    # per sentence: the actors to predict stance for (lexicon order)
+    # per sentence: the actors to predict stance for (order of first mention)
     actors: list[list[str]]
     frame_mentions: list[list[list[int]]] | None = None
     # per sentence: the mentions given with the input (--targets-from), else None
     given: list[list[dict[str, Any]]] | None = None
     n_stance: int = 0
     n_frame: int = 0
+
+
+def pair_actors(sentence: Sentence, keep_not_actor: bool = False) -> list[str]:
+    """The actors of a sentence's stance pairs, in order of first mention: those with a
+    mention judged to be the actor, and with ``keep_not_actor`` also those whose every
+    mention is judged not the actor ("Russian" the language)."""
+    if keep_not_actor:
+        return list(dict.fromkeys(m.actor for m in sentence.mentions))
+    return sentence.actors
+
+
+def evidence(sentence: Sentence, actor: str) -> tuple[list[dict[str, Any]], str]:
+    """``(mentions, sense)`` of one pair: every mention of ``actor`` in the sentence
+    (surface, offsets relative to the sentence, ambiguous flag, sense, sense_reason,
+    how found) and the pair's sense, ``"actor"`` when any mention is judged the actor,
+    else ``"not_actor"``."""
+    out = []
+    sense = "not_actor"
+    for m in sentence.mentions:
+        if m.actor != actor:
+            continue
+        rec = m.to_record()
+        del rec["actor"]
+        rec["start"] -= sentence.start
+        rec["end"] -= sentence.start
+        out.append(rec)
+        if m.is_actor:
+            sense = "actor"
+    return out, sense
 
 
 def _where(article: Article) -> str:
@@ -94,8 +120,15 @@ class Predictor:
     :meth:`run` takes articles (or :class:`~framing.io.RecordError` from a reader) and
     yields an :class:`ArticleResult` or an :class:`ArticleFailure` per article, in
     input order within each batch. Sentences and actor mentions come from the stance
-    model's segmenter when there is one (stance pairs are the lexicon's mentions), else
-    from the framing model's.
+    model's segmenter when there is one, else from the framing model's: the one
+    :meth:`framing.segment.Segmenter.segment` path of ``framing segment`` (the article's
+    date for dated aliases, role nouns, carry-over, mention senses). ``actors``
+    overrides the model's actor config (an actor YAML, mapping or lexicon).
+
+    A stance pair is an actor with a mention judged to be the actor; with
+    ``keep_not_actor`` the actors whose every mention is judged not the actor
+    ("Russian" the language, "Moscow" the venue) get a row too, with ``sense``
+    ``"not_actor"``. Every row's ``evidence`` lists its actor's mentions.
     """
 
     def __init__(
@@ -104,6 +137,9 @@ class Predictor:
         frame: FramingModel | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         targets_from: str | None = None,
+        *,
+        keep_not_actor: bool = False,
+        actors: Any = None,
     ) -> None:
         if stance is None and frame is None:
             raise PredictError("give a stance model, a framing model or both")
@@ -119,10 +155,16 @@ class Predictor:
         if targets_from and stance is None:
             raise PredictError("--targets-from gives stance targets: it needs a stance model")
         self.targets_from = targets_from or None  # a record field of given targets
+        self.keep_not_actor = keep_not_actor
         main = stance or frame
         assert main is not None
-        self.segmenter = main.segmenter
-        self._frame_lexicon = None
+        if actors is not None:
+            from framing.segment import Segmenter
+
+            self.segmenter = Segmenter(actors, splitter=main.splitter)
+        else:
+            self.segmenter = main.segmenter
+        self._frame_segmenter = None
         if stance is not None and frame is not None:
             if frame.splitter != stance.splitter:
                 log.warning(
@@ -131,8 +173,8 @@ class Predictor:
                     frame.splitter,
                     stance.splitter,
                 )
-            if frame.manifest.get("actors") != stance.manifest.get("actors"):
-                self._frame_lexicon = frame.segmenter.lexicon
+            if actors is None and frame.manifest.get("actors") != stance.manifest.get("actors"):
+                self._frame_segmenter = frame.segmenter
 
     @property
     def fields(self) -> list[str]:
@@ -170,14 +212,23 @@ class Predictor:
             doc.actors = [actors_of(g) for g in given]
             doc.n_stance = sum(len(a) for a in doc.actors)
         elif self.stance is not None:
-            doc.actors = [s.actors for s in seg.sentences]
+            doc.actors = [pair_actors(s, self.keep_not_actor) for s in seg.sentences]
             doc.n_stance = sum(len(a) for a in doc.actors)
         if self.frame is not None:
             doc.n_frame = len(seg.sentences)
-            if self._frame_lexicon is not None:
+            if self._frame_segmenter is not None:
+                # the framing model's own actors, found the same way on the same sentences
+                own = self._frame_segmenter.match(
+                    [
+                        Sentence(s.article_id, s.index, s.start, s.end, s.text)
+                        for s in seg.sentences
+                    ],
+                    seg.text,
+                    article.date,
+                )
                 doc.frame_mentions = [
-                    [[m.start, m.end] for m in self._frame_lexicon.find(s.text)]
-                    for s in seg.sentences
+                    [[m.start - s.start, m.end - s.start] for m in s.mentions if m.is_actor]
+                    for s in own
                 ]
         return doc
 
@@ -297,10 +348,15 @@ class Predictor:
                     fi += 1
                 actors = doc.actors[k] if self.stance is not None else []
                 for actor in actors:
+                    found, sense = evidence(sentence, actor)
+                    if doc.given is not None:
+                        sense = "actor"  # the input names the target (--targets-from)
                     row = {
                         **base,
                         "actor": actor,
                         "mentions": self._spans(doc, k, sentence, actor)[0],
+                        "evidence": found,
+                        "sense": sense,
                         "stance": stance_lab[si],
                         **dict(zip(stance_cols, stance_p[si], strict=True)),
                         **frame_part,
@@ -308,7 +364,7 @@ class Predictor:
                     si += 1
                     rows.append(row)
                 if not actors and self.frame is not None:
-                    row = {**base, "actor": "", "mentions": []}
+                    row = {**base, "actor": "", "mentions": [], "evidence": [], "sense": None}
                     if self.stance is not None:
                         row["stance"] = None
                         row.update(dict.fromkeys(stance_cols))

@@ -148,14 +148,16 @@ class FramingModel:
         from framing.corpus import Sentence
         from framing.examples import ModelInputs
 
-        lexicon = self.segmenter.lexicon
+        segmenter = self.segmenter
+        lexicon = segmenter.lexicon
         known = set(lexicon.names)
         unknown: set[str] = set()
         keys: list[dict[str, Any]] = []
         inputs = ModelInputs()
         for i, raw in enumerate(sentences):
             text = _normalize_sentence(str(raw))
-            sentence = Sentence("", i, 0, len(text), text, lexicon.find(text))
+            # the one matching path of framing segment (role nouns, senses), no date
+            sentence = segmenter.match([Sentence("", i, 0, len(text), text)], text)[0]
             if self.task == "stance":
                 wanted = actors[i] if actors is not None else None
                 if wanted is None:

@@ -131,9 +131,15 @@ def predict_files(
     row_group_size: int = PARQUET_ROW_GROUP,
     chunk_articles: int = CHUNK_ARTICLES,
     targets_from: str | None = None,
+    keep_not_actor: bool = False,
+    actors: Any = None,
 ) -> PredictStats:
     """Predict every article of ``inputs`` with ``models`` (one stance and/or one framing
     model) into ``output``; see the module docstring for the rows and the guarantees.
+
+    ``keep_not_actor`` keeps, flagged ``sense = "not_actor"``, the pairs whose every
+    mention is judged not the actor (left out by default, and from the summary unless
+    kept); ``actors`` overrides the models' actor config.
 
     On ``KeyboardInterrupt`` the whole articles written so far are kept under ``output``
     (and the errors so far in the error file), then the interrupt is raised again.
@@ -155,7 +161,14 @@ def predict_files(
         shard = parse_shard(shard)
     ensure_writable_dir(output.parent)  # a read-only output folder: before the models load
     stance, frame = split_models([load_model(m) for m in models])
-    predictor = Predictor(stance, frame, batch_size, targets_from=targets_from)
+    predictor = Predictor(
+        stance,
+        frame,
+        batch_size,
+        targets_from=targets_from,
+        keep_not_actor=keep_not_actor,
+        actors=actors,
+    )
     stats = PredictStats(output=output, errors_path=error_file(output))
     writer = OutputWriter(
         output,
@@ -251,7 +264,9 @@ def predict_files(
     if summary is not None:
         from framing.summary import summarize_predictions, write_summary
 
-        written = write_summary(summarize_predictions(output, net=summary_net), summary)
+        written = write_summary(
+            summarize_predictions(output, keep_not_actor, net=summary_net), summary
+        )
         log.info("summary -> %s", ", ".join(str(p) for p in written))
     return stats
 
@@ -325,6 +340,8 @@ def analyze_articles(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: bool = False,
     targets_from: str | None = None,
+    keep_not_actor: bool = False,
+    actors: Any = None,
 ) -> pd.DataFrame:
     """Predict stance and/or frames for articles; one row per (sentence, actor).
 
@@ -334,8 +351,9 @@ def analyze_articles(
     or plain text (its id is its position in the input). Models: folders (run or model)
     or :func:`load_model` results. Columns as in ``framing predict`` (see
     :mod:`framing.predict`). ``targets_from``: a record field holding the stance targets
-    (as ``framing predict --targets-from``). Bad articles are logged and skipped; they are listed in
-    ``df.attrs["errors"]`` (``where``, ``reason``).
+    (as ``framing predict --targets-from``). Bad articles are logged and skipped; they are
+    listed in ``df.attrs["errors"]`` (``where``, ``reason``). ``keep_not_actor`` and
+    ``actors`` as in :func:`predict_files`.
     """
     import pandas as pd
     from tqdm.auto import tqdm
@@ -346,7 +364,14 @@ def analyze_articles(
         raise PredictError(f"{stance.path}: stance_model is a {stance.task} model")
     if frame is not None and frame.task != "framing":
         raise PredictError(f"{frame.path}: frame_model is a {frame.task} model")
-    predictor = Predictor(stance, frame, batch_size, targets_from=targets_from)
+    predictor = Predictor(
+        stance,
+        frame,
+        batch_size,
+        targets_from=targets_from,
+        keep_not_actor=keep_not_actor,
+        actors=actors,
+    )
     rows: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     items = _as_articles(articles)

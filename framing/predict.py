@@ -125,6 +125,18 @@ def add_cli(subparsers: Any) -> None:
         "only; 'probability' adds net_stance_probability = mean(p_positive - p_negative)",
     )
     p.add_argument(
+        "--keep-not-actor",
+        action="store_true",
+        help="also predict the pairs whose every mention is judged not the actor "
+        '("Russian" the language, "Moscow" the venue), flagged sense=not_actor '
+        "(left out by default; counted in --summary only with this option)",
+    )
+    p.add_argument(
+        "--actors",
+        metavar="YAML",
+        help="actor config to find pairs with instead of the one saved with the model",
+    )
+    p.add_argument(
         "--shard",
         metavar="I/N",
         help="keep only the articles with crc32(id) %% N == I (for array jobs)",
@@ -189,6 +201,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
             progress=False if args.no_progress else None,
             chunk_articles=args.chunk,
             targets_from=args.targets_from,
+            keep_not_actor=args.keep_not_actor,
+            actors=args.actors,
         )
     except KeyboardInterrupt:
         return 130

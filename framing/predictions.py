@@ -5,7 +5,10 @@ Two kinds of rows share this format and this module:
 * **inference rows** (``framing predict``, :func:`framing.analyze_articles`), in this
   order: ``article_id``, ``source``, ``date``, ``sentence_index``, ``start``, ``end``
   (offsets into the cleaned article body), ``sentence``, ``actor``, ``mentions`` (the
-  actor's spans ``[[start, end], …]`` relative to the sentence); with a stance model
+  actor's spans ``[[start, end], …]`` relative to the sentence, those judged the actor),
+  ``evidence`` (every mention of the actor: :data:`EVIDENCE_FIELDS`), ``sense``
+  (``actor``, or ``not_actor`` for a pair kept by ``--keep-not-actor`` whose every
+  mention is judged not the actor; empty on a frame-only row); with a stance model
   ``stance`` and ``p_<label>`` per stance label; with a framing model ``frame`` (a
   list for a multi-label model) and ``frame_p_<label>`` per frame label; then
   ``stance_model`` / ``frame_model``, the ids of the models that predicted
@@ -51,7 +54,11 @@ KEY_FIELDS = [
     "sentence",
     "actor",
     "mentions",
+    "evidence",
+    "sense",
 ]
+
+EVIDENCE_FIELDS = ("start", "end", "surface", "ambiguous", "sense", "sense_reason", "how")
 
 
 class PredictError(ValueError):
@@ -190,8 +197,8 @@ def csv_values(row: dict[str, Any], fields: Sequence[str]) -> list[Any]:
         v = row.get(f)
         if v is None:
             v = ""
-        elif f == "mentions":
-            v = json.dumps(v)
+        elif f in ("mentions", "evidence"):
+            v = json.dumps(v, ensure_ascii=False) if f == "evidence" else json.dumps(v)
         elif isinstance(v, list):
             v = ";".join(v)
         out.append(v)
@@ -202,11 +209,13 @@ def prediction_schema(fields: Sequence[str], multilabel_frames: bool = False) ->
     """The Arrow schema of prediction rows (for Parquet output)."""
     import pyarrow as pa
 
+    ev = {"start": pa.int32(), "end": pa.int32(), "ambiguous": pa.bool_()}
     types = {
         "sentence_index": pa.int32(),
         "start": pa.int64(),
         "end": pa.int64(),
         "mentions": pa.list_(pa.list_(pa.int32())),
+        "evidence": pa.list_(pa.struct([(k, ev.get(k, pa.string())) for k in EVIDENCE_FIELDS])),
         "frame": pa.list_(pa.string()) if multilabel_frames else pa.string(),
     }
     out = []
@@ -230,11 +239,11 @@ def _csv_row(row: dict[str, str]) -> dict[str, Any]:
             out[k] = int(v) if v != "" else None
         elif k.startswith(("p_", "frame_p_")):
             out[k] = float(v) if v != "" else None
-        elif k == "mentions":
+        elif k in ("mentions", "evidence"):
             out[k] = json.loads(v) if v else []
         elif k == "frame" and ";" in v:
             out[k] = v.split(";")
-        elif k in ("source", "date", "stance", "frame", "stance_model", "frame_model"):
+        elif k in ("source", "date", "stance", "sense", "frame", "stance_model", "frame_model"):
             out[k] = v if v != "" else None
         else:
             out[k] = v

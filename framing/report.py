@@ -85,7 +85,10 @@ def stance_tables(df: pd.DataFrame, labels: Sequence[str]) -> dict[str, pd.DataF
     """Stance aggregates from prediction rows with ``actor``, ``stance``, ``source``, ``month``."""
     import pandas as pd
 
-    rows = df[(df["actor"].fillna("") != "") & df["stance"].notna()].copy()
+    keep = (df["actor"].fillna("") != "") & df["stance"].notna()
+    if "sense" in df:  # a pair kept by --keep-not-actor ("Russian" the language): no stance
+        keep &= df["sense"] != "not_actor"
+    rows = df[keep].copy()
     rows["score"] = (rows["stance"] == POSITIVE).astype(int) - (rows["stance"] == NEGATIVE).astype(
         int
     )
@@ -243,9 +246,9 @@ def make_report(predictions: str | os.PathLike[str], out_dir: str | os.PathLike[
         )
     df = load_predictions(
         predictions,
-        ["article_id", "source", "date", "sentence_index", "actor", "stance", "frame"],
+        ["article_id", "source", "date", "sentence_index", "actor", "stance", "frame", "sense"],
     )
-    for col in ("source", "date", "actor", "stance", "frame"):
+    for col in ("source", "date", "actor", "stance", "frame", "sense"):
         if col not in df:
             df[col] = None
     dates = pd.to_datetime(df["date"], errors="coerce", utc=True, format="mixed")

@@ -11,7 +11,9 @@ HydraConfig (tests, notebooks). A run folder holds:
 * ``confusion_matrix.png``;
 * ``reliability_diagram.png/.svg`` accuracy against confidence per bin (single-label);
                              ``metrics.json`` carries the ECE under ``calibration``;
-* ``model/``                 the model refit on all training data, with its manifest.
+* ``model/``                 the model refit on all training data, with its manifest;
+* ``metrics.json`` → ``end_to_end``: a stance run on a corpus scored end to end on the
+  raw articles of every held-out set it never trained on (:mod:`framing.end_to_end`).
 """
 
 from __future__ import annotations
@@ -136,6 +138,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     from framing.actors import ActorLexicon
     from framing.calibration import fold_calibration, write_calibration
     from framing.checks.command import checks_metrics
+    from framing.end_to_end import end_to_end_metrics
     from framing.evaluation import (
         aggregate_folds,
         classification_metrics,
@@ -338,6 +341,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
             extra={"data": str(cfg.data.get("name")), "seed": int(cfg.seed)},
         )
     metrics.update(checks_metrics(cfg, out))  # eval.checks=true: behavioural checks of model/
+    metrics.update(end_to_end_metrics(cfg, out))  # eval.end_to_end: raw test articles → pairs
     metrics["wall_seconds"] = round(time.perf_counter() - started, 2)
     with atomic_write(out / "metrics.json") as fh:
         json.dump(metrics, fh, indent=2)

@@ -74,13 +74,20 @@ class Segmenter:
         """
         spans = self.splitter.spans(text)
         sentences = [Sentence(article_id, i, a, b, text[a:b], []) for i, (a, b) in enumerate(spans)]
+        return self.match(sentences, text, date)
+
+    def match(
+        self, sentences: list[Sentence], text: str, date: str | None = None
+    ) -> list[Sentence]:
+        """Add this lexicon's mentions to consecutive ``sentences`` of ``text`` (offsets
+        in ``text``), in place, and resolve references across them; returns them."""
         mentions = self.lexicon.find(text, date=date)
         if not mentions:
             return sentences
-        starts = [a for a, _ in spans]
+        starts = [s.start for s in sentences]
         for mention in mentions:
             i = bisect.bisect_right(starts, mention.start) - 1
-            if i >= 0 and mention.end <= spans[i][1]:
+            if i >= 0 and mention.end <= sentences[i].end:
                 sentences[i].mentions.append(mention)
         resolve_references(sentences, self.lexicon, text)
         return sentences

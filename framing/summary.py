@@ -77,9 +77,12 @@ def summarize_rows(
     stance_labels: Sequence[str] = (),
     frame_labels: Sequence[str] = (),
     net: str = "label",
+    keep_not_actor: bool = False,
 ) -> Summary:
     """Aggregate prediction rows (dicts with ``article_id``, ``source``, ``date``,
-    ``sentence_index``, ``actor``, ``stance``, ``frame``) into a :class:`Summary`.
+    ``sentence_index``, ``actor``, ``stance``, ``frame``, ``sense``) into a
+    :class:`Summary`. Rows flagged ``sense == "not_actor"`` (kept by
+    ``--keep-not-actor``) count toward no stance unless ``keep_not_actor``.
 
     ``net="probability"`` adds ``net_stance_probability``: the mean over the pair's rows
     of ``p_positive − p_negative`` (rows need those columns).
@@ -104,6 +107,8 @@ def summarize_rows(
             meta[art] = (row.get("source"), row.get("date"))
         actor = row.get("actor") or ""
         label = row.get("stance")
+        if row.get("sense") == "not_actor" and not keep_not_actor:
+            label = None  # a pair whose mentions are all judged not the actor
         if actor and label not in (None, ""):
             stance_counts.setdefault((art, actor), Counter())[str(label)] += 1
             if weighted:
@@ -197,7 +202,9 @@ def _add_probability_score(acc: list, row: dict[str, Any]) -> None:
         acc[1] += 1
 
 
-def summarize_predictions(path: str | os.PathLike[str], net: str = "label") -> Summary:
+def summarize_predictions(
+    path: str | os.PathLike[str], keep_not_actor: bool = False, net: str = "label"
+) -> Summary:
     """:func:`summarize_rows` over a predictions file (JSONL, CSV or Parquet), streamed."""
     names = prediction_columns(path)
     stance_labels, frame_labels = labels_from_columns(names)
@@ -208,10 +215,11 @@ def summarize_predictions(path: str | os.PathLike[str], net: str = "label") -> S
     if not stance_labels and not frame_labels:
         raise ValueError(f"{path}: no stance or frame predictions (columns: {', '.join(names)})")
     wanted = ["article_id", "source", "date", "sentence_index", "actor", "stance", "frame"]
+    wanted.append("sense")
     if net == "probability":
         wanted += [f"p_{lab}" for lab in (POSITIVE, NEGATIVE) if lab in stance_labels]
     rows = iter_prediction_rows(path, columns=wanted)
-    return summarize_rows(rows, stance_labels, frame_labels, net=net)
+    return summarize_rows(rows, stance_labels, frame_labels, net=net, keep_not_actor=keep_not_actor)
 
 
 def _json_records(df: pd.DataFrame) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from run_helpers import tiny_corpus, trained_run
 import framing
 from framing import framing_model
 from framing import predict as fp
-from framing.corpus import Article
+from framing.corpus import Article, Sentence
 from framing.readers import read_articles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,10 +157,11 @@ def test_api_matches_the_command_line(tmp_path, stance_model, frame_model, artic
     for r in every:
         key = (r["article_id"], r["sentence_index"])
         in_article.setdefault(key, set()).update((r["actor"], *span) for span in r["mentions"])
-    lexicon = stance_model.segmenter.lexicon
+    segmenter = stance_model.segmenter
 
-    def alone(text: str) -> set:
-        return {(m.actor, m.start, m.end) for m in lexicon.find(text) if m.is_actor}
+    def alone(text: str) -> set:  # the API's path: the segmenter's matching, no date
+        (sentence,) = segmenter.match([Sentence("", 0, 0, len(text), text)], text)
+        return {(m.actor, m.start, m.end) for m in sentence.mentions if m.is_actor}
 
     # a lone sentence has no article around it: no date for dated aliases ("the
     # government" after December 2024), no antecedent for carry-over references; the

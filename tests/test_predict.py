@@ -130,6 +130,11 @@ def test_joint_stance_and_frame_output(tmp_path, stance_run, frame_run, articles
                         if m.actor == r["actor"] and m.is_actor  # "Russian" the language: none
                     ]
                     assert r["mentions"] == spans
+                    # evidence: every mention of the actor, "not the actor" ones too
+                    assert [e["surface"] for e in r["evidence"]] == [
+                        m.surface for m in s.mentions if m.actor == r["actor"]
+                    ]
+                    assert r["sense"] == "actor"
                     probs = [r[f"p_{lab}"] for lab in stance.labels]
                     assert abs(sum(probs) - 1) < 1e-4
                     assert r["stance"] == stance.labels[int(np.argmax(probs))]

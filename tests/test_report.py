@@ -50,6 +50,8 @@ def _row(art, source, date, index, actor, stance, frame) -> dict:
         "sentence": f"Sentence {index} of {art}.",
         "actor": actor,
         "mentions": [[0, 3]] if actor else [],
+        "evidence": [],
+        "sense": "actor" if actor else None,
         "stance": stance,
     }
     for lab in STANCE:

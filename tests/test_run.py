@@ -342,6 +342,10 @@ def test_heldout_run_scores_only_the_test_articles(tiny, tmp_path):
     assert {r["fold"] for r in rows} == {0}
     assert metrics["split"] == "heldout" and len(metrics["folds"]) == 1
     assert metrics["aggregate"]["macro_f1"]["sd"] == 0.0
+    # eval.end_to_end (on by default): the raw test articles scored end to end
+    e2e = metrics["end_to_end"]["fixed"]
+    assert e2e["articles"] == len(test_ids) and e2e["pairs"]["overall"]["tp"] > 0
+    assert e2e["stance_found"]["n"] == e2e["pairs"]["overall"]["tp"]
     n_all = _expected_examples(tiny, "stance")
     manifest = json.loads((tmp_path / "model" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["n_train_examples"] == n_all - len(rows)  # refit on training articles only
