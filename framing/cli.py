@@ -26,6 +26,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "framing.report",
     "framing.compare",
     "framing.checks.command",
+    "framing.model_card",
+    "framing.hub",
 )
 
 

@@ -9,7 +9,8 @@ HydraConfig (tests, notebooks). A run folder holds:
 * ``predictions.jsonl/.csv`` one row per example: gold, prediction, per-label
                              probabilities, fold;
 * ``confusion_matrix.png``;
-* ``model/``                 the model refit on all training data, with its manifest.
+* ``model/``                 the model refit on all training data, with its manifest
+                             and model card (``README.md``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from typing import Any
 import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
+from framing.config_schema import register_schema
+from framing.environment import describe_environment, utc_now
 from framing.examples import columns
 from framing.io import atomic_write
 from framing.labels import decide
@@ -33,6 +36,7 @@ from framing.sources import PACKAGE_ROOT, ConfigError, load_examples, resolve_pa
 
 log = logging.getLogger("framing.run")
 CONFIG_DIR = PACKAGE_ROOT / "configs"
+register_schema()  # tests and notebooks that compose the config get the types too
 __all__ = ["CONFIG_DIR", "PACKAGE_ROOT", "ConfigError", "load_examples", "resolve_path", "run"]
 
 
@@ -108,6 +112,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     from framing.segment import Segmenter
 
     started = time.perf_counter()
+    started_at = utc_now()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with atomic_write(out / "config.yaml") as fh:
@@ -188,6 +193,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
             seed=int(cfg.seed),
         )
     metrics: dict[str, Any] = {
+        "status": "complete",
         "task": task,
         "model": str(cfg.model.get("name")),
         "data": str(cfg.data.get("name")),
@@ -259,8 +265,13 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         )
     metrics.update(checks_metrics(cfg, out))  # eval.checks=true: behavioural checks of model/
     metrics["wall_seconds"] = round(time.perf_counter() - started, 2)
+    metrics["environment"] = describe_environment(started_at)
     with atomic_write(out / "metrics.json") as fh:
         json.dump(metrics, fh, indent=2)
+    if (out / "model" / "manifest.json").is_file():
+        from framing.model_card import write_card
+
+        write_card(out / "model")  # the card again, now with the run's scores
     log.info("%s %s: macro-F1 %.3f -> %s", task, cfg.model.get("name"), overall["macro_f1"], out)
     return metrics
 
@@ -281,18 +292,38 @@ def _hydra_main(cfg: DictConfig) -> float | None:
     from framing.tasks import TaskError
 
     out_dir = HydraConfig.get().runtime.output_dir
+    started_at = utc_now()
     try:
         metrics = run(cfg, out_dir)
     except (ConfigError, TaskError, SplitError, FileNotFoundError) as exc:
         log.error("%s", exc)
+        mark_failed(out_dir, exc, started_at)
         print(f"framing-run: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    except BaseException as exc:  # a bug, an interrupt, out of memory: the folder says so
+        mark_failed(out_dir, exc, started_at)
+        raise
     return float(metrics["headline"]["value"])
+
+
+def mark_failed(out_dir: str | os.PathLike[str], exc: BaseException, started_at: str) -> None:
+    """Write ``metrics.json`` with ``status: failed`` and the error into a run folder whose
+    run stopped, so ``framing compare`` skips it with a warning instead of tripping on it."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    record = {
+        "status": "failed",
+        "error": f"{type(exc).__name__}: {exc}",
+        "environment": describe_environment(started_at),
+    }
+    with atomic_write(out / "metrics.json") as fh:
+        json.dump(record, fh, indent=2)
 
 
 def main() -> None:
     import hydra
 
+    register_schema()
     app = hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")(
         _hydra_main
     )

@@ -1,7 +1,8 @@
 """Run folders: find them (run folders, sweep folders, globs) and read them.
 
 A run folder is one holding ``metrics.json``; its Hydra overrides come from
-``.hydra/overrides.yaml`` and its resolved config from ``config.yaml``.
+``.hydra/overrides.yaml`` and its resolved config from ``config.yaml``. A run that
+stopped has ``metrics.json`` with ``status: failed`` and its error; readers skip it.
 """
 
 from __future__ import annotations
@@ -179,8 +180,19 @@ def _display_names(paths: Sequence[Path]) -> list[str]:
 
 
 def load_runs(paths: Sequence[str | os.PathLike[str]]) -> list[RunInfo]:
-    """Every run named by ``paths``, named relative to their common folder."""
-    runs = [load_run(p) for p in find_run_dirs(paths)]
+    """Every finished run named by ``paths``, named relative to their common folder.
+
+    A run whose ``metrics.json`` says ``status: failed`` (written by ``framing-run`` when
+    the run stopped) is skipped with a warning; none left is an error."""
+    runs = []
+    for path in find_run_dirs(paths):
+        run = load_run(path)
+        if run.metrics.get("status") == "failed":
+            log.warning("%s: skipped, the run failed (%s)", path, run.metrics.get("error", "?"))
+            continue
+        runs.append(run)
+    if not runs:
+        raise CompareError("no finished runs: every run given failed")
     for run, name in zip(runs, _display_names([r.path for r in runs]), strict=True):
         run.name = name
     return runs

@@ -367,14 +367,19 @@ class TransformerModel:
         if self.model is None:
             raise RuntimeError(f"model {self.name} is not fitted")
         directory = Path(directory)
-        self.model.save_pretrained(directory, safe_serialization=True)
+        if self.pooling == "mean":
+            from framing.models.pooled import save_mean_pooling
+
+            save_mean_pooling(self.model, directory)
+        else:
+            self.model.save_pretrained(directory, safe_serialization=True)
         self.tokenizer.save_pretrained(directory)
 
     @classmethod
     def load(
         cls, directory: str | Path, manifest: dict[str, Any], device: str | None = None
     ) -> TransformerModel:
-        from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         route_library_logging()
         params = manifest.get("model", {})
@@ -389,9 +394,9 @@ class TransformerModel:
             multilabel=manifest.get("multilabel", False),
         )
         model.tokenizer = AutoTokenizer.from_pretrained(directory)
-        from framing.models.pooled import is_mean_pooling, load_mean_pooling
+        from framing.models.pooled import is_mean_pooling, load_mean_pooling, read_config
 
-        config = AutoConfig.from_pretrained(directory)
+        config = read_config(directory)
         if is_mean_pooling(directory, config):
             model.pooling = "mean"
             model.model = load_mean_pooling(directory, config)
