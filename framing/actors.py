@@ -337,4 +337,6 @@ def load_lexicon(spec: str | Path | Mapping[str, Any] | ActorLexicon | None = No
         return ActorLexicon.from_yaml(DEFAULT_ACTORS)
     if isinstance(spec, Mapping):
         return ActorLexicon.from_config(spec)
-    return ActorLexicon.from_yaml(spec)
+    from framing.config_checks import check_actors_file
+
+    return ActorLexicon.from_yaml(check_actors_file(spec))

@@ -64,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         log.error("interrupted")
         return 130
+    except (ValueError, OSError) as exc:  # a bad option or input: one line, not a traceback
+        log.debug("details", exc_info=True)
+        log.error("%s", exc)
+        return 2
 
 
 if __name__ == "__main__":

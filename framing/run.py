@@ -27,10 +27,11 @@ from typing import Any
 import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
+from framing.config_checks import check_config
 from framing.config_schema import register_schema
 from framing.environment import describe_environment, utc_now
 from framing.examples import columns
-from framing.io import atomic_write
+from framing.io import OutputDirError, atomic_write, ensure_writable_dir
 from framing.labels import decide
 from framing.sources import PACKAGE_ROOT, ConfigError, load_examples, resolve_path
 
@@ -51,7 +52,7 @@ def seed_everything(seed: int) -> None:
 
 
 # ---------------------------------------------------------------------------
-def make_folds(cfg: DictConfig, examples, test_ids, segmenter, task, labels, multilabel):
+def make_folds(cfg: DictConfig, examples, test_sets, segmenter, task, labels, multilabel):
     """Folds of ``cfg.split`` (see :data:`framing.splits.SPLITS`), the examples they index
     and the indices the final model is refit on."""
     from framing.splits import SPLITS
@@ -69,7 +70,7 @@ def make_folds(cfg: DictConfig, examples, test_ids, segmenter, task, labels, mul
             )
         return load_examples(test_cfg, task, labels, multilabel, segmenter)[0]
 
-    return builder(cfg.split, int(cfg.seed), examples, test_ids, load_test)
+    return builder(cfg.split, int(cfg.seed), examples, test_sets, load_test)
 
 
 def instantiate_model(cfg: DictConfig, task: str, labels: list[str], multilabel: bool):
@@ -113,8 +114,8 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
 
     started = time.perf_counter()
     started_at = utc_now()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    check_config(cfg)  # one line per bad value, before anything is loaded
+    out = ensure_writable_dir(out_dir)
     with atomic_write(out / "config.yaml") as fh:
         fh.write(OmegaConf.to_yaml(cfg, resolve=True))
     seed_everything(int(cfg.seed))
@@ -128,9 +129,9 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     splitter = str(cfg.get("splitter", "sentencex"))
     segmenter = Segmenter(lexicon, splitter=splitter)
 
-    examples, test_ids = load_examples(cfg.data, task, labels, multilabel, segmenter)
+    examples, test_sets = load_examples(cfg.data, task, labels, multilabel, segmenter)
     folds, examples, refit_idx = make_folds(
-        cfg, examples, test_ids, segmenter, task, labels, multilabel
+        cfg, examples, test_sets, segmenter, task, labels, multilabel
     )
     log.info(
         "%s: %d examples, %d fold(s), model %s",
@@ -198,6 +199,11 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         "model": str(cfg.model.get("name")),
         "data": str(cfg.data.get("name")),
         "split": str(cfg.split.get("name")),
+        **(
+            {"test_set": str(cfg.split.get("test", "fixed"))}
+            if cfg.split.get("name") == "heldout"
+            else {}
+        ),
         "seed": int(cfg.seed),
         "labels": labels,
         "n_examples": len(scored),
@@ -290,12 +296,20 @@ def _hydra_main(cfg: DictConfig) -> float | None:
 
     from framing.splits import SplitError
     from framing.tasks import TaskError
+    from framing.validate import CorpusError
 
     out_dir = HydraConfig.get().runtime.output_dir
     started_at = utc_now()
     try:
         metrics = run(cfg, out_dir)
-    except (ConfigError, TaskError, SplitError, FileNotFoundError) as exc:
+    except (
+        ConfigError,
+        CorpusError,
+        OutputDirError,
+        TaskError,
+        SplitError,
+        FileNotFoundError,
+    ) as exc:
         log.error("%s", exc)
         mark_failed(out_dir, exc, started_at)
         print(f"framing-run: error: {exc}", file=sys.stderr)
@@ -309,15 +323,18 @@ def _hydra_main(cfg: DictConfig) -> float | None:
 def mark_failed(out_dir: str | os.PathLike[str], exc: BaseException, started_at: str) -> None:
     """Write ``metrics.json`` with ``status: failed`` and the error into a run folder whose
     run stopped, so ``framing compare`` skips it with a warning instead of tripping on it."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     record = {
         "status": "failed",
         "error": f"{type(exc).__name__}: {exc}",
         "environment": describe_environment(started_at),
     }
-    with atomic_write(out / "metrics.json") as fh:
-        json.dump(record, fh, indent=2)
+    try:
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        with atomic_write(out / "metrics.json") as fh:
+            json.dump(record, fh, indent=2)
+    except OSError as err:  # an unwritable output folder: the error itself says it
+        log.warning("%s: cannot mark the run as failed (%s)", out_dir, err)
 
 
 def main() -> None:

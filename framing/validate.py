@@ -10,12 +10,16 @@ from __future__ import annotations
 import argparse
 import collections
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from framing.actors import ActorLexicon
-from framing.corpus import Corpus
+from framing.corpus import Corpus, load_corpus
 from framing.segment import Segmenter
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,15 +37,115 @@ class Problem:
         )
 
 
+class CorpusError(ValueError):
+    """A corpus the data contract rejects, refused for training (one line)."""
+
+
+def contract_problems(corpus: Corpus, lengths: Mapping[str, int]) -> tuple[list[Problem], set[int]]:
+    """What the data contract rejects outright, and the indices of unusable annotations.
+
+    ``lengths``: the cleaned text length of each annotated article. Rejected: bad
+    records (invalid JSON, missing fields, a corrupt ``splits.json``), annotations of
+    unknown articles, offsets negative, reversed or empty, or beyond the cleaned text,
+    a span annotated twice, spans that overlap, and test ids not in the corpus. The
+    same checks refuse a corpus for training (:func:`load_training_corpus`).
+    """
+    problems = [Problem("error", "", "record", e.reason, e.where) for e in corpus.errors]
+    bad: set[int] = set()
+    ann_path = f"{corpus.path}/annotations.jsonl"
+    spans: dict[str, list[tuple[int, int, int]]] = collections.defaultdict(list)
+    for n, ann in enumerate(corpus.annotations):
+        where = ann.origin or f"{ann_path} record {n + 1}"
+        message = None
+        if ann.article_id not in lengths:
+            field_name, message = "article_id", "no such article in articles.jsonl"
+        elif not (0 <= ann.start < ann.end <= lengths[ann.article_id]):
+            field_name = "start/end"
+            message = (
+                f"offsets {ann.start}:{ann.end} outside the cleaned text "
+                f"(length {lengths[ann.article_id]}), negative or reversed"
+            )
+        if message:
+            problems.append(Problem("error", ann.article_id, field_name, message, where))
+            bad.add(n)
+        else:
+            spans[ann.article_id].append((ann.start, ann.end, n))
+    for art_id, found in spans.items():
+        found.sort()
+        last_end, last = -1, None
+        for start, end, n in found:
+            if last is not None and start < last_end:
+                prev = corpus.annotations[last]
+                what = (
+                    "annotated twice"
+                    if (start, end) == (prev.start, prev.end)
+                    else f"overlaps span {prev.start}:{prev.end}"
+                )
+                problems.append(
+                    Problem(
+                        "error",
+                        art_id,
+                        "start/end",
+                        f"span {start}:{end} {what} (first at {prev.origin or 'another record'})",
+                        corpus.annotations[n].origin or ann_path,
+                    )
+                )
+                bad.add(n)
+                continue
+            last_end, last = end, n
+    for set_name, ids in corpus.test_sets.items():
+        for test_id in ids:
+            if test_id not in corpus.articles:
+                problems.append(
+                    Problem(
+                        "error",
+                        test_id,
+                        "splits.json",
+                        f"test id not in articles.jsonl (test set {set_name!r})",
+                        f"{corpus.path}/splits.json",
+                    )
+                )
+    return problems, bad
+
+
+def cleaned_lengths(corpus: Corpus) -> dict[str, int]:
+    """The cleaned text length of each annotated article (what offsets refer to)."""
+    from framing.text.clean import clean_article
+
+    wanted = {a.article_id for a in corpus.annotations}
+    return {i: len(clean_article(corpus.articles[i]).text) for i in wanted if i in corpus.articles}
+
+
+def load_training_corpus(path: str | Path, lenient: bool = False) -> Corpus:
+    """:func:`~framing.corpus.load_corpus` for training: a corpus holding anything
+    :func:`contract_problems` rejects is refused with :class:`CorpusError`; with
+    ``lenient`` the problems are logged and the unusable annotations left out."""
+    corpus = load_corpus(path)
+    problems, bad = contract_problems(corpus, cleaned_lengths(corpus))
+    if not problems:
+        return corpus
+    if not lenient:
+        more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+        raise CorpusError(
+            f"{corpus.path}: {problems[0]}{more}; see framing validate {corpus.path}, "
+            "or set data.lenient=true to train on the rest"
+        )
+    for problem in problems:
+        log.warning("%s", problem)
+    corpus.annotations = [a for n, a in enumerate(corpus.annotations) if n not in bad]
+    known = set(corpus.articles)
+    corpus.test_ids = [t for t in corpus.test_ids if t in known]
+    corpus.test_only = {k: [t for t in v if t in known] for k, v in corpus.test_only.items()}
+    log.warning("%s: lenient: %d annotation(s) left out", corpus.path, len(bad))
+    return corpus
+
+
 def validate_corpus(
     corpus: Corpus,
     segmenter: Segmenter,
     stance_labels: list[str],
     frame_labels: list[str],
 ) -> list[Problem]:
-    problems: list[Problem] = []
-    for err in corpus.errors:
-        problems.append(Problem("error", "", "record", err.reason, err.where))
     lexicon: ActorLexicon = segmenter.lexicon
     actors = set(lexicon.names)
     stance_set, frame_set = set(stance_labels), set(frame_labels)
@@ -49,46 +153,16 @@ def validate_corpus(
     for art_id in {a.article_id for a in corpus.annotations}:
         if art_id in corpus.articles:
             segmented[art_id] = segmenter.segment(corpus.articles[art_id])
-    seen_spans: set[tuple[str, int, int]] = set()
+    problems, unusable = contract_problems(
+        corpus, {i: len(seg.text) for i, seg in segmented.items()}
+    )
     ann_path = f"{corpus.path}/annotations.jsonl"
     for n, ann in enumerate(corpus.annotations, 1):
-        where = f"{ann_path} record {n}"
-        seg = segmented.get(ann.article_id)
-        if seg is None:
-            problems.append(
-                Problem(
-                    "error",
-                    ann.article_id,
-                    "article_id",
-                    "no such article in articles.jsonl",
-                    where,
-                )
-            )
+        if n - 1 in unusable:
             continue
+        where = ann.origin or f"{ann_path} record {n}"
+        seg = segmented[ann.article_id]
         text = seg.text
-        if not (0 <= ann.start < ann.end <= len(text)):
-            problems.append(
-                Problem(
-                    "error",
-                    ann.article_id,
-                    "start/end",
-                    f"offsets {ann.start}:{ann.end} outside the cleaned text (length {len(text)})",
-                    where,
-                )
-            )
-            continue
-        key = (ann.article_id, ann.start, ann.end)
-        if key in seen_spans:
-            problems.append(
-                Problem(
-                    "error",
-                    ann.article_id,
-                    "start/end",
-                    f"span {ann.start}:{ann.end} annotated twice",
-                    where,
-                )
-            )
-        seen_spans.add(key)
         if ann.text and text[ann.start : ann.end] != ann.text:
             problems.append(
                 Problem(
@@ -150,31 +224,31 @@ def validate_corpus(
     return problems
 
 
-def corpus_stats(
-    corpus: Corpus, stance_labels: list[str], frame_labels: list[str]
+def _label_stats(
+    annotations, n_articles: int, test: set[str], stance_labels: list[str], frame_labels: list[str]
 ) -> dict[str, Any]:
-    test = set(corpus.test_ids)
     pairs = collections.Counter()
     pairs_test = collections.Counter()
     frames = collections.Counter()
-    multi_differ = 0
-    multi = 0
-    for ann in corpus.annotations:
+    multi_differ = multi = with_actor = 0
+    for ann in annotations:
         if ann.frame:
             frames[ann.frame] += 1
         for actor, label in ann.stance.items():
             pairs[(actor, label)] += 1
             if ann.article_id in test:
                 pairs_test[(actor, label)] += 1
+        with_actor += bool(ann.stance)
         if len(ann.stance) >= 2:
             multi += 1
             if len(set(ann.stance.values())) >= 2:
                 multi_differ += 1
     actors = sorted({a for a, _ in pairs})
     return {
-        "articles": len(corpus.articles),
+        "articles": n_articles,
         "test_articles": len(test),
-        "annotated_sentences": len(corpus.annotations),
+        "annotated_sentences": len(annotations),
+        "sentences_with_actor": with_actor,
         "pairs": sum(pairs.values()),
         "stance": {a: {lab: pairs[(a, lab)] for lab in stance_labels} for a in actors},
         "stance_test": {a: {lab: pairs_test[(a, lab)] for lab in stance_labels} for a in actors},
@@ -184,34 +258,77 @@ def corpus_stats(
     }
 
 
+def corpus_stats(
+    corpus: Corpus, stance_labels: list[str], frame_labels: list[str]
+) -> dict[str, Any]:
+    """Label tables of the corpus proper (with its fixed test split) and of each test-only set."""
+    only = {a for ids in corpus.test_only.values() for a in ids}
+    main = [a for a in corpus.annotations if a.article_id not in only]
+    n_main = sum(1 for a in corpus.articles if a not in only)
+    stats = _label_stats(main, n_main, set(corpus.test_ids), stance_labels, frame_labels)
+    stats["test_only"] = {
+        name: _label_stats(
+            [a for a in corpus.annotations if a.article_id in set(ids)],
+            sum(1 for a in ids if a in corpus.articles),
+            set(ids),
+            stance_labels,
+            frame_labels,
+        )
+        for name, ids in corpus.test_only.items()
+    }
+    return stats
+
+
 def stats_markdown(stats: dict[str, Any], stance_labels: list[str]) -> str:
+    lines = _tables_markdown(stats, stance_labels, "in the fixed test split", "of which test")
+    for name, sub in stats.get("test_only", {}).items():
+        lines += [
+            "",
+            f"Test-only set `{name}` (never trained on; `split=heldout split.test={name}`):",
+        ]
+        lines += _tables_markdown(sub, stance_labels, "test-only", None)
+    return "\n".join(lines)
+
+
+def _tables_markdown(
+    stats: dict[str, Any], stance_labels: list[str], test_words: str, test_column: str | None
+) -> list[str]:
     total = stats["pairs"] or 1
+    n_sent = stats["annotated_sentences"] or 1
     lines = [
-        f"Articles: {stats['articles']} ({stats['test_articles']} in the fixed test split); "
-        f"annotated sentences: {stats['annotated_sentences']}; (sentence, actor) pairs: {stats['pairs']}; "
+        f"Articles: {stats['articles']} ({stats['test_articles']} {test_words}); "
+        f"annotated sentences: {stats['annotated_sentences']}, of which about an actor: "
+        f"{stats['sentences_with_actor']} ({100 * stats['sentences_with_actor'] / n_sent:.0f}%); "
+        f"(sentence, actor) pairs: {stats['pairs']}; "
         f"sentences about 2+ actors: {stats['sentences_multi_actor']}, with differing stances: "
         f"{stats['sentences_multi_actor_differing']}.",
         "",
-        "| actor | " + " | ".join(stance_labels) + " | total | of which test |",
-        "|---|" + "---|" * (len(stance_labels) + 2),
+        "| actor | "
+        + " | ".join(stance_labels)
+        + " | total |"
+        + (f" {test_column} |" if test_column else ""),
+        "|---|" + "---|" * (len(stance_labels) + 1 + bool(test_column)),
     ]
     col = collections.Counter()
     for actor, row in stats["stance"].items():
         col.update(row)
+        test_cell = f" {sum(stats['stance_test'][actor].values())} |" if test_column else ""
         lines.append(
             f"| {actor} | "
             + " | ".join(str(row[lab]) for lab in stance_labels)
-            + f" | {sum(row.values())} | {sum(stats['stance_test'][actor].values())} |"
+            + f" | {sum(row.values())} |"
+            + test_cell
         )
     lines.append(
         "| **all** | "
         + " | ".join(f"{col[lab]} ({100 * col[lab] / total:.0f}%)" for lab in stance_labels)
-        + f" | {total} | |"
+        + f" | {total} |"
+        + (" |" if test_column else "")
     )
     lines += ["", "| frame | sentences |", "|---|---|"]
     for frame, n in sorted(stats["frames"].items(), key=lambda kv: -kv[1]):
         lines.append(f"| {frame} | {n} |")
-    return "\n".join(lines)
+    return lines
 
 
 # ---------------------------------------------------------------------------

@@ -163,7 +163,7 @@ def test_segment_mixed_good_and_bad(tmp_path, mixed, scraped_dir, segmenter):
     assert "empty text" in reasons[1]
     assert "invalid JSON" in reasons[2]
     assert "no text field" in reasons[3]
-    assert "more cell(s)" in reasons[4]
+    assert "cells, the header has" in reasons[4]
     assert "'j1': duplicate id" in reasons[5]
     assert _leftovers(out.parent) == []
 

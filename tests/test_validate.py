@@ -182,7 +182,7 @@ def test_each_problem_is_one_line_naming_article_and_field(tmp_path, good, capsy
     assert len(problems) == 1, problems
     assert problems[0].startswith(f"error: article {art_id}: {field}: ")
     assert message in problems[0]
-    assert f"{folder}/annotations.jsonl record" in problems[0]
+    assert f"({folder}/annotations.jsonl:" in problems[0]  # file:line
     assert lines[-1].endswith("1 error(s), 0 warning(s)")
 
 

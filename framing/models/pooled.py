@@ -103,9 +103,11 @@ def _no_pooler(config: PretrainedConfig) -> dict[str, Any]:
 
 def mean_pooling_from_pretrained(checkpoint: str, **config_kwargs: Any) -> MeanPoolingClassifier:
     """A new classifier whose encoder holds ``checkpoint``'s pretrained weights."""
-    config = AutoConfig.from_pretrained(checkpoint, **config_kwargs)
+    config = AutoConfig.from_pretrained(checkpoint, trust_remote_code=False, **config_kwargs)
     model = MeanPoolingClassifier(config)
-    model.encoder = AutoModel.from_pretrained(checkpoint, config=config, **_no_pooler(config))
+    model.encoder = AutoModel.from_pretrained(
+        checkpoint, config=config, trust_remote_code=False, **_no_pooler(config)
+    )
     return model
 
 
@@ -115,7 +117,7 @@ def read_config(directory: str | Path) -> PretrainedConfig:
     path = Path(directory) / "config.json"
     values = json.loads(path.read_text(encoding="utf-8"))
     if values.get("model_type") != POOLED_MODEL_TYPE:
-        return AutoConfig.from_pretrained(directory)
+        return AutoConfig.from_pretrained(directory, trust_remote_code=False)
     encoder_type = values.pop(ENCODER_TYPE_KEY, None)
     if not encoder_type:
         raise ValueError(f"{path}: model type {POOLED_MODEL_TYPE} without {ENCODER_TYPE_KEY}")
@@ -147,6 +149,14 @@ def is_mean_pooling(directory: str | Path, config: PretrainedConfig | None = Non
 def load_mean_pooling(
     directory: str | Path, config: PretrainedConfig | None = None
 ) -> MeanPoolingClassifier:
-    """Read a folder written by :func:`save_mean_pooling` (safetensors only)."""
+    """Read a folder written by :func:`save_mean_pooling` (safetensors only, strict: every
+    tensor of the classifier read from the folder)."""
+    from framing.models.safe_load import check_loading_info, refuse_remote_code
+
+    refuse_remote_code(directory)
     config = config or read_config(directory)
-    return MeanPoolingClassifier.from_pretrained(directory, config=config, use_safetensors=True)
+    model, info = MeanPoolingClassifier.from_pretrained(
+        directory, config=config, use_safetensors=True, output_loading_info=True
+    )
+    check_loading_info(directory, info)
+    return model
