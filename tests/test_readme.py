@@ -16,7 +16,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOCK = re.compile(r"(?:<!-- readme-test: (?P<mark>[^\n]*?) -->\n)?```bash\n(?P<body>.*?)```", re.S)
-CALLS = re.compile(r"(?:^|[\s/])framing(?:-run)?(?:\s|$)")
+# ``framing`` / ``framing-run`` in command position (line start, after && ; |, or a path)
+CALLS = re.compile(r"(?:^|&&|;|\|)\s*(?:\S*/)?framing(?:-run)?(?:\s|$)", re.M)
 ENTRY = {
     "framing": [sys.executable, "-m", "framing.cli"],
     "framing-run": [sys.executable, "-c", "from framing.run import main; main()"],
