@@ -28,7 +28,7 @@ import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
 from framing.config_checks import check_config
-from framing.config_schema import register_schema
+from framing.config_schema import override_type_error, register_schema
 from framing.environment import describe_environment, utc_now
 from framing.examples import columns
 from framing.io import OutputDirError, atomic_write, ensure_writable_dir
@@ -341,6 +341,10 @@ def main() -> None:
     import hydra
 
     register_schema()
+    problem = override_type_error(sys.argv[1:])
+    if problem:
+        print(f"framing-run: error: {problem}", file=sys.stderr)
+        raise SystemExit(2)
     app = hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")(
         _hydra_main
     )
