@@ -296,7 +296,11 @@ def build_card(path: str | Path) -> Any:
             if git.get("commit")
             else ""
         )
-        + (f"; Python {env['python']} on {env['platform']}, device {env['device']}" if env else "")
+        + "".join(
+            f"; {name} {env[key]}"
+            for key, name in (("python", "Python"), ("platform", "platform"), ("device", "device"))
+            if env.get(key)
+        )
         + ".",
         "",
     ]

@@ -92,7 +92,7 @@ def test_stance_predict_one_row_per_pair(stance_model):
         "sentence",
         "actor",
         "mentions",
-        "label",
+        "stance",
         "p_negative",
         "p_neutral",
         "p_positive",
