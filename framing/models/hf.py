@@ -369,13 +369,9 @@ class TransformerModel:
     def save(self, directory: str | Path) -> None:
         if self.model is None:
             raise RuntimeError(f"model {self.name} is not fitted")
-        directory = Path(directory)
-        if self.pooling == "mean":
-            from framing.models.pooled import save_mean_pooling
+        from framing.models.pooled import save_classifier
 
-            save_mean_pooling(self.model, directory)
-        else:
-            self.model.save_pretrained(directory, safe_serialization=True)
+        save_classifier(self.model, directory)  # safetensors; mean pooling marked
         self.tokenizer.save_pretrained(directory)
 
     @classmethod

@@ -10,7 +10,7 @@ mean. It is a :class:`~transformers.PreTrainedModel`, so ``Trainer`` and
 ``save_pretrained`` (safetensors) work with it.
 
 ``transformers`` has no such architecture, so ``pipeline()`` and the ``Auto*`` classes
-cannot load a saved one: :func:`save_mean_pooling` writes ``config.json`` with the model
+cannot load a saved one: :func:`save_classifier` writes ``config.json`` with the model
 type ``framing-mean-pooling`` (the encoder's own type kept under ``framing_encoder_type``)
 so that they refuse the folder ("does not recognize this architecture") instead of
 loading the encoder into a ``[CLS]`` classifier with random weights. Load it with
@@ -126,11 +126,14 @@ def read_config(directory: str | Path) -> PretrainedConfig:
     return AutoConfig.for_model(encoder_type, **values)
 
 
-def save_mean_pooling(model: MeanPoolingClassifier, directory: str | Path) -> None:
-    """``save_pretrained`` (safetensors), then ``config.json`` marked so that transformers'
-    ``Auto*`` classes and ``pipeline()`` refuse the folder (see the module docstring)."""
+def save_classifier(model: PreTrainedModel, directory: str | Path) -> None:
+    """``save_pretrained`` (safetensors); for a :class:`MeanPoolingClassifier`, then
+    ``config.json`` marked so that transformers' ``Auto*`` classes and ``pipeline()``
+    refuse the folder (see the module docstring)."""
     directory = Path(directory)
     model.save_pretrained(directory, safe_serialization=True)
+    if not isinstance(model, MeanPoolingClassifier):
+        return
     path = directory / "config.json"
     values = json.loads(path.read_text(encoding="utf-8"))
     values[ENCODER_TYPE_KEY] = values.get("model_type")
@@ -149,7 +152,7 @@ def is_mean_pooling(directory: str | Path, config: PretrainedConfig | None = Non
 def load_mean_pooling(
     directory: str | Path, config: PretrainedConfig | None = None
 ) -> MeanPoolingClassifier:
-    """Read a folder written by :func:`save_mean_pooling` (safetensors only, strict: every
+    """Read a folder written by :func:`save_classifier` (safetensors only, strict: every
     tensor of the classifier read from the folder)."""
     from framing.models.safe_load import check_loading_info, refuse_remote_code
 
