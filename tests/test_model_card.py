@@ -16,7 +16,14 @@ from test_models_hf import LABELS, SENTENCES, _examples, _model, tiny_checkpoint
 from framing.cli import main  # noqa: E402
 from framing.models import load_saved_model, save_model  # noqa: E402
 
-ACTORS = {"name": "tiny", "actors": {"Russia": {}, "HTS": {}, "Assad": {}}}
+ACTORS = {
+    "name": "tiny",
+    "actors": {
+        "Russia": {"aliases": ["Russia", "Moscow", "the Kremlin"]},
+        "HTS": {"aliases": ["HTS", "al-Sharaa"]},
+        "Assad": {"aliases": ["Assad"]},
+    },
+}
 
 
 def _save_in_run(model, run: Path, n: int) -> Path:
