@@ -1,7 +1,7 @@
 """Audit class "corrupted corpora": what validate rejects is refused for training.
 
 A small corpus is written with offsets taken from the package's own segmenter, then
-corrupted one way per case. Handled: :func:`framing.validate.load_training_corpus`
+corrupted one way per case. Handled: :func:`framing.corpus_contract.load_training_corpus`
 refuses it in one line naming the file (and line), ``framing validate`` reports it
 as an error, and in lenient mode every good annotation is kept (``lost`` counts the
 good annotations missing).
@@ -18,8 +18,8 @@ from audit import Outcome, one_line
 
 from framing.cli import main as cli
 from framing.corpus import Article
+from framing.corpus_contract import CorpusError, load_training_corpus
 from framing.segment import Segmenter
-from framing.validate import CorpusError, load_training_corpus
 
 TEXTS = {
     f"a{i}": f"Russia praised the deal on day {i}. HTS condemned the strikes. Assad fled to Moscow."

@@ -79,8 +79,16 @@ class Mention(NamedTuple):
     actor: str
     start: int
     end: int
-    surface: str
+    surface: str  # the evidence: the matched words (a pronoun for a carry-over)
     ambiguous: bool = False
+    sense: str = "actor"  # "actor" | "not_actor" (see framing.senses)
+    sense_reason: str = ""  # for not_actor: place | language | people | other_government | other
+    how: str = "alias"  # how it was found: alias | role_noun | carry_over
+
+    @property
+    def is_actor(self) -> bool:
+        """Whether the mention refers to its actor (makes a sentence-actor pair)."""
+        return self.sense == "actor"
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -89,7 +97,56 @@ class Mention(NamedTuple):
             "end": self.end,
             "surface": self.surface,
             "ambiguous": self.ambiguous,
+            "sense": self.sense,
+            "sense_reason": self.sense_reason,
+            "how": self.how,
         }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], where: str = "record") -> Mention:
+        """A mention from :meth:`to_record`'s mapping; older records lack the sense fields."""
+        try:
+            mention = cls(
+                str(record["actor"]),
+                int(record["start"]),
+                int(record["end"]),
+                str(record.get("surface", "")),
+                bool(record.get("ambiguous", False)),
+                str(record.get("sense", "actor")),
+                str(record.get("sense_reason", "")),
+                str(record.get("how", "alias")),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RecordError(where, f"bad mention {record!r}: {exc}") from None
+        problem = mention_problem(mention)
+        if problem:
+            raise RecordError(where, problem)
+        return mention
+
+
+MENTION_SENSES = ("actor", "not_actor")
+MENTION_REASONS = ("place", "language", "people", "other_government", "other")
+MENTION_HOWS = ("alias", "role_noun", "carry_over")
+
+
+def mention_problem(mention: Mention) -> str:
+    """What is wrong with a mention's sense fields ("" when nothing is)."""
+    if mention.sense not in MENTION_SENSES:
+        return f"mention {mention.surface!r}: sense must be one of {MENTION_SENSES}, got {mention.sense!r}"
+    if mention.sense == "not_actor" and mention.sense_reason not in MENTION_REASONS:
+        return (
+            f"mention {mention.surface!r}: a not_actor mention needs sense_reason in "
+            f"{MENTION_REASONS}, got {mention.sense_reason!r}"
+        )
+    if mention.sense == "actor" and mention.sense_reason:
+        return f"mention {mention.surface!r}: sense_reason {mention.sense_reason!r} on an actor mention"
+    if mention.how not in MENTION_HOWS:
+        return (
+            f"mention {mention.surface!r}: how must be one of {MENTION_HOWS}, got {mention.how!r}"
+        )
+    if not 0 <= mention.start < mention.end:
+        return f"mention {mention.surface!r}: bad offsets {mention.start}:{mention.end}"
+    return ""
 
 
 @dataclass(slots=True)
@@ -103,8 +160,11 @@ class Sentence:
 
     @property
     def actors(self) -> list[str]:
-        """Actors mentioned, in order of first mention, without repeats."""
-        return list(dict.fromkeys(m.actor for m in self.mentions))
+        """Actors referred to, in order of first mention, without repeats.
+
+        Mentions judged ``not_actor`` (e.g. "Russian" the language) do not count.
+        """
+        return list(dict.fromkeys(m.actor for m in self.mentions if m.sense == "actor"))
 
     def to_record(self) -> dict[str, Any]:
         return {

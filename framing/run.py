@@ -294,9 +294,9 @@ def _write_predictions(out: Path, examples, scored, proba, pred, fold_of, labels
 def _hydra_main(cfg: DictConfig) -> float | None:
     from hydra.core.hydra_config import HydraConfig
 
+    from framing.corpus_contract import CorpusError
     from framing.splits import SplitError
     from framing.tasks import TaskError
-    from framing.validate import CorpusError
 
     out_dir = HydraConfig.get().runtime.output_dir
     started_at = utc_now()

@@ -45,8 +45,8 @@ def corpus_source(
 ) -> tuple[Any, TestSets]:
     """An annotated corpus folder (the data contract, :mod:`framing.corpus`); refused
     when ``framing validate`` would reject it, unless ``lenient`` (``data.lenient``)."""
+    from framing.corpus_contract import load_training_corpus
     from framing.tasks import corpus_examples
-    from framing.validate import load_training_corpus
 
     corpus = load_training_corpus(path, lenient=lenient)
     examples = corpus_examples(

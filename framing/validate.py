@@ -2,7 +2,11 @@
 
 Problems are *errors* (the corpus is wrong: exit code 1) or *warnings*
 (worth a look, not wrong: an annotated actor the lexicon does not find in the
-sentence, e.g. a pronoun, is reported and kept).
+sentence, e.g. a pronoun, is reported and kept). An annotation's own
+``mentions`` (spans the lexicon cannot find, or a mention marked ``not_actor``
+with its ``sense_reason``) are checked against the data contract
+(:func:`framing.corpus.mention_problem`). :func:`summarize` turns the
+warnings into counts; the CLI lists them one by one with ``--verbose``.
 """
 
 from __future__ import annotations
@@ -10,134 +14,16 @@ from __future__ import annotations
 import argparse
 import collections
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from framing.actors import ActorLexicon
-from framing.corpus import Corpus, load_corpus
+from framing.corpus import Corpus, Mention
+from framing.corpus_contract import (
+    Problem,
+    contract_problems,
+)
+from framing.io import RecordError
 from framing.segment import Segmenter
-
-log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    severity: str  # "error" | "warning"
-    article_id: str
-    field: str
-    message: str
-    where: str = ""
-
-    def __str__(self) -> str:
-        loc = f" ({self.where})" if self.where else ""
-        return (
-            f"{self.severity}: article {self.article_id or '-'}: {self.field}: {self.message}{loc}"
-        )
-
-
-class CorpusError(ValueError):
-    """A corpus the data contract rejects, refused for training (one line)."""
-
-
-def contract_problems(corpus: Corpus, lengths: Mapping[str, int]) -> tuple[list[Problem], set[int]]:
-    """What the data contract rejects outright, and the indices of unusable annotations.
-
-    ``lengths``: the cleaned text length of each annotated article. Rejected: bad
-    records (invalid JSON, missing fields, a corrupt ``splits.json``), annotations of
-    unknown articles, offsets negative, reversed or empty, or beyond the cleaned text,
-    a span annotated twice, spans that overlap, and test ids not in the corpus. The
-    same checks refuse a corpus for training (:func:`load_training_corpus`).
-    """
-    problems = [Problem("error", "", "record", e.reason, e.where) for e in corpus.errors]
-    bad: set[int] = set()
-    ann_path = f"{corpus.path}/annotations.jsonl"
-    spans: dict[str, list[tuple[int, int, int]]] = collections.defaultdict(list)
-    for n, ann in enumerate(corpus.annotations):
-        where = ann.origin or f"{ann_path} record {n + 1}"
-        message = None
-        if ann.article_id not in lengths:
-            field_name, message = "article_id", "no such article in articles.jsonl"
-        elif not (0 <= ann.start < ann.end <= lengths[ann.article_id]):
-            field_name = "start/end"
-            message = (
-                f"offsets {ann.start}:{ann.end} outside the cleaned text "
-                f"(length {lengths[ann.article_id]}), negative or reversed"
-            )
-        if message:
-            problems.append(Problem("error", ann.article_id, field_name, message, where))
-            bad.add(n)
-        else:
-            spans[ann.article_id].append((ann.start, ann.end, n))
-    for art_id, found in spans.items():
-        found.sort()
-        last_end, last = -1, None
-        for start, end, n in found:
-            if last is not None and start < last_end:
-                prev = corpus.annotations[last]
-                what = (
-                    "annotated twice"
-                    if (start, end) == (prev.start, prev.end)
-                    else f"overlaps span {prev.start}:{prev.end}"
-                )
-                problems.append(
-                    Problem(
-                        "error",
-                        art_id,
-                        "start/end",
-                        f"span {start}:{end} {what} (first at {prev.origin or 'another record'})",
-                        corpus.annotations[n].origin or ann_path,
-                    )
-                )
-                bad.add(n)
-                continue
-            last_end, last = end, n
-    for set_name, ids in corpus.test_sets.items():
-        for test_id in ids:
-            if test_id not in corpus.articles:
-                problems.append(
-                    Problem(
-                        "error",
-                        test_id,
-                        "splits.json",
-                        f"test id not in articles.jsonl (test set {set_name!r})",
-                        f"{corpus.path}/splits.json",
-                    )
-                )
-    return problems, bad
-
-
-def cleaned_lengths(corpus: Corpus) -> dict[str, int]:
-    """The cleaned text length of each annotated article (what offsets refer to)."""
-    from framing.text.clean import clean_article
-
-    wanted = {a.article_id for a in corpus.annotations}
-    return {i: len(clean_article(corpus.articles[i]).text) for i in wanted if i in corpus.articles}
-
-
-def load_training_corpus(path: str | Path, lenient: bool = False) -> Corpus:
-    """:func:`~framing.corpus.load_corpus` for training: a corpus holding anything
-    :func:`contract_problems` rejects is refused with :class:`CorpusError`; with
-    ``lenient`` the problems are logged and the unusable annotations left out."""
-    corpus = load_corpus(path)
-    problems, bad = contract_problems(corpus, cleaned_lengths(corpus))
-    if not problems:
-        return corpus
-    if not lenient:
-        more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
-        raise CorpusError(
-            f"{corpus.path}: {problems[0]}{more}; see framing validate {corpus.path}, "
-            "or set data.lenient=true to train on the rest"
-        )
-    for problem in problems:
-        log.warning("%s", problem)
-    corpus.annotations = [a for n, a in enumerate(corpus.annotations) if n not in bad]
-    known = set(corpus.articles)
-    corpus.test_ids = [t for t in corpus.test_ids if t in known]
-    corpus.test_only = {k: [t for t in v if t in known] for k, v in corpus.test_only.items()}
-    log.warning("%s: lenient: %d annotation(s) left out", corpus.path, len(bad))
-    return corpus
 
 
 def validate_corpus(
@@ -186,6 +72,7 @@ def validate_corpus(
                     where,
                 )
             )
+        problems += _check_mentions(ann.meta.get("mentions"), ann, actors, where)
         if ann.frame is not None and ann.frame not in frame_set:
             problems.append(
                 Problem("error", ann.article_id, "frame", f"unknown frame {ann.frame!r}", where)
@@ -222,6 +109,73 @@ def validate_corpus(
                     )
                 )
     return problems
+
+
+UNMATCHED = "labelled but not matched by the lexicon"
+
+
+def _check_mentions(raw: Any, ann: Any, actors: set[str], where: str) -> list[Problem]:
+    """Annotator-added mentions: a list of mention records inside the sentence."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        return [Problem("error", ann.article_id, "mentions", "'mentions' must be a list", where)]
+    out = []
+    for i, rec in enumerate(raw, 1):
+        if not isinstance(rec, dict):
+            out.append(
+                Problem("error", ann.article_id, "mentions", f"mention {i} is not an object", where)
+            )
+            continue
+        try:
+            mention = Mention.from_record({"surface": "", **rec}, where)
+        except RecordError as exc:
+            out.append(
+                Problem("error", ann.article_id, "mentions", f"mention {i}: {exc.reason}", where)
+            )
+            continue
+        if mention.actor not in actors:
+            out.append(
+                Problem(
+                    "error",
+                    ann.article_id,
+                    "mentions",
+                    f"mention {i}: unknown actor {mention.actor!r}",
+                    where,
+                )
+            )
+        if not (ann.start <= mention.start and mention.end <= ann.end):
+            out.append(
+                Problem(
+                    "error",
+                    ann.article_id,
+                    "mentions",
+                    f"mention {i} at {mention.start}:{mention.end} is outside the sentence {ann.start}:{ann.end}",
+                    where,
+                )
+            )
+    return out
+
+
+def summarize(problems: list[Problem]) -> list[str]:
+    """Summary lines for the warnings: how many, per kind and per actor."""
+    warnings = [p for p in problems if p.severity == "warning"]
+    if not warnings:
+        return []
+    unmatched = collections.Counter(
+        p.message.split(" ", 1)[0] for p in warnings if UNMATCHED in p.message
+    )
+    lines = []
+    if unmatched:
+        per_actor = ", ".join(f"{a} {n}" for a, n in sorted(unmatched.items()))
+        lines.append(
+            f"warning: {sum(unmatched.values())} annotated (sentence, actor) pair(s) the lexicon "
+            f"does not find ({per_actor}): implicit references, or aliases to add"
+        )
+    other = len(warnings) - sum(unmatched.values())
+    if other:
+        lines.append(f"warning: {other} other warning(s)")
+    return lines
 
 
 def _label_stats(
@@ -343,6 +297,12 @@ def add_cli(subparsers: Any) -> None:
     p.add_argument(
         "--max-lines", type=int, default=200, help="print at most this many problems (default 200)"
     )
+    p.add_argument(
+        "--verbose",
+        dest="list_warnings",
+        action="store_true",
+        help="list every warning (default: a summary with counts)",
+    )
     p.set_defaults(func=cmd_validate)
 
 
@@ -361,10 +321,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     )
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
-    for p in problems[: args.max_lines]:
+    listed = problems if args.list_warnings else errors
+    for p in listed[: args.max_lines]:
         print(p)
-    if len(problems) > args.max_lines:
-        print(f"... and {len(problems) - args.max_lines} more")
+    if len(listed) > args.max_lines:
+        print(f"... and {len(listed) - args.max_lines} more")
+    if not args.list_warnings:
+        for line in summarize(problems):
+            print(line + " (--verbose lists them)")
     print(
         f"{args.corpus}: {len(corpus.articles)} articles, {len(corpus.annotations)} annotations: "
         f"{len(errors)} error(s), {len(warnings)} warning(s)"

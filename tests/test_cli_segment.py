@@ -62,7 +62,16 @@ def _check_rows(rows: list[dict], inputs: list[Path], segmenter: Segmenter) -> N
             for m in row["mentions"]:
                 assert row["start"] <= m["start"] < m["end"] <= row["end"]
                 assert body[m["start"] : m["end"]] == m["surface"]
-                assert set(m) == {"actor", "start", "end", "surface", "ambiguous"}
+                assert set(m) == {
+                    "actor",
+                    "start",
+                    "end",
+                    "surface",
+                    "ambiguous",
+                    "sense",
+                    "sense_reason",
+                    "how",
+                }
             assert row["actors"] == list(dict.fromkeys(m["actor"] for m in row["mentions"]))
 
 

@@ -10,9 +10,9 @@ from omegaconf import OmegaConf
 
 from framing.cli import main
 from framing.corpus import Article
+from framing.corpus_contract import CorpusError, load_training_corpus
 from framing.run import load_examples
 from framing.segment import Segmenter
-from framing.validate import CorpusError, load_training_corpus
 
 TEXTS = {
     "a1": "Russia praised the deal on Monday. HTS condemned the strikes. Assad fled to Moscow.",
