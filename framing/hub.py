@@ -12,8 +12,6 @@ import argparse
 import logging
 from pathlib import Path
 
-from framing.models import resolve_model_dir
-
 __all__ = ["push_model"]
 log = logging.getLogger(__name__)
 
@@ -31,6 +29,7 @@ def push_model(
     from huggingface_hub import HfApi
 
     from framing.model_card import write_card
+    from framing.models import resolve_model_dir
 
     directory = resolve_model_dir(path)
     write_card(directory)

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from framing.io import atomic_write
-from framing.models import read_manifest, resolve_model_dir
 
 __all__ = ["CARD", "build_card", "pipeline_loadable", "write_card"]
 log = logging.getLogger(__name__)
@@ -204,6 +203,8 @@ def build_card(path: str | Path) -> Any:
     """The :class:`huggingface_hub.ModelCard` of a saved model (folder or run folder)."""
     from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
+    from framing.models import read_manifest, resolve_model_dir
+
     directory = resolve_model_dir(path)
     manifest = read_manifest(directory)
     metrics = _run_metrics(directory)
@@ -332,6 +333,8 @@ def build_card(path: str | Path) -> Any:
 
 def write_card(path: str | Path) -> Path:
     """Write (or rewrite) ``README.md`` into a saved model folder; returns its path."""
+    from framing.models import resolve_model_dir
+
     directory = resolve_model_dir(path)
     card = build_card(directory)
     with atomic_write(directory / CARD) as fh:
