@@ -29,7 +29,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from framing.config_checks import check_config
 from framing.config_schema import override_type_error, register_schema
-from framing.environment import describe_environment, utc_now
+from framing.environment import describe_environment, device, utc_now
 from framing.examples import columns
 from framing.io import OutputDirError, atomic_write, ensure_writable_dir
 from framing.labels import decide
@@ -113,7 +113,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     from framing.segment import Segmenter
 
     started = time.perf_counter()
-    started_at = utc_now()
+    environment = describe_environment()  # the code and machine as the run starts
     check_config(cfg)  # one line per bad value, before anything is loaded
     out = ensure_writable_dir(out_dir)
     with atomic_write(out / "config.yaml") as fh:
@@ -271,7 +271,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         )
     metrics.update(checks_metrics(cfg, out))  # eval.checks=true: behavioural checks of model/
     metrics["wall_seconds"] = round(time.perf_counter() - started, 2)
-    metrics["environment"] = describe_environment(started_at)
+    metrics["environment"] = {**environment, "device": device()}  # a model may have used a GPU
     with atomic_write(out / "metrics.json") as fh:
         json.dump(metrics, fh, indent=2)
     if (out / "model" / "manifest.json").is_file():
