@@ -6,8 +6,10 @@ The public API (imported lazily, so ``import framing`` stays fast):
   :class:`~framing.framing_model.FramingModel` with ``predict(sentences, actors=None)`` and
   ``predict_proba(sentences, actors=None)`` (DataFrames, one row per (sentence, actor)
   pair), and ``task``, ``labels``, ``manifest``, ``trained_with``;
-* :func:`analyze_articles` — stance and/or frames for whole articles (paths, ``Article``
-  objects, dicts with ``id``/``text`` or plain strings) as a DataFrame.
+* :func:`analyze_articles` — stance and/or frames for whole articles (``articles=``:
+  ``Article`` objects or dicts with ``id``/``text``; ``paths=``: files and folders;
+  ``texts=``: article texts) as a DataFrame; the predicted labels are the columns
+  ``stance`` and ``frame``, as in ``FramingModel.predict``.
 
 The command line is ``framing`` (:mod:`framing.cli`) and ``framing-run`` (:mod:`framing.run`).
 """

@@ -29,6 +29,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "framing.checks.command",
     "framing.annotate.cli",
     "framing.end_to_end",
+    "framing.model_card",
+    "framing.hub",
 )
 
 

@@ -185,12 +185,18 @@ class FramingModel:
             return keys, np.empty((0, len(self.labels)))
         return keys, self.predict_examples(inputs.columns)
 
+    @property
+    def label_column(self) -> str:
+        """The name of the predicted-label column: ``stance`` or ``frame`` (one name across
+        :meth:`predict`, :func:`analyze_articles` and ``framing predict`` files)."""
+        return "stance" if self.task == "stance" else "frame"
+
     def _frame(self, keys: list[dict[str, Any]], proba: np.ndarray, with_label: bool):
         import pandas as pd
 
         df = pd.DataFrame(keys, columns=["sentence_index", "sentence", "actor", "mentions"])
         if with_label:
-            df["label"] = self.decide(proba)
+            df[self.label_column] = self.decide(proba)
         for j, lab in enumerate(self.labels):
             df[f"p_{lab}"] = proba[:, j]
         return df
@@ -216,8 +222,10 @@ class FramingModel:
     def predict(
         self, sentences: Sequence[str] | str, actors: Sequence[Any] | None = None
     ) -> pd.DataFrame:
-        """Like :meth:`predict_proba`, with the predicted ``label`` column before the
-        probabilities (a list of labels for a multi-label model)."""
+        """Like :meth:`predict_proba`, with the predicted label before the probabilities,
+        in a column named as in ``framing predict`` files and :func:`analyze_articles`:
+        ``stance`` for a stance model, ``frame`` for a framing model (a list of labels
+        for a multi-label model); :attr:`label_column` holds the name."""
         keys, proba = self._score(sentences, actors)
         return self._frame(keys, proba, with_label=True)
 

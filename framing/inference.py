@@ -294,49 +294,73 @@ def split_models(
 
 # ---------------------------------------------------------------------------
 # the Python API over articles
-def _as_articles(articles: Any) -> Iterator[Article | RecordError]:
+def _as_list(items: Any, single: tuple[type, ...]) -> list[Any]:
+    if items is None:
+        return []
+    return [items] if isinstance(items, single) else list(items)
+
+
+def _checked_paths(paths: Any) -> list[Path]:
+    """``paths`` as a list; a missing one is an error naming it (before any work)."""
+    out = [Path(p) for p in _as_list(paths, (str, os.PathLike))]
+    missing = [str(p) for p in out if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
+    return out
+
+
+def _as_articles(
+    articles: Any, paths: list[Path], texts: list[str]
+) -> Iterator[Article | RecordError]:
     from framing.readers import Columns, _check_size, read_path
 
-    if isinstance(articles, str | os.PathLike | Article | Mapping):
-        articles = [articles]
     seen: set[str] = set()
     columns = Columns()
-    for i, item in enumerate(articles):
-        where = f"articles[{i}]"
-        out: Iterable[Article | RecordError]
-        try:
-            if isinstance(item, Article):
-                out = [_check_size(item, item.origin or where)]
-            elif isinstance(item, Mapping):
-                out = [columns.to_article(dict(item), where, fallback_id=str(i))]
-            elif isinstance(item, os.PathLike) or (
-                isinstance(item, str)
-                and item.strip()
-                and "\n" not in item
-                and len(item) < 4096
-                and Path(item).exists()
-            ):
-                out = read_path(item)
-            elif isinstance(item, str):
-                out = [_check_size(Article.from_record({"id": str(i), "text": item}, where), where)]
-            else:
-                out = [RecordError(where, f"not an article: {type(item).__name__}")]
-        except RecordError as exc:
-            out = [exc]
-        for art in out:
-            if isinstance(art, Article):
-                if art.id in seen:
-                    yield RecordError(art.origin or where, f"article {art.id!r}: duplicate id")
-                    continue
-                seen.add(art.id)
-            yield art
+
+    def given() -> Iterator[Article | RecordError]:
+        for i, item in enumerate(_as_list(articles, (Article, Mapping, str, os.PathLike))):
+            where = f"articles[{i}]"
+            try:
+                if isinstance(item, Article):
+                    yield _check_size(item, item.origin or where)
+                elif isinstance(item, Mapping):
+                    yield columns.to_article(dict(item), where, fallback_id=str(i))
+                elif isinstance(item, str | os.PathLike):
+                    raise TypeError(
+                        f"{where}: a {type(item).__name__} is not an article: give files and "
+                        "folders as paths=, article texts as texts="
+                    )
+                else:
+                    yield RecordError(where, f"not an article: {type(item).__name__}")
+            except RecordError as exc:
+                yield exc
+        for path in paths:
+            yield from read_path(path)
+        for i, text in enumerate(texts):
+            where = f"texts[{i}]"
+            try:
+                if not isinstance(text, str):
+                    raise RecordError(where, f"not a text: {type(text).__name__}")
+                yield _check_size(Article.from_record({"id": str(i), "text": text}, where), where)
+            except RecordError as exc:
+                yield exc
+
+    for art in given():
+        if isinstance(art, Article):
+            if art.id in seen:
+                yield RecordError(art.origin or "articles", f"article {art.id!r}: duplicate id")
+                continue
+            seen.add(art.id)
+        yield art
 
 
 def analyze_articles(
-    articles: Any,
+    articles: Any = None,
     stance_model: str | os.PathLike[str] | FramingModel | None = None,
     frame_model: str | os.PathLike[str] | FramingModel | None = None,
     *,
+    paths: Any = None,
+    texts: Any = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: bool = False,
     targets_from: str | None = None,
@@ -345,19 +369,33 @@ def analyze_articles(
 ) -> pd.DataFrame:
     """Predict stance and/or frames for articles; one row per (sentence, actor).
 
-    ``articles``: an iterable of (or a single) file/folder path (a :class:`~pathlib.Path`,
-    or a one-line string naming an existing file or folder), :class:`~framing.corpus.Article`,
-    dict with ``id`` and ``text`` (and optional ``title``, ``source``, ``date``, ``url``),
-    or plain text (its id is its position in the input). Models: folders (run or model)
-    or :func:`load_model` results. Columns as in ``framing predict`` (see
-    :mod:`framing.predict`). ``targets_from``: a record field holding the stance targets
-    (as ``framing predict --targets-from``). Bad articles are logged and skipped; they are
-    listed in ``df.attrs["errors"]`` (``where``, ``reason``). ``keep_not_actor`` and
-    ``actors`` as in :func:`predict_files`.
+    Inputs, each one item or an iterable, read in this order:
+
+    * ``articles``: :class:`~framing.corpus.Article` objects or dicts with ``id`` and
+      ``text`` (and optional ``title``, ``source``, ``date``, ``url``; a dict without
+      ``id`` gets its position);
+    * ``paths``: files or folders in any format ``framing predict`` reads; a path that
+      does not exist raises :class:`FileNotFoundError` naming it, before any prediction;
+    * ``texts``: article texts (an article's id is its position in ``texts``).
+
+    A string or path given as an article raises :class:`TypeError`: whether it names a
+    file or is a text is said by the parameter, never guessed. Models: folders (run or
+    model) or :func:`load_model` results. Columns as in ``framing predict`` (see
+    :mod:`framing.predictions`): the predicted labels are ``stance`` and ``frame``, as in
+    :meth:`FramingModel.predict`. ``targets_from``: a record field holding the stance
+    targets (as ``framing predict --targets-from``). Bad articles are logged and skipped;
+    they are listed in ``df.attrs["errors"]`` (``where``, ``reason``). ``keep_not_actor``
+    and ``actors`` as in :func:`predict_files`.
     """
     import pandas as pd
     from tqdm.auto import tqdm
 
+    if isinstance(articles, str | os.PathLike):
+        raise TypeError(
+            f"articles={str(articles)[:60]!r}: give files and folders as paths=, "
+            "article texts as texts="
+        )
+    checked = _checked_paths(paths)
     stance = load_model(stance_model) if stance_model is not None else None
     frame = load_model(frame_model) if frame_model is not None else None
     if stance is not None and stance.task != "stance":
@@ -374,7 +412,7 @@ def analyze_articles(
     )
     rows: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
-    items = _as_articles(articles)
+    items = _as_articles(articles, checked, [] if texts is None else _as_list(texts, (str,)))
     if progress:
         items = tqdm(items, unit=" articles", desc="analyze")
     for result in predictor.run(items):

@@ -11,7 +11,8 @@ HydraConfig (tests, notebooks). A run folder holds:
 * ``confusion_matrix.png``;
 * ``reliability_diagram.png/.svg`` accuracy against confidence per bin (single-label);
                              ``metrics.json`` carries the ECE under ``calibration``;
-* ``model/``                 the model refit on all training data, with its manifest;
+* ``model/``                 the model refit on all training data, with its manifest
+                             and model card (``README.md``);
 * ``metrics.json`` → ``end_to_end``: a stance run on a corpus scored end to end on the
   raw articles of every held-out set it never trained on (:mod:`framing.end_to_end`).
 """
@@ -32,6 +33,8 @@ import numpy as np
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from framing.config_checks import check_config
+from framing.config_schema import override_type_error, register_schema
+from framing.environment import describe_environment, device, utc_now
 from framing.examples import columns
 from framing.io import OutputDirError, atomic_write, ensure_writable_dir
 from framing.labels import decide
@@ -41,6 +44,7 @@ from framing.stages import run_stages, score_test_sets
 
 log = logging.getLogger("framing.run")
 CONFIG_DIR = PACKAGE_ROOT / "configs"
+register_schema()  # tests and notebooks that compose the config get the types too
 __all__ = ["CONFIG_DIR", "PACKAGE_ROOT", "ConfigError", "load_examples", "resolve_path", "run"]
 
 
@@ -149,6 +153,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     from framing.segment import Segmenter
 
     started = time.perf_counter()
+    environment = describe_environment()  # the code and machine as the run starts
     check_config(cfg)  # one line per bad value, before anything is loaded
     out = ensure_writable_dir(out_dir)
     with atomic_write(out / "config.yaml") as fh:
@@ -246,6 +251,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
             seed=int(cfg.seed),
         )
     metrics: dict[str, Any] = {
+        "status": "complete",
         "task": task,
         "model": str(cfg.model.get("name")),
         "data": str(cfg.data.get("name")),
@@ -343,8 +349,13 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     metrics.update(checks_metrics(cfg, out))  # eval.checks=true: behavioural checks of model/
     metrics.update(end_to_end_metrics(cfg, out))  # eval.end_to_end: raw test articles → pairs
     metrics["wall_seconds"] = round(time.perf_counter() - started, 2)
+    metrics["environment"] = {**environment, "device": device()}  # a model may have used a GPU
     with atomic_write(out / "metrics.json") as fh:
         json.dump(metrics, fh, indent=2)
+    if (out / "model" / "manifest.json").is_file():
+        from framing.model_card import write_card
+
+        write_card(out / "model")  # the card again, now with the run's scores
     log.info("%s %s: macro-F1 %.3f -> %s", task, cfg.model.get("name"), overall["macro_f1"], out)
     return metrics
 
@@ -366,6 +377,7 @@ def _hydra_main(cfg: DictConfig) -> float | None:
     from framing.tasks import TaskError
 
     out_dir = HydraConfig.get().runtime.output_dir
+    started_at = utc_now()
     try:
         metrics = run(cfg, out_dir)
     except (
@@ -377,14 +389,40 @@ def _hydra_main(cfg: DictConfig) -> float | None:
         FileNotFoundError,
     ) as exc:
         log.error("%s", exc)
+        mark_failed(out_dir, exc, started_at)
         print(f"framing-run: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    except BaseException as exc:  # a bug, an interrupt, out of memory: the folder says so
+        mark_failed(out_dir, exc, started_at)
+        raise
     return float(metrics["headline"]["value"])
+
+
+def mark_failed(out_dir: str | os.PathLike[str], exc: BaseException, started_at: str) -> None:
+    """Write ``metrics.json`` with ``status: failed`` and the error into a run folder whose
+    run stopped, so ``framing compare`` skips it with a warning instead of tripping on it."""
+    record = {
+        "status": "failed",
+        "error": f"{type(exc).__name__}: {exc}",
+        "environment": describe_environment(started_at),
+    }
+    try:
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        with atomic_write(out / "metrics.json") as fh:
+            json.dump(record, fh, indent=2)
+    except OSError as err:  # an unwritable output folder: the error itself says it
+        log.warning("%s: cannot mark the run as failed (%s)", out_dir, err)
 
 
 def main() -> None:
     import hydra
 
+    register_schema()
+    problem = override_type_error(sys.argv[1:])
+    if problem:
+        print(f"framing-run: error: {problem}", file=sys.stderr)
+        raise SystemExit(2)
     app = hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")(
         _hydra_main
     )

@@ -1,7 +1,8 @@
 """Run folders: find them (run folders, sweep folders, globs) and read them.
 
 A run folder is one holding ``metrics.json``; its Hydra overrides come from
-``.hydra/overrides.yaml`` and its resolved config from ``config.yaml``.
+``.hydra/overrides.yaml`` and its resolved config from ``config.yaml``. A run that
+stopped has ``metrics.json`` with ``status: failed`` and its error; readers skip it.
 """
 
 from __future__ import annotations
@@ -187,6 +188,8 @@ def metrics_problem(metrics: Any) -> str | None:
     """What makes a loaded ``metrics.json`` unusable for a table, or ``None``."""
     if not isinstance(metrics, dict):
         return f"expected a JSON object, got {type(metrics).__name__}"
+    if metrics.get("status") == "failed":  # written by framing-run when the run stopped
+        return f"the run failed ({metrics.get('error', 'no error recorded')})"
     for key in ("headline", "overall", "subsets"):
         if key in metrics and not isinstance(metrics[key], dict):
             return f"{key!r} must be an object, got {type(metrics[key]).__name__}"
@@ -200,8 +203,10 @@ def metrics_problem(metrics: Any) -> str | None:
 
 
 def load_runs(paths: Sequence[str | os.PathLike[str]]) -> list[RunInfo]:
-    """Every readable run named by ``paths``, named relative to their common folder; a run
-    whose metrics.json is unreadable or malformed is skipped with a one-line warning."""
+    """Every readable, finished run named by ``paths``, named relative to their common
+    folder. A run whose ``metrics.json`` is unreadable or malformed, or says ``status:
+    failed`` (written by ``framing-run`` when the run stopped), is skipped with a one-line
+    warning; none left is an error."""
     runs = []
     for path in find_run_dirs(paths):
         try:

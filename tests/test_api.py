@@ -92,7 +92,7 @@ def test_stance_predict_one_row_per_pair(stance_model):
         "sentence",
         "actor",
         "mentions",
-        "label",
+        "stance",
         "p_negative",
         "p_neutral",
         "p_positive",
@@ -110,9 +110,10 @@ def test_stance_predict_one_row_per_pair(stance_model):
     assert first["sentence"][first["mentions"][0][0] : first["mentions"][0][1]] == "Russian forces"
     probs = df[["p_negative", "p_neutral", "p_positive"]].to_numpy()
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-6)
-    assert list(df["label"]) == [stance_model.labels[i] for i in probs.argmax(axis=1)]
+    assert list(df["stance"]) == [stance_model.labels[i] for i in probs.argmax(axis=1)]
+    assert stance_model.label_column == "stance" and "label" not in df
     proba = stance_model.predict_proba(SENTENCES)
-    assert "label" not in proba
+    assert "stance" not in proba
     np.testing.assert_allclose(proba[["p_negative", "p_neutral", "p_positive"]].to_numpy(), probs)
 
 
@@ -140,7 +141,7 @@ def test_frame_predict_one_row_per_sentence(frame_model):
     df = frame_model.predict(SENTENCES)
     assert list(df["sentence_index"]) == [0, 1, 2]
     assert set(df["actor"]) == {""}
-    assert set(df["label"]) <= set(frame_model.labels)
+    assert set(df["frame"]) <= set(frame_model.labels) and frame_model.label_column == "frame"
     assert [c for c in df.columns if c.startswith("p_")] == [f"p_{x}" for x in frame_model.labels]
     with pytest.raises(ValueError, match="stance models"):
         frame_model.predict(SENTENCES, actors=[None, None, None])
@@ -214,39 +215,42 @@ def test_analyze_articles_accepts_many_kinds(tmp_path, stance_model, frame_model
     inputs = [
         arts[0],  # an Article
         {"id": "d1", "text": arts[1].text, "source": "Dict Daily", "date": "2025-03-01"},
-        arts[2].text,  # plain text: its id is its position
-        txt,  # a Path
-        str(jsonl),  # a string naming a file
-        "",  # bad: empty (and not the current folder)
         {"text": "Assad spoke."},  # no id: its position
         {"id": "x", "title": "no text"},  # bad: no text
     ]
-    df = framing.analyze_articles(inputs, stance_model=stance_model, frame_model=frame_model)
+    df = framing.analyze_articles(
+        inputs,
+        stance_model=stance_model,
+        frame_model=frame_model,
+        paths=[txt, str(jsonl)],  # a Path and a string naming a file
+        texts=[arts[2].text, ""],  # plain text: its id is its position; bad: empty
+    )
     assert isinstance(df, pd.DataFrame)
     assert list(df.columns) == fp.output_fields(stance_model, frame_model)
-    assert list(dict.fromkeys(df["article_id"])) == [
-        arts[0].id,
-        "d1",
-        "2",
-        "one",
-        arts[4].id,
-        "6",
-    ]
+    assert list(dict.fromkeys(df["article_id"])) == [arts[0].id, "d1", "2", "one", arts[4].id, "0"]
     assert set(df[df["article_id"] == "d1"]["source"]) == {"Dict Daily"}
     errors = df.attrs["errors"]
-    assert [e["where"] for e in errors] == ["articles[5]", "articles[7]"]
+    assert [e["where"] for e in errors] == ["articles[3]", "texts[1]"]
     # the same rows as the command line for the same article
     out = tmp_path / "pred.jsonl"
     fp.predict_files([txt], out, [stance_model, frame_model], progress=False)
     cli = list(fp.iter_prediction_rows(out))
     api = df[df["article_id"] == "one"].to_dict(orient="records")
     assert [{k: (None if v is np.nan or v != v else v) for k, v in r.items()} for r in api] == cli
-    # one model is enough; a path works too
+    # one model is enough; a model path works too
     only = framing.analyze_articles(arts[0], frame_model=frame_model.path)
     assert "stance" not in only
     joint = df[df["article_id"] == arts[0].id].drop_duplicates("sentence_index")
     assert list(only["frame"]) == list(joint["frame"])
     with pytest.raises(ValueError):
         framing.analyze_articles([arts[0]])  # no model
+    # paths and texts are told apart by the parameter, never guessed
+    missing = tmp_path / "Russia and HTS" / "no_such.txt"
+    with pytest.raises(FileNotFoundError, match="no_such.txt"):
+        framing.analyze_articles(paths=[txt, missing], stance_model=stance_model)
+    with pytest.raises(TypeError, match="paths="):
+        framing.analyze_articles(str(missing), stance_model=stance_model)
+    with pytest.raises(TypeError, match="texts="):
+        framing.analyze_articles([arts[0], "Russia sent aid."], stance_model=stance_model)
     with pytest.raises(ValueError):
         framing.analyze_articles([arts[0]], stance_model=frame_model)  # wrong task

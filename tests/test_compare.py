@@ -373,6 +373,8 @@ def test_sweep_summary_callback(
 def test_launcher_configs_compose() -> None:
     from hydra import compose, initialize_config_dir
 
+    import framing.run  # noqa: F401  (registers the config schema, framing/config_schema.py)
+
     with initialize_config_dir(config_dir=str(ROOT / "configs"), version_base="1.3"):
         try:
             import hydra_plugins.hydra_joblib_launcher  # noqa: F401

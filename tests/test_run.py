@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import math
+import platform
 import subprocess
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from omegaconf import OmegaConf
 from run_helpers import (
     build_contrast_corpus,
     build_tiny_corpus,
+    compose_cfg,
     corpus_records,
     run_cfg,
     start_framing_run,
@@ -26,6 +29,7 @@ from run_helpers import (
 )
 
 from framing.calibration import expected_calibration_error
+from framing.compare import CompareError
 from framing.corpus import load_corpus
 from framing.models import load_saved_model
 from framing.run import PACKAGE_ROOT, ConfigError, load_examples, resolve_path, run
@@ -122,6 +126,8 @@ def cli(tmp_path_factory, tiny, tiny_unannotated_test):
             "labels": ["task.labels=[negative,positive]", data, "n_boot=50"],
             "heldout_empty": ["split=heldout", f"data.path={tiny_unannotated_test}"],
             "too_many_folds": ["split.n_splits=50", data],
+            "bad_seed": ["seed=abc", data],
+            "bad_flag": ["save_model=maybe", data],
         }
     )
     yield c
@@ -155,7 +161,7 @@ def _expected_examples(corpus: Path, task: str) -> int:
 
 
 def _without_wall(metrics: dict) -> dict:
-    return {k: v for k, v in metrics.items() if k != "wall_seconds"}
+    return {k: v for k, v in metrics.items() if k not in ("wall_seconds", "environment")}
 
 
 # ---------------------------------------------------------------------------
@@ -554,3 +560,78 @@ def test_cli_missing_data_path(cli):
     assert rc == 2, err[-3000:]
     assert "/nonexistent" in _one_error_line(err)
     assert "Traceback" not in err + out
+
+
+def test_failed_run_marks_its_folder_and_compare_skips_it(cli, caplog):
+    rc, _, _ = cli.result("no_data")
+    assert rc == 2
+    failed = cli.cwd / "runs" / "no_data"
+    record = json.loads((failed / "metrics.json").read_text(encoding="utf-8"))
+    assert record["status"] == "failed" and "/nonexistent" in record["error"]
+    assert record["environment"]["started"]
+    assert cli.result("sweep")[0] == 0
+    from framing.compare import load_runs
+
+    with caplog.at_level(logging.WARNING, logger="framing.compare"):
+        runs = load_runs([str(cli.cwd / "sweep"), str(failed)])
+    assert [r.metrics["model"] for r in runs] == ["majority", "tfidf_logreg_blind"]
+    assert any("the run failed" in m and "/nonexistent" in m for m in caplog.messages)
+    with pytest.raises(CompareError, match="no readable runs"):
+        load_runs([str(failed)])
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("bad_seed", "seed=abc: Value 'abc' of type 'str' could not be converted to Integer"),
+        ("bad_flag", "save_model=maybe: Value 'maybe' is not a valid bool"),
+    ],
+)
+def test_wrongly_typed_value_is_one_line_before_the_run(cli, case, message):
+    rc, out, err = cli.result(case)
+    assert rc == 2, err[-3000:]
+    assert "Traceback" not in err + out
+    assert message in _one_error_line(err)
+    assert not (cli.cwd / "runs" / case).exists()  # stopped before composing: no stub folder
+
+
+def test_wrong_type_from_a_config_file_is_stopped_by_the_schema():
+    from hydra.errors import ConfigCompositionException
+    from omegaconf.errors import ValidationError
+
+    with pytest.raises((ValidationError, ConfigCompositionException), match="n_boot"):
+        compose_cfg("n_boot=many")
+    assert compose_cfg("seed=7").seed == 7
+
+
+def test_run_records_its_environment(cli):
+    assert cli.result("sweep")[0] == 0
+    metrics = json.loads((cli.cwd / "sweep" / "0" / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["status"] == "complete"
+    env = metrics["environment"]
+    assert set(env) >= {"started", "git", "python", "platform", "device", "versions"}
+    assert env["started"].endswith("+00:00") and env["python"] == platform.python_version()
+    assert env["device"] == "cpu" or env["device"].startswith("cuda: ")
+    assert set(env["git"]) == {"commit", "dirty"}
+    if env["git"]["commit"] is not None:  # the tests run from a git checkout
+        assert len(env["git"]["commit"]) == 40 and isinstance(env["git"]["dirty"], bool)
+    for lib in (
+        "framing",
+        "torch",
+        "transformers",
+        "scikit-learn",
+        "datasets",
+        "hydra-core",
+        "numpy",
+    ):
+        assert env["versions"][lib], lib
+    manifest = json.loads((cli.cwd / "sweep" / "0" / "model" / "manifest.json").read_text("utf-8"))
+    assert manifest["versions"] == {
+        k: v for k, v in env["versions"].items() if k in manifest["versions"]
+    }
+
+
+def test_git_state_outside_a_checkout_is_null(tmp_path):
+    from framing.environment import git_state
+
+    assert git_state(tmp_path) == {"commit": None, "dirty": None}

@@ -4,15 +4,14 @@
 order), ``save(directory)``, ``load(directory, manifest)`` and the attributes
 ``kind``, ``task``, ``labels``, ``multilabel``, ``params()``.
 
-A saved model folder holds the model's own files and ``manifest.json``: task,
+A saved model folder holds the model's own files, ``manifest.json`` (task,
 labels, the actor config, the input format (splitter, target marking), the
-package versions that trained it. :func:`load_model` reads any of them.
+package versions that trained it) and ``README.md``, its model card
+(:mod:`framing.model_card`). :func:`load_model` reads any of them.
 """
 
 from __future__ import annotations
 
-import contextlib
-import datetime as _dt
 import importlib
 import json
 import logging
@@ -21,6 +20,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from framing.environment import library_versions, utc_now
 from framing.io import atomic_write
 from framing.models.safe_load import ModelFolderError, loader_error, read_json_object
 from framing.models.skops_io import dump_skops, load_skops
@@ -63,16 +63,6 @@ class Model(Protocol):
     def params(self) -> dict[str, Any]: ...
 
 
-def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {}
-    for pkg in ("framing", "scikit-learn", "skops", "transformers", "torch", "datasets"):
-        with contextlib.suppress(PackageNotFoundError):
-            out[pkg] = version(pkg)
-    return out
-
-
 def save_model(
     model: Model,
     directory: str | Path,
@@ -98,13 +88,16 @@ def save_model(
             "target_marking": model.params().get("target_marking", "none"),
         },
         "n_train_examples": n_train,
-        "versions": _versions(),
-        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "versions": library_versions(),
+        "created": utc_now(),
     }
     if extra:
         manifest.update(extra)
     with atomic_write(directory / MANIFEST) as fh:
         json.dump(manifest, fh, indent=2, ensure_ascii=False)
+    from framing.model_card import write_card
+
+    write_card(directory)  # README.md; framing-run rewrites it with the run's scores
     return directory
 
 

@@ -424,8 +424,9 @@ class TransformerModel:
     def save(self, directory: str | Path) -> None:
         if self.model is None:
             raise RuntimeError(f"model {self.name} is not fitted")
-        directory = Path(directory)
-        self.model.save_pretrained(directory, safe_serialization=True)
+        from framing.models.pooled import save_classifier
+
+        save_classifier(self.model, directory)  # safetensors; mean pooling marked
         self.tokenizer.save_pretrained(directory)
 
     @classmethod

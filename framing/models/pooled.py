@@ -6,14 +6,21 @@ so that the attention-masked mean of the token states is the sentence representa
 their ``[CLS]`` state and pooler were not, so a classifier starting from the mean
 begins from features that already separate sentences. :class:`MeanPoolingClassifier`
 is that classifier: any ``AutoModel`` encoder + dropout + a linear layer on the masked
-mean. It is a :class:`~transformers.PreTrainedModel`, so ``Trainer``, ``save_pretrained``
-(safetensors) and ``pipeline("text-classification", model=…)`` work with it; the saved
-``config.json`` carries ``framing_pooling: "mean"`` and :func:`load_mean_pooling`
-reads the folder back.
+mean. It is a :class:`~transformers.PreTrainedModel`, so ``Trainer`` and
+``save_pretrained`` (safetensors) work with it.
+
+``transformers`` has no such architecture, so ``pipeline()`` and the ``Auto*`` classes
+cannot load a saved one: :func:`save_classifier` writes ``config.json`` with the model
+type ``framing-mean-pooling`` (the encoder's own type kept under ``framing_encoder_type``)
+so that they refuse the folder ("does not recognize this architecture") instead of
+loading the encoder into a ``[CLS]`` classifier with random weights. Load it with
+:func:`load_mean_pooling` (``framing.load_model`` does); folders saved before this
+(the encoder's model type and ``framing_pooling: "mean"``) load too.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +29,11 @@ from torch import nn
 from transformers import AutoConfig, AutoModel, PretrainedConfig, PreTrainedModel
 from transformers.modeling_outputs import SequenceClassifierOutput
 
+from framing.io import atomic_write
+
 POOLING_KEY = "framing_pooling"
+POOLED_MODEL_TYPE = "framing-mean-pooling"  # a model type transformers does not resolve
+ENCODER_TYPE_KEY = "framing_encoder_type"
 
 
 class MeanPoolingClassifier(PreTrainedModel):
@@ -100,21 +111,53 @@ def mean_pooling_from_pretrained(checkpoint: str, **config_kwargs: Any) -> MeanP
     return model
 
 
+def read_config(directory: str | Path) -> PretrainedConfig:
+    """The config of a saved folder; for a mean-pooling folder the encoder's config class,
+    with ``framing_pooling: "mean"``."""
+    path = Path(directory) / "config.json"
+    values = json.loads(path.read_text(encoding="utf-8"))
+    if values.get("model_type") != POOLED_MODEL_TYPE:
+        return AutoConfig.from_pretrained(directory, trust_remote_code=False)
+    encoder_type = values.pop(ENCODER_TYPE_KEY, None)
+    if not encoder_type:
+        raise ValueError(f"{path}: model type {POOLED_MODEL_TYPE} without {ENCODER_TYPE_KEY}")
+    values.pop("model_type")
+    values.pop("architectures", None)
+    return AutoConfig.for_model(encoder_type, **values)
+
+
+def save_classifier(model: PreTrainedModel, directory: str | Path) -> None:
+    """``save_pretrained`` (safetensors); for a :class:`MeanPoolingClassifier`, then
+    ``config.json`` marked so that transformers' ``Auto*`` classes and ``pipeline()``
+    refuse the folder (see the module docstring)."""
+    directory = Path(directory)
+    model.save_pretrained(directory, safe_serialization=True)
+    if not isinstance(model, MeanPoolingClassifier):
+        return
+    path = directory / "config.json"
+    values = json.loads(path.read_text(encoding="utf-8"))
+    values[ENCODER_TYPE_KEY] = values.get("model_type")
+    values["model_type"] = POOLED_MODEL_TYPE
+    values["architectures"] = ["FramingMeanPoolingClassifier"]
+    with atomic_write(path) as fh:
+        json.dump(values, fh, indent=2, sort_keys=True)
+
+
 def is_mean_pooling(directory: str | Path, config: PretrainedConfig | None = None) -> bool:
     """Whether a saved folder (or its read ``config``) holds a :class:`MeanPoolingClassifier`."""
-    config = config or AutoConfig.from_pretrained(directory, trust_remote_code=False)
+    config = config or read_config(directory)
     return getattr(config, POOLING_KEY, "cls") == "mean"
 
 
 def load_mean_pooling(
     directory: str | Path, config: PretrainedConfig | None = None
 ) -> MeanPoolingClassifier:
-    """Read a folder written by ``MeanPoolingClassifier.save_pretrained`` (safetensors only,
-    strict: every tensor of the classifier read from the folder)."""
+    """Read a folder written by :func:`save_classifier` (safetensors only, strict: every
+    tensor of the classifier read from the folder)."""
     from framing.models.safe_load import check_loading_info, refuse_remote_code
 
     refuse_remote_code(directory)
-    config = config or AutoConfig.from_pretrained(directory, trust_remote_code=False)
+    config = config or read_config(directory)
     model, info = MeanPoolingClassifier.from_pretrained(
         directory, config=config, use_safetensors=True, output_loading_info=True
     )

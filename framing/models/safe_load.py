@@ -133,14 +133,14 @@ def read_transformer_folder(directory: Path, pooling: str) -> tuple[Any, Any]:
     manifest names (``"cls"`` or ``"mean"``); :class:`ModelFolderError` otherwise."""
     import functools
 
-    from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    from framing.models.pooled import MeanPoolingClassifier, is_mean_pooling
+    from framing.models.pooled import MeanPoolingClassifier, is_mean_pooling, read_config
 
     refuse_remote_code(directory)
     require_safetensors(directory)
     try:
-        config = AutoConfig.from_pretrained(directory, trust_remote_code=False)
+        config = read_config(directory)  # mean-pooling folders too (framing-mean-pooling)
     except Exception as exc:
         raise loader_error(directory / "config.json", exc) from None
     found = "mean" if is_mean_pooling(directory, config) else "cls"
