@@ -189,20 +189,19 @@ def model_only(docs: list[Any], frame: Any, stance: Any, limit: int = 20_000) ->
 
 
 def _examples(docs: list[Any], stance: bool, limit: int) -> dict[str, list[Any]]:
-    from framing.tasks import _relative_spans
+    from framing.examples import ModelInputs
 
-    ex: dict[str, list[Any]] = {"sentence": [], "target_spans": [], "other_spans": [], "actor": []}
+    inputs = ModelInputs()
     for doc in docs:
         for s in doc.sentences:
             for actor in s.actors if stance else [""]:
-                target, other = _relative_spans(s, actor, ())
-                ex["sentence"].append(s.text)
-                ex["target_spans"].append(target)
-                ex["other_spans"].append(other)
-                ex["actor"].append(actor)
-                if len(ex["sentence"]) >= limit:
-                    return ex
-    return ex
+                if stance:
+                    inputs.add_stance(s, actor)
+                else:
+                    inputs.add_framing(s)
+                if len(inputs) >= limit:
+                    return inputs.columns
+    return inputs.columns
 
 
 # ---------------------------------------------------------------------------

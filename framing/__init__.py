@@ -3,7 +3,7 @@
 The public API (imported lazily, so ``import framing`` stays fast):
 
 * :func:`load_model` — a saved model (run folder or model folder) as a
-  :class:`~framing.predict.FramingModel` with ``predict(sentences, actors=None)`` and
+  :class:`~framing.framing_model.FramingModel` with ``predict(sentences, actors=None)`` and
   ``predict_proba(sentences, actors=None)`` (DataFrames, one row per (sentence, actor)
   pair), and ``task``, ``labels``, ``manifest``, ``trained_with``;
 * :func:`analyze_articles` — stance and/or frames for whole articles (paths, ``Article``
@@ -17,15 +17,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from framing.predict import FramingModel, ModelVersionWarning, analyze_articles, load_model
+    from framing.framing_model import FramingModel, ModelVersionWarning, load_model
+    from framing.inference import analyze_articles
 
 __all__ = ["FramingModel", "ModelVersionWarning", "__version__", "analyze_articles", "load_model"]
 
 _LAZY = {
-    "load_model": "framing.predict",
-    "analyze_articles": "framing.predict",
-    "FramingModel": "framing.predict",
-    "ModelVersionWarning": "framing.predict",
+    "load_model": "framing.framing_model",
+    "analyze_articles": "framing.inference",
+    "FramingModel": "framing.framing_model",
+    "ModelVersionWarning": "framing.framing_model",
 }
 
 
@@ -37,7 +38,7 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value
         return value
     if name == "__version__":
-        from framing.predict import package_version
+        from framing.version import package_version
 
         return package_version()
     raise AttributeError(f"module 'framing' has no attribute {name!r}")

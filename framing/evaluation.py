@@ -10,13 +10,11 @@ matrix product.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sklearn.metrics import (
     accuracy_score,
-    confusion_matrix,
     f1_score,
     hamming_loss,
     precision_recall_fscore_support,
@@ -187,52 +185,3 @@ def aggregate_folds(folds: Sequence[dict[str, Any]]) -> dict[str, dict[str, floa
                 "n_folds": len(values),
             }
     return out
-
-
-def plot_confusion(
-    y_true: Sequence[str],
-    y_pred: Sequence[str],
-    labels: Sequence[str],
-    path: str | Path,
-    title: str = "",
-) -> Path:
-    """Save a row-normalised confusion matrix with counts as PNG (atomically)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    labels = list(labels)
-    cm = confusion_matrix(y_true, y_pred, labels=labels)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        norm = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
-    size = max(4.0, 0.55 * len(labels) + 2.5)
-    fig, ax = plt.subplots(figsize=(size, size * 0.85))
-    im = ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
-    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=8)
-    ax.set_yticks(range(len(labels)), labels, fontsize=8)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("gold")
-    for i in range(len(labels)):
-        for j in range(len(labels)):
-            if cm[i, j]:
-                ax.text(
-                    j,
-                    i,
-                    str(cm[i, j]),
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white" if norm[i, j] > 0.5 else "black",
-                )
-    fig.colorbar(im, ax=ax, fraction=0.046, label="share of gold row")
-    if title:
-        ax.set_title(title, fontsize=9)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    fig.savefig(tmp, dpi=120)
-    plt.close(fig)
-    tmp.replace(path)
-    return path

@@ -1,8 +1,13 @@
-"""Label sets. The defaults live in ``configs/task/*.yaml``, not in code."""
+"""Label sets and the one decision rule from probabilities to labels.
+
+The default label sets live in ``configs/task/*.yaml``, not in code.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -19,3 +24,18 @@ def task_labels(task: str, config_dir: Path = CONFIG_DIR) -> list[str]:
     if not labels:
         raise ValueError(f"{path}: no 'labels' list")
     return [str(x) for x in labels]
+
+
+def decide(proba: Any, labels: Sequence[str], multilabel: bool = False) -> list[Any]:
+    """Labels from a probability matrix ``(n, len(labels))``: the argmax per row, or for
+    multi-label every label with probability ≥ 0.5 (the argmax when none is)."""
+    import numpy as np
+
+    labels = list(labels)
+    if multilabel:
+        out: list[Any] = []
+        for row in proba:
+            chosen = [labels[j] for j in np.flatnonzero(row >= 0.5)]
+            out.append(chosen or [labels[int(row.argmax())]])
+        return out
+    return [labels[j] for j in proba.argmax(axis=1)] if len(proba) else []

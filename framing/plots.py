@@ -4,7 +4,10 @@ The functions take plain numbers, not runs: :mod:`framing.compare` prepares them
 
 * :func:`plot_headline`   one point per run with its interval as error bars;
 * :func:`plot_per_actor`  a runs × actors heatmap of macro-F1 with the values written in;
-* :func:`plot_confusions` row-normalised confusion matrices side by side.
+* :func:`plot_confusions` row-normalised confusion matrices side by side;
+* :func:`plot_confusion`  one run's confusion matrix with counts (``confusion_matrix.png``).
+
+Both confusion plots draw their panels with :func:`_confusion_panel`.
 """
 
 from __future__ import annotations
@@ -116,6 +119,62 @@ def plot_per_actor(
     return save_figure(fig, stem)
 
 
+def _confusion_panel(
+    ax: Any,
+    cm: np.ndarray,
+    labels: Sequence[str],
+    fontsize: int,
+    cell_text: Any,
+) -> Any:
+    """Draw a row-normalised confusion matrix on ``ax``: the image, the predicted-label
+    ticks and, per cell, ``cell_text(count, share)`` (nothing for ``""``)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        norm = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
+    im = ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
+    ax.set_xticks(range(len(labels)), list(labels), rotation=45, ha="right", fontsize=fontsize)
+    for i in range(cm.shape[0]):
+        for j in range(cm.shape[1]):
+            text = cell_text(cm[i, j], norm[i, j])
+            if text:
+                ax.text(
+                    j, i, text, ha="center", va="center", fontsize=7,
+                    color="white" if norm[i, j] > 0.5 else "black",
+                )  # fmt: skip
+    return im
+
+
+def plot_confusion(
+    y_true: Sequence[str],
+    y_pred: Sequence[str],
+    labels: Sequence[str],
+    path: str | Path,
+    title: str = "",
+) -> Path:
+    """Save a row-normalised confusion matrix with counts as PNG (atomically)."""
+    from sklearn.metrics import confusion_matrix
+
+    plt = _pyplot()
+    labels = list(labels)
+    cm = confusion_matrix(y_true, y_pred, labels=labels)
+    size = max(4.0, 0.55 * len(labels) + 2.5)
+    fig, ax = plt.subplots(figsize=(size, size * 0.85))
+    im = _confusion_panel(ax, cm, labels, 8, lambda count, share: str(count) if count else "")
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("gold")
+    fig.colorbar(im, ax=ax, fraction=0.046, label="share of gold row")
+    if title:
+        ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    path = Path(path)
+    try:
+        with atomic_write(path, "wb") as fh:
+            fig.savefig(fh, format="png", dpi=120)
+    finally:
+        plt.close(fig)
+    return path
+
+
 def plot_confusions(
     panels: Sequence[tuple[str, Sequence[str], np.ndarray]],
     stem: str | Path,
@@ -140,9 +199,9 @@ def plot_confusions(
     im = None
     for pos, (ax, (title, labels, cm)) in enumerate(zip(axes.flat, panels, strict=False)):
         cm = np.asarray(cm)
-        norm = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
-        im = ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
-        ax.set_xticks(range(len(labels)), list(labels), rotation=45, ha="right", fontsize=7)
+        im = _confusion_panel(
+            ax, cm, labels, 7, lambda count, share: f"{share:.2f}" if k <= 8 else ""
+        )
         first_column = pos % per_row == 0
         if first_column or not same_labels:
             ax.set_yticks(range(len(labels)), list(labels), fontsize=7)
@@ -151,13 +210,6 @@ def plot_confusions(
             ax.set_yticks(range(len(labels)), [""] * len(labels))
         ax.set_xlabel("predicted", fontsize=8)
         ax.set_title(title, fontsize=8)
-        if k <= 8:
-            for i in range(cm.shape[0]):
-                for j in range(cm.shape[1]):
-                    ax.text(
-                        j, i, f"{norm[i, j]:.2f}", ha="center", va="center", fontsize=7,
-                        color="white" if norm[i, j] > 0.5 else "black",
-                    )  # fmt: skip
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     if im is not None:

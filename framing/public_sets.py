@@ -22,8 +22,9 @@ from typing import Any
 
 from datasets import Dataset
 
+from framing.examples import example_features, example_row
 from framing.io import RecordError, iter_jsonl
-from framing.tasks import TaskError, example_features
+from framing.tasks import TaskError
 
 log = logging.getLogger(__name__)
 NEWSMTSC_POLARITY = {2: "negative", 4: "neutral", 6: "positive"}
@@ -40,22 +41,17 @@ def _row(
     label: str,
     n_targets: int,
 ) -> dict[str, Any]:
-    return {
-        "example_id": example_id,
-        "article_id": group,
-        "sentence_index": 0,
-        "start": 0,
-        "end": len(sentence),
-        "sentence": sentence,
-        "actor": actor,
-        "target_spans": target,
-        "other_spans": other,
-        "actors_in_sentence": [],
-        "n_actors": n_targets,
-        "source": "",
-        "date": "",
-        "label": label,
-    }
+    """A public-set example: the whole text is the sentence, the group its article."""
+    return example_row(
+        example_id=example_id,
+        article_id=group,
+        sentence=sentence,
+        actor=actor,
+        target_spans=target,
+        other_spans=other,
+        label=label,
+        n_actors=n_targets,
+    )
 
 
 def newsmtsc_examples(path: str | Path) -> Dataset:

@@ -26,25 +26,15 @@ from typing import Any
 import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
-from framing.io import atomic_write, dumps
-from framing.tasks import columns
+from framing.config_checks import check_config
+from framing.examples import columns
+from framing.io import OutputDirError, atomic_write, ensure_writable_dir
+from framing.labels import decide
+from framing.sources import PACKAGE_ROOT, ConfigError, load_examples, resolve_path
 
 log = logging.getLogger("framing.run")
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PACKAGE_ROOT / "configs"
-
-
-class ConfigError(ValueError):
-    """A config value the run cannot use (reported as one line)."""
-
-
-def resolve_path(path: str | os.PathLike[str]) -> Path:
-    """An input path as given, else relative to the package's root (for the shipped data)."""
-    p = Path(path).expanduser()
-    if p.is_absolute() or p.exists():
-        return p
-    alt = PACKAGE_ROOT / p
-    return alt if alt.exists() else p
+__all__ = ["CONFIG_DIR", "PACKAGE_ROOT", "ConfigError", "load_examples", "resolve_path", "run"]
 
 
 def seed_everything(seed: int) -> None:
@@ -58,73 +48,25 @@ def seed_everything(seed: int) -> None:
 
 
 # ---------------------------------------------------------------------------
-def load_examples(
-    data_cfg: DictConfig,
-    task: str,
-    labels: list[str],
-    multilabel: bool,
-    segmenter,
-    actors: list[str] | None = None,
-):
-    """Examples of ``task`` from a data config (``format`` + ``path``)."""
-    from framing.corpus import load_corpus
-    from framing.public_sets import newsmtsc_examples, semeval_examples
-    from framing.tasks import corpus_examples
-
-    fmt = data_cfg.get("format", "corpus")
-    if not data_cfg.get("path"):
-        raise ConfigError(f"data config {data_cfg.get('name', '?')!r} has no path")
-    path = resolve_path(data_cfg.path)
-    if not path.exists():
-        raise ConfigError(f"data.path {str(path)!r} does not exist")
-    if fmt == "corpus":
-        corpus = load_corpus(path)
-        for err in corpus.errors:
-            log.warning("%s", err)
-        return corpus_examples(
-            corpus, task, segmenter, labels, multilabel=multilabel, actors=actors
-        ), corpus.test_ids
-    if task != "stance":
-        raise ConfigError(f"data format {fmt!r} holds stance labels only, not {task}")
-    if fmt == "newsmtsc":
-        return newsmtsc_examples(path), []
-    if fmt == "semeval2016":
-        return semeval_examples(path), []
-    raise ConfigError(f"unknown data.format {fmt!r}; choose corpus, newsmtsc or semeval2016")
-
-
-def make_folds(cfg: DictConfig, examples, test_ids, segmenter, task, labels, multilabel):
-    from datasets import concatenate_datasets
-
-    from framing import splits
+def make_folds(cfg: DictConfig, examples, test_sets, segmenter, task, labels, multilabel):
+    """Folds of ``cfg.split`` (see :data:`framing.splits.SPLITS`), the examples they index
+    and the indices the final model is refit on."""
+    from framing.splits import SPLITS
 
     name = cfg.split.get("name", "kfold")
-    cols = columns(examples, ["article_id", "label"])
-    groups = cols["article_id"]
-    if name == "kfold":
-        folds = splits.kfold(
-            cols["label"],
-            groups,
-            int(cfg.split.get("n_splits", 5)),
-            int(cfg.seed),
-            bool(cfg.split.get("stratified", True)),
-        )
-        return folds, examples, np.arange(len(groups))
-    if name == "heldout":
-        folds = splits.heldout(groups, test_ids)
-        return folds, examples, folds[0].train
-    if name == "cross_dataset":
+    builder = SPLITS.get(name)
+    if builder is None:
+        raise ConfigError(f"unknown split.name {name!r}; choose {', '.join(SPLITS)}")
+
+    def load_test():
         test_cfg = cfg.split.get("test_data")
         if not test_cfg:
             raise ConfigError(
-                "split=cross_dataset needs split.test_data: a data config with format and path"
+                f"split={name} needs split.test_data: a data config with format and path"
             )
-        test_examples, _ = load_examples(test_cfg, task, labels, multilabel, segmenter)
-        n_train = len(examples)
-        combined = concatenate_datasets([examples, test_examples.cast(examples.features)])
-        folds = splits.cross_dataset(n_train, len(test_examples))
-        return folds, combined, folds[0].train
-    raise ConfigError(f"unknown split.name {name!r}; choose kfold, heldout or cross_dataset")
+        return load_examples(test_cfg, task, labels, multilabel, segmenter)[0]
+
+    return builder(cfg.split, int(cfg.seed), examples, test_sets, load_test)
 
 
 def instantiate_model(cfg: DictConfig, task: str, labels: list[str], multilabel: bool):
@@ -137,16 +79,6 @@ def instantiate_model(cfg: DictConfig, task: str, labels: list[str], multilabel:
     except Exception as exc:  # Hydra wraps the real cause
         cause = exc.__cause__ or exc
         raise ConfigError(f"model {cfg.model.get('name', '?')!r} cannot be built: {cause}") from exc
-
-
-def _decide(proba: np.ndarray, labels: list[str], multilabel: bool) -> list:
-    if multilabel:
-        out = []
-        for row in proba:
-            chosen = [labels[j] for j in np.flatnonzero(row >= 0.5)]
-            out.append(chosen or [labels[int(row.argmax())]])
-        return out
-    return [labels[j] for j in proba.argmax(axis=1)]
 
 
 def _differing_sentences(examples) -> set[tuple[str, int, int, str]]:
@@ -166,18 +98,19 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     from tqdm.auto import tqdm
 
     from framing.actors import ActorLexicon
+    from framing.checks.command import checks_metrics
     from framing.evaluation import (
         aggregate_folds,
         classification_metrics,
         multilabel_metrics,
-        plot_confusion,
     )
     from framing.models import save_model
+    from framing.plots import plot_confusion
     from framing.segment import Segmenter
 
     started = time.perf_counter()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    check_config(cfg)  # one line per bad value, before anything is loaded
+    out = ensure_writable_dir(out_dir)
     with atomic_write(out / "config.yaml") as fh:
         fh.write(OmegaConf.to_yaml(cfg, resolve=True))
     seed_everything(int(cfg.seed))
@@ -191,9 +124,9 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     splitter = str(cfg.get("splitter", "sentencex"))
     segmenter = Segmenter(lexicon, splitter=splitter)
 
-    examples, test_ids = load_examples(cfg.data, task, labels, multilabel, segmenter)
+    examples, test_sets = load_examples(cfg.data, task, labels, multilabel, segmenter)
     folds, examples, refit_idx = make_folds(
-        cfg, examples, test_ids, segmenter, task, labels, multilabel
+        cfg, examples, test_sets, segmenter, task, labels, multilabel
     )
     log.info(
         "%s: %d examples, %d fold(s), model %s",
@@ -225,7 +158,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         proba = model.predict_proba(examples.select(fold.test))
         proba_all[fold.test] = proba
         fold_of[fold.test] = fold.index
-        pred = _decide(proba, labels, multilabel)
+        pred = decide(proba, labels, multilabel)
         gold = [gold_all[i] for i in fold.test]
         if multilabel:
             fm = multilabel_metrics(gold, pred, labels)
@@ -241,7 +174,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         )
 
     scored = np.flatnonzero(fold_of >= 0)
-    pred_all = _decide(proba_all[scored], labels, multilabel)
+    pred_all = decide(proba_all[scored], labels, multilabel)
     gold_scored = [gold_all[i] for i in scored]
     n_boot = int(cfg.get("n_boot", 1000))
     if multilabel:
@@ -260,6 +193,11 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         "model": str(cfg.model.get("name")),
         "data": str(cfg.data.get("name")),
         "split": str(cfg.split.get("name")),
+        **(
+            {"test_set": str(cfg.split.get("test", "fixed"))}
+            if cfg.split.get("name") == "heldout"
+            else {}
+        ),
         "seed": int(cfg.seed),
         "labels": labels,
         "n_examples": len(scored),
@@ -325,6 +263,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
             n_train=len(refit_idx),
             extra={"data": str(cfg.data.get("name")), "seed": int(cfg.seed)},
         )
+    metrics.update(checks_metrics(cfg, out))  # eval.checks=true: behavioural checks of model/
     metrics["wall_seconds"] = round(time.perf_counter() - started, 2)
     with atomic_write(out / "metrics.json") as fh:
         json.dump(metrics, fh, indent=2)
@@ -332,57 +271,33 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     return metrics
 
 
-# example columns copied into every prediction row, in output order
-PREDICTION_ID_COLUMNS = (
-    "example_id",
-    "article_id",
-    "sentence_index",
-    "start",
-    "end",
-    "sentence",
-    "actor",
-)
-
-
 def _write_predictions(out: Path, examples, scored, proba, pred, fold_of, labels, model_id) -> None:
-    import csv
+    from framing.predictions import RUN_ID_COLUMNS, run_rows, write_run_predictions
 
-    data = columns(examples, [*PREDICTION_ID_COLUMNS, "target_spans", "label"])
-    p_cols = [f"p_{lab}" for lab in labels]
-    fields = [*PREDICTION_ID_COLUMNS, "mentions", "gold", "predicted", *p_cols, "fold", "model"]
-    rows = []
-    for k, i in enumerate(scored):
-        i = int(i)
-        row = {c: data[c][i] for c in PREDICTION_ID_COLUMNS}
-        row.update(mentions=data["target_spans"][i], gold=data["label"][i], predicted=pred[k])
-        row.update({c: round(float(proba[i, j]), 6) for j, c in enumerate(p_cols)})
-        row.update(fold=int(fold_of[i]), model=model_id)
-        rows.append(row)
-    with atomic_write(out / "predictions.jsonl") as fh:
-        for row in rows:
-            fh.write(dumps(row) + "\n")
-    with atomic_write(out / "predictions.csv") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields)
-        writer.writeheader()
-        for row in rows:
-            flat = dict(row)
-            for key in ("mentions", "gold", "predicted"):
-                if isinstance(flat[key], list):
-                    flat[key] = json.dumps(flat[key]) if key == "mentions" else ";".join(flat[key])
-            writer.writerow(flat)
+    data = columns(examples, [*RUN_ID_COLUMNS, "target_spans", "label"])
+    rows = run_rows(data, scored, proba, pred, fold_of, labels, model_id)
+    write_run_predictions(out, rows, labels)
 
 
 # ---------------------------------------------------------------------------
 def _hydra_main(cfg: DictConfig) -> float | None:
     from hydra.core.hydra_config import HydraConfig
 
+    from framing.corpus_contract import CorpusError
     from framing.splits import SplitError
     from framing.tasks import TaskError
 
     out_dir = HydraConfig.get().runtime.output_dir
     try:
         metrics = run(cfg, out_dir)
-    except (ConfigError, TaskError, SplitError, FileNotFoundError) as exc:
+    except (
+        ConfigError,
+        CorpusError,
+        OutputDirError,
+        TaskError,
+        SplitError,
+        FileNotFoundError,
+    ) as exc:
         log.error("%s", exc)
         print(f"framing-run: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -8,7 +8,8 @@
 
 Mentions come from the actor lexicon; an annotation may add spans the lexicon
 cannot find with a ``mentions`` list of ``{"actor", "start", "end"}`` in article
-offsets (e.g. a pronoun). Examples are a :class:`datasets.Dataset`.
+offsets (e.g. a pronoun). Examples are a :class:`datasets.Dataset` of
+:func:`framing.examples.example_row` rows.
 """
 
 from __future__ import annotations
@@ -16,14 +17,25 @@ from __future__ import annotations
 import bisect
 import logging
 from collections.abc import Iterable, Sequence
-from typing import Any
-
-from datasets import Dataset, Features, Value
-from datasets import Sequence as HFSequence
+from typing import TYPE_CHECKING, Any
 
 from framing.corpus import Annotation, Corpus, Sentence
-from framing.segment import Segmenter
+from framing.examples import columns, example_features, example_row, relative_spans
 
+if TYPE_CHECKING:
+    from datasets import Dataset
+
+    from framing.segment import Segmenter
+
+__all__ = [
+    "FRAMING",
+    "STANCE",
+    "TASKS",
+    "TaskError",
+    "columns",
+    "corpus_examples",
+    "example_features",
+]
 log = logging.getLogger(__name__)
 
 STANCE = "stance"
@@ -33,59 +45,6 @@ TASKS = (STANCE, FRAMING)
 
 class TaskError(ValueError):
     """A task cannot be built as configured (one clear line for the user)."""
-
-
-def columns(examples: Any, names: Sequence[str]) -> dict[str, list]:
-    """Whole columns as Python lists, in one conversion.
-
-    Indexing a :class:`datasets.Dataset` by column name gives a lazy column whose
-    iteration converts one row at a time; this reads the batch at once. Plain
-    mappings of lists (e.g. from :func:`framing.predict`) pass through.
-    """
-    if isinstance(examples, Dataset):
-        if len(examples) == 0:
-            return {n: [] for n in names}
-        return examples.select_columns(list(names))[:]
-    return {n: list(examples[n]) for n in names}
-
-
-def _span_list() -> HFSequence:
-    return HFSequence(HFSequence(Value("int32")))
-
-
-def example_features(task: str, multilabel: bool = False) -> Features:
-    feats: dict[str, Any] = {
-        "example_id": Value("string"),
-        "article_id": Value("string"),
-        "sentence_index": Value("int32"),
-        "start": Value("int32"),
-        "end": Value("int32"),
-        "sentence": Value("string"),
-        "actor": Value("string"),
-        "target_spans": _span_list(),
-        "other_spans": _span_list(),
-        "actors_in_sentence": HFSequence(Value("string")),
-        "n_actors": Value("int32"),
-        "source": Value("string"),
-        "date": Value("string"),
-        "label": HFSequence(Value("string")) if multilabel else Value("string"),
-    }
-    return Features(feats)
-
-
-def _relative_spans(
-    sentence: Sentence, actor: str, extra: Sequence[dict[str, Any]]
-) -> tuple[list[list[int]], list[list[int]]]:
-    target, other = [], []
-    for m in sentence.mentions:
-        (target if m.actor == actor else other).append(
-            [m.start - sentence.start, m.end - sentence.start]
-        )
-    for m in extra:
-        s, e = int(m["start"]) - sentence.start, int(m["end"]) - sentence.start
-        if 0 <= s < e <= sentence.end - sentence.start:
-            (target if m.get("actor") == actor else other).append([s, e])
-    return sorted(target), sorted(other)
 
 
 def _sentence_for(
@@ -130,14 +89,14 @@ def corpus_examples(
         starts = [s.start for s in seg.sentences]
         for ann in anns:
             sentence = _sentence_for(ann, seg.sentences, starts, seg.text)
+            in_sentence = sorted(set(sentence.actors) | set(ann.stance))
             base = {
                 "article_id": art_id,
                 "sentence_index": sentence.index,
                 "start": sentence.start,
                 "end": sentence.end,
                 "sentence": sentence.text,
-                "actors_in_sentence": sorted(set(sentence.actors) | set(ann.stance)),
-                "n_actors": len(set(sentence.actors) | set(ann.stance)),
+                "actors_in_sentence": in_sentence,
                 "source": article.source or "",
                 "date": article.date or "",
             }
@@ -149,16 +108,16 @@ def corpus_examples(
                     if label not in label_set:
                         unknown[label] = unknown.get(label, 0) + 1
                         continue
-                    target, other = _relative_spans(sentence, actor, extra)
+                    target, other = relative_spans(sentence, actor, extra)
                     rows.append(
-                        {
+                        example_row(
                             **base,
-                            "example_id": f"{art_id}:{ann.start}-{ann.end}:{actor}",
-                            "actor": actor,
-                            "target_spans": target,
-                            "other_spans": other,
-                            "label": label,
-                        }
+                            example_id=f"{art_id}:{ann.start}-{ann.end}:{actor}",
+                            actor=actor,
+                            target_spans=target,
+                            other_spans=other,
+                            label=label,
+                        )
                     )
             else:
                 frames = ann.meta.get("frames") if multilabel else None
@@ -170,16 +129,16 @@ def corpus_examples(
                     unknown[f] = unknown.get(f, 0) + 1
                 if bad:
                     continue
-                _, other = _relative_spans(sentence, "", extra)
+                _, other = relative_spans(sentence, "", extra)
                 rows.append(
-                    {
+                    example_row(
                         **base,
-                        "example_id": f"{art_id}:{ann.start}-{ann.end}",
-                        "actor": "",
-                        "target_spans": [],
-                        "other_spans": other,
-                        "label": frames if multilabel else frames[0],
-                    }
+                        example_id=f"{art_id}:{ann.start}-{ann.end}",
+                        actor="",
+                        target_spans=[],
+                        other_spans=other,
+                        label=frames if multilabel else frames[0],
+                    )
                 )
     if unknown:
         listed = ", ".join(f"{k!r} ({v}x)" for k, v in sorted(unknown.items()))
@@ -188,4 +147,6 @@ def corpus_examples(
         )
     if not rows:
         raise TaskError(f"{corpus.path}: no {task} examples (no annotations with {task} labels)")
+    from datasets import Dataset
+
     return Dataset.from_list(rows, features=example_features(task, multilabel))

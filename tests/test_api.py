@@ -12,9 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest_run import tiny_corpus, trained_run
+from run_helpers import tiny_corpus, trained_run
 
 import framing
+from framing import framing_model
 from framing import predict as fp
 from framing.corpus import Article
 from framing.readers import read_articles
@@ -162,7 +163,7 @@ def test_api_matches_the_command_line(tmp_path, stance_model, frame_model, artic
 
 
 def test_version_mismatch_warns(stance_run, monkeypatch):
-    monkeypatch.setattr(fp, "package_version", lambda: "99.0")
+    monkeypatch.setattr(framing_model, "package_version", lambda: "99.0")
     with pytest.warns(framing.ModelVersionWarning, match="trained with framing"):
         model = framing.load_model(stance_run)
     assert model.trained_with != "99.0"

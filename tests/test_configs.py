@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest_run import build_tiny_corpus, compose_cfg, write_newsmtsc, write_semeval
 from hydra.utils import instantiate
 from omegaconf import OmegaConf
+from run_helpers import build_tiny_corpus, compose_cfg, write_newsmtsc, write_semeval
 
 from framing.actors import ActorLexicon
 from framing.labels import task_labels
@@ -144,7 +144,7 @@ def test_data_config_loads_examples(name, data_files):
     assert len(examples) > 0
     assert set(examples["label"]) <= set(cfg.task.labels)
     if cfg.data.get("format", "corpus") == "corpus":
-        assert len(test_ids) == 3
+        assert len(test_ids["fixed"]) == 3
 
 
 @pytest.mark.parametrize("name", [n for n in options("data") if _raw("data", n)["path"] == "???"])

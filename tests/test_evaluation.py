@@ -17,9 +17,9 @@ from framing.evaluation import (
     macro_f1,
     macro_f1_from_confusion,
     multilabel_metrics,
-    plot_confusion,
     weighted_confusions,
 )
+from framing.plots import plot_confusion
 
 LABELS = ["negative", "neutral", "positive"]
 POS, NEG, NEU = "positive", "negative", "neutral"

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest_run import contrast_sentences
 from datasets import Dataset
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from run_helpers import contrast_sentences
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import OneHotEncoder

@@ -6,9 +6,9 @@ import json
 
 import numpy as np
 import pytest
-from conftest_run import compose_cfg, contrast_sentences
 from datasets import Dataset
 from hydra.utils import instantiate
+from run_helpers import compose_cfg, contrast_sentences
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression

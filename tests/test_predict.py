@@ -8,10 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest_run import N_TINY, tiny_corpus, trained_run
+from run_helpers import N_TINY, tiny_corpus, trained_run
 
+from framing import inference
 from framing import predict as fp
 from framing.cli import main
+from framing.io import DeferSignals
 from framing.readers import read_articles
 from framing.segment import Segmenter
 
@@ -55,7 +57,7 @@ def load_each_model_once(monkeypatch):
             _LOADED[key] = real(path)
         return _LOADED[key]
 
-    monkeypatch.setattr(fp, "load_model", load_model)
+    monkeypatch.setattr(inference, "load_model", load_model)
 
 
 def _rows(path: Path) -> list[dict]:
@@ -189,7 +191,7 @@ def test_csv_and_parquet_hold_the_jsonl_rows(tmp_path, stance_run, frame_run, ar
 
 
 def test_progress_total_and_shard_parse(tmp_path, articles):
-    assert fp._estimate_total([articles]) == N_TINY
+    assert inference._estimate_total([articles]) == N_TINY
     assert fp.parse_shard("1/3") == (1, 3)
     for bad in ("3/3", "x", "1/0", "-1/2"):
         with pytest.raises(fp.PredictError):
@@ -281,7 +283,7 @@ def test_interrupt_keeps_buffered_whole_articles_in_parquet(
 def test_signals_are_held_during_writes():
     held = False
     with pytest.raises(KeyboardInterrupt):  # noqa: SIM117 - the order is the point
-        with fp._DeferSignals():
+        with DeferSignals():
             signal.raise_signal(signal.SIGINT)
             held = True  # reached: the interrupt waits for the block's end
     assert held

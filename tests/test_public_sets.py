@@ -6,7 +6,7 @@ import json
 import logging
 
 import pytest
-from conftest_run import (
+from run_helpers import (
     SEMEVAL_ROWS,
     build_tiny_corpus,
     newsmtsc_records,

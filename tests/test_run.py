@@ -14,7 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest_run import (
+from hydra.utils import instantiate
+from omegaconf import OmegaConf
+from run_helpers import (
     build_contrast_corpus,
     build_tiny_corpus,
     corpus_records,
@@ -22,8 +24,6 @@ from conftest_run import (
     start_framing_run,
     start_framing_run_cases,
 )
-from hydra.utils import instantiate
-from omegaconf import OmegaConf
 
 from framing.corpus import load_corpus
 from framing.models import load_saved_model
@@ -53,7 +53,7 @@ class CLI:
 
     The sweep and the unknown-model case run the installed console script; the cases that
     must exit 2 share one warm interpreter that forks per case and calls the same
-    ``framing.run.main`` the console script calls (see ``conftest_run``).
+    ``framing.run.main`` the console script calls (see ``run_helpers``).
     """
 
     def __init__(self, cwd: Path) -> None:
@@ -324,6 +324,42 @@ def test_heldout_run_scores_only_the_test_articles(tiny, tmp_path):
     n_all = _expected_examples(tiny, "stance")
     manifest = json.loads((tmp_path / "model" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["n_train_examples"] == n_all - len(rows)  # refit on training articles only
+
+
+def test_test_only_articles_are_never_trained_on(tmp_path):
+    corpus = build_tiny_corpus(tmp_path / "corpus", n_articles=12, n_test=3)
+    articles, annotations = corpus_records(corpus)
+    fixed = [a["id"] for a in articles[:3]]
+    only = [a["id"] for a in articles[3:5]]
+    split = {"seed": 1, "test": fixed, "test_only": {"realistic": only}}
+    (corpus / "splits.json").write_text(json.dumps(split), encoding="utf-8")
+    n_of = {a["id"]: 0 for a in articles}
+    for ann in annotations:
+        n_of[ann["article_id"]] += len(ann["stance"])
+    n_all, n_fixed, n_only = (
+        sum(n_of.values()),
+        sum(n_of[a] for a in fixed),
+        sum(n_of[a] for a in only),
+    )
+
+    def n_trained(out):
+        return json.loads((out / "model" / "manifest.json").read_text(encoding="utf-8"))[
+            "n_train_examples"
+        ]
+
+    metrics = run(run_cfg(corpus, "model=majority"), tmp_path / "kfold")
+    assert not {r["article_id"] for r in _jsonl(tmp_path / "kfold" / "predictions.jsonl")} & set(
+        only
+    )
+    assert metrics["n_examples"] == n_all - n_only == n_trained(tmp_path / "kfold")
+    for name, test in (("fixed", fixed), ("realistic", only)):
+        out = tmp_path / name
+        metrics = run(run_cfg(corpus, "split=heldout", f"split.test={name}", "model=majority"), out)
+        assert {r["article_id"] for r in _jsonl(out / "predictions.jsonl")} == set(test)
+        assert metrics["test_set"] == name
+        assert n_trained(out) == n_all - n_fixed - n_only  # the same training articles
+    with pytest.raises(SplitError, match="split.test='nope'"):
+        run(run_cfg(corpus, "split=heldout", "split.test=nope", "model=majority"), tmp_path / "x")
 
 
 def test_multilabel_framing_run(tiny, tmp_path):

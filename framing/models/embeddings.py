@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from framing.examples import columns
 from framing.models.features import context_window
 from framing.models.hf import resolve_checkpoint
-from framing.tasks import columns
 
 log = logging.getLogger(__name__)
 MODEL_FILE = "classifier.skops"
@@ -32,7 +32,10 @@ MODEL_FILE = "classifier.skops"
 def _encoder(path: str, device: str | None):
     from sentence_transformers import SentenceTransformer
 
-    return SentenceTransformer(path, device=device or "cpu")
+    from framing.models.safe_load import refuse_remote_code
+
+    refuse_remote_code(path)
+    return SentenceTransformer(path, device=device or "cpu", trust_remote_code=False)
 
 
 class EmbeddingLogReg:
@@ -143,13 +146,13 @@ class EmbeddingLogReg:
         return as_label_matrix(proba, [str(c) for c in self.classifier.classes_], self.labels)
 
     def save(self, directory: str | Path) -> None:
-        from framing.models import dump_skops
+        from framing.models.skops_io import dump_skops
 
         dump_skops(self.classifier, Path(directory) / MODEL_FILE)
 
     @classmethod
     def load(cls, directory: str | Path, manifest: dict[str, Any]) -> EmbeddingLogReg:
-        from framing.models import load_skops
+        from framing.models.skops_io import load_skops
 
         classifier = load_skops(Path(directory) / MODEL_FILE)
         p = manifest.get("model", {})

@@ -32,6 +32,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer, OneHotEncoder
 from sklearn.utils import check_array
 
+from framing.examples import columns
 from framing.models.cached_tfidf import CachedTfidf, FastOneHot
 from framing.models.features import (
     MARKINGS,
@@ -40,7 +41,6 @@ from framing.models.features import (
     context_window,
     examples_frame,
 )
-from framing.tasks import columns
 
 log = logging.getLogger(__name__)
 MODEL_FILE = "model.skops"
@@ -357,7 +357,7 @@ class SklearnModel:
 
     # ------------------------------------------------------------------
     def save(self, directory: str | Path) -> None:
-        from framing.models import dump_skops
+        from framing.models.skops_io import dump_skops
 
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
@@ -368,7 +368,7 @@ class SklearnModel:
     @classmethod
     def load(cls, directory: str | Path, manifest: dict[str, Any]) -> SklearnModel:
         """Load a saved pipeline; refuses any type outside skops' defaults and ours."""
-        from framing.models import load_skops
+        from framing.models.skops_io import load_skops
 
         pipeline = load_skops(Path(directory) / MODEL_FILE, TRUSTED_TYPES)
         params = manifest.get("model", {})

@@ -1,0 +1,114 @@
+"""Data sources: a data config (``name``, ``format``, ``path``) → examples.
+
+:data:`DATASETS` maps a data config's ``format`` to its loader: adding a dataset
+format is one loader (here or in its own module), one entry in :data:`DATASETS` and
+one YAML in ``configs/data/``. A loader takes the resolved path and the task and
+returns ``(examples, test_sets)``: a :class:`datasets.Dataset` of
+:func:`framing.examples.example_row` rows and the corpus's held-out test sets
+``{name: article ids}`` (its ``fixed`` test split and its test-only sets, see
+:mod:`framing.splits`; ``{}`` for the public sets).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from framing.config_checks import ConfigError  # re-exported: framing.run.ConfigError
+
+log = logging.getLogger("framing.run")
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+TestSets = dict[str, list[str]]  # held-out test set name → article ids
+
+
+def resolve_path(path: str | os.PathLike[str]) -> Path:
+    """An input path as given, else relative to the package's root (for the shipped data)."""
+    p = Path(path).expanduser()
+    if p.is_absolute() or p.exists():
+        return p
+    alt = PACKAGE_ROOT / p
+    return alt if alt.exists() else p
+
+
+def corpus_source(
+    path: Path,
+    task: str,
+    labels: list[str],
+    multilabel: bool,
+    segmenter: Any,
+    actors=None,
+    lenient: bool = False,
+    **options: Any,
+) -> tuple[Any, TestSets]:
+    """An annotated corpus folder (the data contract, :mod:`framing.corpus`); refused
+    when ``framing validate`` would reject it, unless ``lenient`` (``data.lenient``)."""
+    from framing.corpus_contract import load_training_corpus
+    from framing.tasks import corpus_examples
+
+    corpus = load_training_corpus(path, lenient=lenient)
+    examples = corpus_examples(
+        corpus, task, segmenter, labels, multilabel=multilabel, actors=actors
+    )
+    return examples, corpus.test_sets
+
+
+def _stance_only(name: str, task: str) -> None:
+    if task != "stance":
+        raise ConfigError(f"data format {name!r} holds stance labels only, not {task}")
+
+
+def newsmtsc_source(path: Path, task: str, *args: Any, **kwargs: Any) -> tuple[Any, TestSets]:
+    """NewsMTSC JSONL (stance only)."""
+    from framing.public_sets import newsmtsc_examples
+
+    _stance_only("newsmtsc", task)
+    return newsmtsc_examples(path), {}
+
+
+def semeval_source(path: Path, task: str, *args: Any, **kwargs: Any) -> tuple[Any, TestSets]:
+    """SemEval-2016 Task 6 TSV (stance only)."""
+    from framing.public_sets import semeval_examples
+
+    _stance_only("semeval2016", task)
+    return semeval_examples(path), {}
+
+
+# format → loader(path, task, labels, multilabel, segmenter, actors, **options) ->
+# (examples, test_sets); options: ``lenient`` (data.lenient, corpus folders)
+DATASETS: dict[str, Callable[..., tuple[Any, TestSets]]] = {
+    "corpus": corpus_source,
+    "newsmtsc": newsmtsc_source,
+    "semeval2016": semeval_source,
+}
+
+
+def load_examples(
+    data_cfg: Mapping[str, Any],
+    task: str,
+    labels: list[str],
+    multilabel: bool,
+    segmenter: Any,
+    actors: list[str] | None = None,
+) -> tuple[Any, TestSets]:
+    """Examples of ``task`` from a data config (``format`` + ``path``), and its test sets."""
+    fmt = data_cfg.get("format", "corpus")
+    if not data_cfg.get("path"):
+        raise ConfigError(f"data config {data_cfg.get('name', '?')!r} has no path")
+    path = resolve_path(data_cfg["path"])
+    if not path.exists():
+        raise ConfigError(f"data.path {str(path)!r} does not exist")
+    loader = DATASETS.get(fmt)
+    if loader is None:
+        raise ConfigError(f"unknown data.format {fmt!r}; choose {', '.join(DATASETS)}")
+    return loader(
+        path,
+        task,
+        labels,
+        multilabel,
+        segmenter,
+        actors,
+        lenient=bool(data_cfg.get("lenient", False)),
+    )
