@@ -5,6 +5,8 @@ NewsMTSC train file, select the epoch on dev (dev-rw + dev-mt), report the paper
         --set pooling=mean --set epochs=4 --out ~/.cache/framing/runs/markers_mean
     python benchmarks/newsmtsc.py ... --test      # also test-rw / test-mt (final recipe only)
     python benchmarks/newsmtsc.py --evaluate ~/.cache/framing/runs/markers_mean/model --test
+    python benchmarks/newsmtsc.py --name ens --ensemble RUN1/model RUN2/model ... --test \
+        --out ~/.cache/framing/runs/newsmtsc_ensemble --save
 
 The data folder (default ``~/.cache/framing/newsmtsc``) holds the release's
 ``newsmtsc-{rw,mt}-{train,dev,test}.jsonl`` (the two train files are the same), read by
@@ -12,7 +14,10 @@ The data folder (default ``~/.cache/framing/newsmtsc``) holds the release's
 ``TransformerModel`` option (values parsed as YAML scalars). With ``early_stopping``
 (the default) each epoch is scored on dev by ``best_metric`` and the best is kept;
 ``--set early_stopping=false`` keeps the last epoch (the plain recipe). Test is read only
-with ``--test``. Printed and written to ``OUT/results.json``: macro-F1, accuracy and F1
+with ``--test``. ``--ensemble DIR ...`` scores the average of saved models' probabilities
+(:class:`~framing.models.ensemble.EnsembleModel`; choose the members on dev with
+``benchmarks/newsmtsc_ensemble.py``); with ``--save`` the ensemble folder, members copied
+in, is written to ``OUT/model``. Printed and written to ``OUT/results.json``: macro-F1, accuracy and F1
 over positive+negative (Hamborg & Donnay 2021's metrics) per split, the training
 minutes and the wall time; ``--save`` writes the model folder in framing's format.
 """
@@ -32,6 +37,7 @@ from datasets import concatenate_datasets
 from framing.evaluation import classification_metrics
 from framing.io import atomic_write
 from framing.models import load_saved_model, save_model
+from framing.models.ensemble import EnsembleModel
 from framing.models.hf import TransformerModel
 from framing.public_sets import newsmtsc_examples
 from framing.tasks import columns
@@ -68,6 +74,13 @@ def main() -> None:
     ap.add_argument(
         "--evaluate", type=Path, metavar="MODEL", help="score a saved model instead of training"
     )
+    ap.add_argument(
+        "--ensemble",
+        type=Path,
+        nargs="+",
+        metavar="MODEL",
+        help="score the average of these saved models' probabilities instead of training",
+    )
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -78,9 +91,17 @@ def main() -> None:
     data = args.data.expanduser()
     start = time.perf_counter()
     dev = {s: newsmtsc_examples(data / f"newsmtsc-{s}-dev.jsonl") for s in ("rw", "mt")}
-    if args.evaluate:
+    if args.ensemble:
+        folders = [m.expanduser() for m in args.ensemble]
+        model = EnsembleModel.from_saved(folders, name=args.name)
+        results: dict[str, Any] = {"name": args.name, "members": [str(f) for f in folders]}
+        results["params"] = model.params()
+        results["train_minutes"] = sum(
+            load_saved_model(f)[1].get("benchmark", {}).get("train_minutes") or 0 for f in folders
+        )
+    elif args.evaluate:
         model, manifest = load_saved_model(args.evaluate.expanduser())
-        results: dict[str, Any] = {"name": args.name, "model": str(args.evaluate)}
+        results = {"name": args.name, "model": str(args.evaluate)}
         results["params"] = manifest["model"]
         results["train_minutes"] = manifest.get("benchmark", {}).get("train_minutes")
     else:
@@ -98,15 +119,21 @@ def main() -> None:
             "train_minutes": round((time.perf_counter() - t) / 60, 2),
             "history": model.history,
         }
+    score_start = time.perf_counter()
     results["splits"] = {f"dev-{s}": split_metrics(model, ex) for s, ex in dev.items()}
     if args.test:
         for s in ("rw", "mt"):
             test = newsmtsc_examples(data / f"newsmtsc-{s}-test.jsonl")
             results["splits"][f"test-{s}"] = split_metrics(model, test)
+    n_scored = sum(m["n"] for m in results["splits"].values())
+    results["inference_seconds"] = round(time.perf_counter() - score_start, 1)
+    results["inference_examples_per_second"] = round(n_scored / results["inference_seconds"], 1)
+    if args.test:
         results["paper_macro_f1"] = PAPER
     results["wall_minutes"] = round((time.perf_counter() - start) / 60, 2)
     print(
-        f"{args.name}: training {results['train_minutes']} min, wall {results['wall_minutes']} min"
+        f"{args.name}: training {results['train_minutes']} min, wall {results['wall_minutes']} min, "
+        f"scoring {results['inference_examples_per_second']} examples/s"
     )
     for split, m in results["splits"].items():
         print(
@@ -116,7 +143,16 @@ def main() -> None:
     if args.out:
         out = args.out.expanduser()
         out.mkdir(parents=True, exist_ok=True)
-        if args.save and not args.evaluate:
+        if args.save and args.ensemble:
+            save_model(
+                model,
+                out / "model",
+                actors={},
+                splitter="newsmtsc",
+                n_train=0,
+                extra={"benchmark": {k: results[k] for k in ("name", "train_minutes", "splits")}},
+            )
+        elif args.save and not args.evaluate:
             save_model(
                 model,
                 out / "model",
