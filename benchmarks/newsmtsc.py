@@ -5,7 +5,7 @@ NewsMTSC train file, select the epoch on dev (dev-rw + dev-mt), report the paper
         --set pooling=mean --set epochs=4 --out ~/.cache/framing/runs/markers_mean
     python benchmarks/newsmtsc.py ... --test      # also test-rw / test-mt (final recipe only)
     python benchmarks/newsmtsc.py --evaluate ~/.cache/framing/runs/markers_mean/model --test
-    python benchmarks/newsmtsc.py --name ens --ensemble RUN1/model RUN2/model ... --test \
+    python benchmarks/newsmtsc.py --name ens --ensemble RUN1/model RUN2/model ... --test \\
         --out ~/.cache/framing/runs/newsmtsc_ensemble --save
 
 The data folder (default ``~/.cache/framing/newsmtsc``) holds the release's
@@ -17,9 +17,12 @@ The data folder (default ``~/.cache/framing/newsmtsc``) holds the release's
 with ``--test``. ``--ensemble DIR ...`` scores the average of saved models' probabilities
 (:class:`~framing.models.ensemble.EnsembleModel`; choose the members on dev with
 ``benchmarks/newsmtsc_ensemble.py``); with ``--save`` the ensemble folder, members copied
-in, is written to ``OUT/model``. Printed and written to ``OUT/results.json``: macro-F1, accuracy and F1
-over positive+negative (Hamborg & Donnay 2021's metrics) per split, the training
+in, is written to ``OUT/model``. Printed and written to ``OUT/results.json``: macro-F1,
+accuracy and F1 over positive+negative (Hamborg & Donnay 2021's metrics) per split, the training
 minutes and the wall time; ``--save`` writes the model folder in framing's format.
+``--limit N`` trains on the first N train examples only and scores nothing: with
+``--threads 1`` its ``train_cpu_seconds_per_example_epoch`` (process CPU time) estimates
+an idle core's training speed on a loaded machine.
 """
 
 from __future__ import annotations
@@ -81,6 +84,15 @@ def main() -> None:
         metavar="MODEL",
         help="score the average of these saved models' probabilities instead of training",
     )
+    ap.add_argument(
+        "--limit",
+        type=int,
+        default=0,
+        help="train on the first N train examples only, no scoring (a throughput probe; 0: all)",
+    )
+    ap.add_argument(
+        "--no-dev", action="store_true", help="skip dev (e.g. an ensemble already chosen on dev)"
+    )
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -106,28 +118,40 @@ def main() -> None:
         results["train_minutes"] = manifest.get("benchmark", {}).get("train_minutes")
     else:
         train = newsmtsc_examples(data / "newsmtsc-rw-train.jsonl")
+        if args.limit:
+            train = train.select(range(min(args.limit, len(train))))
         options = {"name": args.name, **parse_options(args.options)}
         model = TransformerModel(task="stance", labels=LABELS, **options)
         log.info("%s: %d train examples, options %s", args.name, len(train), options)
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         model.fit(train, validation=concatenate_datasets([dev["rw"], dev["mt"]]))
+        cpu = time.process_time() - cpu
         results = {
             "name": args.name,
             "options": options,
             "params": model.params(),
             "n_train": len(train),
             "train_minutes": round((time.perf_counter() - t) / 60, 2),
+            # CPU seconds of this process per training example and epoch: with one torch
+            # thread, about the wall seconds an idle core would take
+            "train_cpu_seconds_per_example_epoch": round(
+                cpu / (len(train) * model.params().get("epochs", 1)), 4
+            ),
             "history": model.history,
         }
     score_start = time.perf_counter()
-    results["splits"] = {f"dev-{s}": split_metrics(model, ex) for s, ex in dev.items()}
+    results["splits"] = {}
+    if not args.limit and not args.no_dev:  # a throughput probe's model is not scored
+        results["splits"] = {f"dev-{s}": split_metrics(model, ex) for s, ex in dev.items()}
     if args.test:
         for s in ("rw", "mt"):
             test = newsmtsc_examples(data / f"newsmtsc-{s}-test.jsonl")
             results["splits"][f"test-{s}"] = split_metrics(model, test)
     n_scored = sum(m["n"] for m in results["splits"].values())
     results["inference_seconds"] = round(time.perf_counter() - score_start, 1)
-    results["inference_examples_per_second"] = round(n_scored / results["inference_seconds"], 1)
+    results["inference_examples_per_second"] = round(
+        n_scored / max(results["inference_seconds"], 0.1), 1
+    )
     if args.test:
         results["paper_macro_f1"] = PAPER
     results["wall_minutes"] = round((time.perf_counter() - start) / 60, 2)
