@@ -38,13 +38,14 @@ def member_name(directory: Path) -> str:
     return directory.parent.name if directory.name == "model" else directory.name
 
 
-def dev_probabilities(
-    members: list[Path], data: Path, cache: Path
+def member_probabilities(
+    members: list[Path], data: Path, cache: Path, splits: tuple[str, ...] = SPLITS
 ) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, list[str]], dict[str, float]]:
-    """Per member and dev split the class probabilities (cached), the gold labels, the
-    seconds each member took to score both dev splits (0 when read from the cache)."""
+    """Per member and split the class probabilities (cached), the gold labels, the
+    seconds each member took to score the splits (0 when read from the cache)."""
     examples = {
-        s: newsmtsc_examples(data / f"newsmtsc-{s.split('-')[1]}-dev.jsonl") for s in SPLITS
+        s: newsmtsc_examples(data / f"newsmtsc-{s.split('-')[1]}-{s.split('-')[0]}.jsonl")
+        for s in splits
     }
     gold = {s: list(columns(ex, ["label"])["label"]) for s, ex in examples.items()}
     probs: dict[str, dict[str, np.ndarray]] = {}
@@ -52,7 +53,7 @@ def dev_probabilities(
     labels_seen: list[str] | None = None
     for directory in members:
         name = member_name(directory)
-        files = {s: cache / f"{name}.{s}.npy" for s in SPLITS}
+        files = {s: cache / f"{name}.{s}.npy" for s in splits}
         label_file = cache / f"{name}.labels.json"
         if all(f.is_file() for f in files.values()) and label_file.is_file():
             labels = json.loads(label_file.read_text())
@@ -62,12 +63,12 @@ def dev_probabilities(
             model, _ = load_saved_model(directory)
             labels = list(model.labels)
             t = time.perf_counter()
-            probs[name] = {s: model.predict_proba(examples[s]) for s in SPLITS}
+            probs[name] = {s: model.predict_proba(examples[s]) for s in splits}
             seconds[name] = round(time.perf_counter() - t, 1)
             for s, f in files.items():
                 np.save(f, probs[name][s])
             label_file.write_text(json.dumps(labels))
-            log.info("%s: dev scored in %.1f s", name, seconds[name])
+            log.info("%s: %s scored in %.1f s", name, "+".join(splits), seconds[name])
         if labels_seen is not None and labels != labels_seen:
             raise SystemExit(f"{directory}: labels {labels} differ from {labels_seen}")
         labels_seen = labels
@@ -76,16 +77,19 @@ def dev_probabilities(
 
 
 def subset_scores(
-    subset: list[str], probs: dict[str, dict[str, np.ndarray]], gold: dict[str, list[str]]
+    subset: list[str],
+    probs: dict[str, dict[str, np.ndarray]],
+    gold: dict[str, list[str]],
+    splits: tuple[str, ...] = SPLITS,
 ) -> dict[str, Any]:
     labels = gold["labels"]
     out: dict[str, Any] = {"members": subset}
-    for s in SPLITS:
+    for s in splits:
         mean = np.mean([probs[m][s] for m in subset], axis=0)
         pred = [labels[i] for i in mean.argmax(axis=1)]
         m = classification_metrics(gold[s], pred, labels, n_boot=0)
         out[s] = {k: round(100 * m[k], 2) for k in ("macro_f1", "accuracy", "f1_pn")}
-    out["mean_macro_f1"] = round(np.mean([out[s]["macro_f1"] for s in SPLITS]), 2)
+    out["mean_macro_f1"] = round(np.mean([out[s]["macro_f1"] for s in splits]), 2)
     return out
 
 
@@ -115,13 +119,36 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("members", nargs="+", type=Path, help="saved model folders (or run folders)")
     ap.add_argument("--data", type=Path, default=Path("~/.cache/framing/newsmtsc"))
+    ap.add_argument(
+        "--test",
+        action="store_true",
+        help="score the CHOSEN members on test-rw and test-mt and print the average's metrics",
+    )
+    ap.add_argument(
+        "--score-only",
+        action="store_true",
+        help="only cache the members' probabilities (to score members in parallel processes)",
+    )
     ap.add_argument("--cache", type=Path, default=Path("~/.cache/framing/runs/ensemble"))
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     cache = args.cache.expanduser()
     cache.mkdir(parents=True, exist_ok=True)
     members = [resolve_model_dir(m.expanduser()) for m in args.members]
-    probs, gold, seconds = dev_probabilities(members, args.data.expanduser(), cache)
+    splits = ("test-rw", "test-mt") if args.test else SPLITS
+    probs, gold, seconds = member_probabilities(members, args.data.expanduser(), cache, splits)
+    if args.score_only:
+        return
+    if args.test:
+        row = subset_scores(list(probs), probs, gold, splits)
+        for s in splits:
+            print(
+                f"{s}: macro-F1 {row[s]['macro_f1']:.1f}  accuracy {row[s]['accuracy']:.1f}  "
+                f"F1pn {row[s]['f1_pn']:.1f}  ({len(row['members'])} members)"
+            )
+        with atomic_write(cache / "test.json") as fh:
+            json.dump({"test_seconds": seconds, "ensemble": row}, fh, indent=2)
+        return
     table = candidates(probs, gold)
     print(f"{'candidate':32s} {'dev-rw':>7s} {'dev-mt':>7s} {'mean':>6s}  members")
     for name, row in table.items():
