@@ -388,21 +388,10 @@ class TransformerModel:
         cls, directory: str | Path, manifest: dict[str, Any], device: str | None = None
     ) -> TransformerModel:
         """Read a saved folder strictly: safetensors only, no custom code, every tensor present."""
-        from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
-
-        from framing.models.pooled import MeanPoolingClassifier, is_mean_pooling
-        from framing.models.safe_load import (
-            ModelFolderError,
-            check_loading_info,
-            loader_error,
-            refuse_remote_code,
-            require_safetensors,
-        )
+        from framing.models.safe_load import ModelFolderError, read_transformer_folder
 
         route_library_logging()
         directory = Path(directory)
-        refuse_remote_code(directory)
-        require_safetensors(directory)
         params = manifest.get("model", {})
         model = cls(
             checkpoint=params.get("checkpoint", "default"),
@@ -414,34 +403,7 @@ class TransformerModel:
             labels=manifest["labels"],
             multilabel=manifest.get("multilabel", False),
         )
-        try:
-            config = AutoConfig.from_pretrained(directory, trust_remote_code=False)
-        except Exception as exc:
-            raise loader_error(directory / "config.json", exc) from None
-        pooling = "mean" if is_mean_pooling(directory, config) else "cls"
-        if pooling != model.pooling:
-            raise ModelFolderError(
-                f"{directory / 'config.json'}: pooling {pooling!r} differs from the manifest's "
-                f"{model.pooling!r}"
-            )
-        try:
-            model.tokenizer = AutoTokenizer.from_pretrained(directory, trust_remote_code=False)
-        except Exception as exc:
-            raise loader_error(directory, exc) from None
-        loader = (
-            MeanPoolingClassifier.from_pretrained
-            if pooling == "mean"
-            else functools.partial(
-                AutoModelForSequenceClassification.from_pretrained, trust_remote_code=False
-            )
-        )
-        try:
-            model.model, info = loader(
-                directory, config=config, use_safetensors=True, output_loading_info=True
-            )
-        except Exception as exc:
-            raise loader_error(directory, exc) from None
-        check_loading_info(directory, info)
+        model.tokenizer, model.model = read_transformer_folder(directory, model.pooling)
         model.model.to(pick_device(device))
         model.model.eval()
         id2label = model.model.config.id2label

@@ -125,3 +125,46 @@ def folder_digest(directory: str | Path) -> str:
                 digest.update(chunk)
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def read_transformer_folder(directory: Path, pooling: str) -> tuple[Any, Any]:
+    """``(tokenizer, model)`` of a saved transformer folder, read strictly: no custom
+    code, safetensors only, every tensor present and none extra, the pooling the
+    manifest names (``"cls"`` or ``"mean"``); :class:`ModelFolderError` otherwise."""
+    import functools
+
+    from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
+
+    from framing.models.pooled import MeanPoolingClassifier, is_mean_pooling
+
+    refuse_remote_code(directory)
+    require_safetensors(directory)
+    try:
+        config = AutoConfig.from_pretrained(directory, trust_remote_code=False)
+    except Exception as exc:
+        raise loader_error(directory / "config.json", exc) from None
+    found = "mean" if is_mean_pooling(directory, config) else "cls"
+    if found != pooling:
+        raise ModelFolderError(
+            f"{directory / 'config.json'}: pooling {found!r} differs from the manifest's "
+            f"{pooling!r}"
+        )
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(directory, trust_remote_code=False)
+    except Exception as exc:
+        raise loader_error(directory, exc) from None
+    loader = (
+        MeanPoolingClassifier.from_pretrained
+        if found == "mean"
+        else functools.partial(
+            AutoModelForSequenceClassification.from_pretrained, trust_remote_code=False
+        )
+    )
+    try:
+        model, info = loader(
+            directory, config=config, use_safetensors=True, output_loading_info=True
+        )
+    except Exception as exc:
+        raise loader_error(directory, exc) from None
+    check_loading_info(directory, info)
+    return tokenizer, model
