@@ -108,8 +108,12 @@ def main() -> None:
         model = EnsembleModel.from_saved(folders, name=args.name)
         results: dict[str, Any] = {"name": args.name, "members": [str(f) for f in folders]}
         results["params"] = model.params()
-        results["train_minutes"] = sum(
-            load_saved_model(f)[1].get("benchmark", {}).get("train_minutes") or 0 for f in folders
+        results["train_minutes"] = round(
+            sum(
+                load_saved_model(f)[1].get("benchmark", {}).get("train_minutes") or 0
+                for f in folders
+            ),
+            2,
         )
     elif args.evaluate:
         model, manifest = load_saved_model(args.evaluate.expanduser())
