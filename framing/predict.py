@@ -34,11 +34,11 @@ from framing.inference import (
 )
 from framing.io import DeferSignals, ErrorLog, error_file
 from framing.labels import decide
+from framing.prediction_writer import CHUNK_ARTICLES, CHUNK_SECONDS, OutputWriter
 from framing.predictions import (
     KEY_FIELDS,
     OUTPUT_SUFFIXES,
     PARQUET_ROW_GROUP,
-    OutputWriter,
     PredictError,
     iter_prediction_rows,
     load_predictions,
@@ -140,6 +140,14 @@ def add_cli(subparsers: Any) -> None:
         default=DEFAULT_BATCH_SIZE,
         help=f"(sentence, actor) pairs per model call (default {DEFAULT_BATCH_SIZE})",
     )
+    p.add_argument(
+        "--chunk",
+        type=int,
+        default=CHUNK_ARTICLES,
+        metavar="ARTICLES",
+        help="articles per durable commit: a kill (even -9) loses at most this many "
+        f"(default {CHUNK_ARTICLES}, or {CHUNK_SECONDS:.0f} s of work)",
+    )
     add_input_arguments(p)
     p.add_argument(
         "--no-progress", action="store_true", help="no progress bar (default: on a terminal)"
@@ -173,6 +181,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
             fmt=args.format,
             columns=columns,
             progress=False if args.no_progress else None,
+            chunk_articles=args.chunk,
         )
     except KeyboardInterrupt:
         return 130
