@@ -40,6 +40,8 @@ CLASSES: dict[str, str] = {
     "corrupted corpora": "audit_corpora",
     "bad overrides and options": "audit_overrides",
     "cleaner (held-out scraped text)": "audit_cleaner",
+    "interruptions (SIGTERM/SIGINT/SIGKILL, --resume)": "audit_interrupts",
+    "concurrent and sharded writers": "audit_writers",
 }
 
 

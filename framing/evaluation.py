@@ -170,6 +170,8 @@ SCALARS = (
     "samples_f1",
     "hamming_loss",
     "subset_accuracy",
+    "ece",
+    "ece_before_temperature",
 )
 
 

@@ -5,10 +5,13 @@ behind ``framing predict``), or Python objects in, a DataFrame out
 Scale and safety: input is streamed and predicted in batches of ``batch_size`` pairs
 (the model does its own, model-specific batching inside); ``shard`` keeps the articles
 whose ``zlib.crc32(id) % N == I``; ``resume`` skips the articles already in the output
-and appends to it; a bad article goes to ``<output>.errors.jsonl`` and the run goes
-on; every file is written to a temporary file and renamed into place; an interrupt
-(Ctrl-C, or SIGTERM from the command line) keeps the whole articles written so far
-under the output name, so ``--resume`` continues where it stopped.
+(or in the durable parts of a killed run) and appends to it; a bad article goes to
+``<output>.errors.jsonl`` and the run goes on. Rows are committed in durable parts as
+they come and the output is written from them at the end, under a lock (one writer per
+output): see :mod:`framing.prediction_writer`. An interrupt (Ctrl-C, or SIGTERM from
+the command line) writes the whole articles done so far under the output name; a
+SIGKILL loses at most the last ``chunk_articles`` articles; either way ``--resume``
+continues where it stopped.
 """
 
 from __future__ import annotations
@@ -25,12 +28,8 @@ from framing.corpus import Article
 from framing.engine import ArticleFailure, Predictor, parse_shard, shard_of
 from framing.framing_model import DEFAULT_BATCH_SIZE, FramingModel, load_model
 from framing.io import ErrorLog, RecordError, ensure_writable_dir, error_file
-from framing.predictions import (
-    OUTPUT_SUFFIXES,
-    PARQUET_ROW_GROUP,
-    OutputWriter,
-    PredictError,
-)
+from framing.prediction_writer import CHUNK_ARTICLES, OutputWriter
+from framing.predictions import OUTPUT_SUFFIXES, PARQUET_ROW_GROUP, PredictError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -122,6 +121,7 @@ def predict_files(
     models: Sequence[str | os.PathLike[str] | FramingModel],
     *,
     summary: str | os.PathLike[str] | None = None,
+    summary_net: str = "label",
     shard: tuple[int, int] | str | None = None,
     resume: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
@@ -129,6 +129,7 @@ def predict_files(
     columns: Columns | None = None,
     progress: bool | None = None,
     row_group_size: int = PARQUET_ROW_GROUP,
+    chunk_articles: int = CHUNK_ARTICLES,
 ) -> PredictStats:
     """Predict every article of ``inputs`` with ``models`` (one stance and/or one framing
     model) into ``output``; see the module docstring for the rows and the guarantees.
@@ -147,6 +148,8 @@ def predict_files(
         )
     if summary is not None and Path(summary).suffix.lower() not in (".csv", ".json"):
         raise PredictError(f"{summary}: a summary must end in .csv or .json")
+    if summary_net not in ("label", "probability"):
+        raise PredictError(f"summary_net {summary_net!r}: choose label or probability")
     if isinstance(shard, str):
         shard = parse_shard(shard)
     ensure_writable_dir(output.parent)  # a read-only output folder: before the models load
@@ -163,6 +166,7 @@ def predict_files(
             "frame_model": frame.model_id if frame else None,
         },
         row_group_size=row_group_size,
+        chunk_articles=chunk_articles,
     )
     if resume:
         log.info("resuming %s: %d articles already there", output, len(writer.done))
@@ -221,7 +225,7 @@ def predict_files(
     except BaseException:
         if bar is not None:
             bar.close()
-        writer.discard()
+        writer.close()  # the output is untouched; the work done so far stays resumable
         if errors is not None:
             errors.discard()
         raise
@@ -246,7 +250,7 @@ def predict_files(
     if summary is not None:
         from framing.summary import summarize_predictions, write_summary
 
-        written = write_summary(summarize_predictions(output), summary)
+        written = write_summary(summarize_predictions(output, net=summary_net), summary)
         log.info("summary -> %s", ", ".join(str(p) for p in written))
     return stats
 

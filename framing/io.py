@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
+import socket
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
@@ -260,3 +262,84 @@ class ErrorLog:
         with contextlib.suppress(Exception):
             self._fh.close()
         self._temp.discard()
+
+
+class LockedError(ValueError):
+    """Another live process holds the lock (one line naming the file and the holder)."""
+
+
+class OutputLock:
+    """An exclusive lock on one output, held from :meth:`acquire` to :meth:`release`.
+
+    The lock is ``fcntl.flock`` on ``.<output name>.lock`` next to the output: the OS
+    drops it when the process dies, even on SIGKILL, so a dead run never blocks the next
+    one. The file holds ``<pid> <host>`` of the holder, for the error message, and is
+    removed on release. Without
+    ``fcntl`` (Windows) nothing is locked. Like every ``flock``, it is not reliable
+    across hosts on NFS.
+    """
+
+    def __init__(self, output: str | os.PathLike[str]) -> None:
+        self.output = Path(output)
+        self.path = self.output.with_name(f".{self.output.name}.lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> OutputLock:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            return self
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                holder = os.pread(fd, 200, 0).decode("utf-8", "replace").split()
+                os.close(fd)
+                who = f"pid {holder[0]} on {holder[1]}" if len(holder) == 2 else "another process"
+                raise LockedError(
+                    f"{self.output}: another run ({who}) is writing this output; "
+                    f"give each run (each --shard) its own output"
+                ) from None
+            try:  # the holder we waited for may have removed the file: lock the current one
+                if os.stat(self.path).st_ino == os.fstat(fd).st_ino:
+                    break
+            except FileNotFoundError:
+                pass
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()} {socket.gethostname()}\n".encode(), 0)
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        """Remove the lock file, then drop the lock (a killed holder leaves the file,
+        unlocked: the next run takes it over)."""
+        if self._fd is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> OutputLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def remove_dead_temps(path: str | os.PathLike[str]) -> list[Path]:
+    """Remove the :class:`TempFile` leftovers of ``path`` (``.<name>.XXXXXXXX.tmp``) that
+    no live process is writing. Call it holding ``path``'s :class:`OutputLock`: every
+    writer of a locked output holds that lock, so its temp files are a dead run's."""
+    path = Path(path)
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.[a-z0-9_]{{8}}\.tmp")
+    removed = []
+    with contextlib.suppress(FileNotFoundError):
+        for entry in os.scandir(path.parent):
+            if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    return removed

@@ -5,7 +5,8 @@ The functions take plain numbers, not runs: :mod:`framing.compare` prepares them
 * :func:`plot_headline`   one point per run with its interval as error bars;
 * :func:`plot_per_actor`  a runs × actors heatmap of macro-F1 with the values written in;
 * :func:`plot_confusions` row-normalised confusion matrices side by side;
-* :func:`plot_confusion`  one run's confusion matrix with counts (``confusion_matrix.png``).
+* :func:`plot_confusion`  one run's confusion matrix with counts (``confusion_matrix.png``);
+* :func:`plot_reliability` a reliability diagram (accuracy against confidence per bin).
 
 Both confusion plots draw their panels with :func:`_confusion_panel`.
 """
@@ -214,4 +215,50 @@ def plot_confusions(
         ax.axis("off")
     if im is not None:
         fig.colorbar(im, ax=axes.ravel().tolist(), shrink=0.8, label="share of gold row")
+    return save_figure(fig, stem)
+
+
+def plot_reliability(
+    curves: Sequence[tuple[str, dict[str, Any], float]],
+    stem: str | Path,
+    title: str = "",
+) -> list[Path]:
+    """Reliability diagram: per confidence bin, accuracy (bars for the first curve, dots for
+    any others, e.g. before temperature scaling) against the diagonal; bin counts below.
+
+    ``curves`` holds ``(name, bins, ece)`` with ``bins`` from
+    :func:`framing.calibration.reliability_bins` (all with the same edges).
+    """
+    plt = _pyplot()
+    fig, (ax, ax_n) = plt.subplots(
+        2, 1, figsize=(4.8, 5.6), sharex=True, gridspec_kw={"height_ratios": [3, 1]}
+    )
+    ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label="perfect calibration")
+    colours = ["#1f5fa8", "#d9822b", "#3a9e5f", "#8c564b"]
+    for k, (name, bins, ece) in enumerate(curves):
+        edges = np.asarray(bins["edges"])
+        centres = (edges[:-1] + edges[1:]) / 2
+        acc = np.array([np.nan if a is None else a for a in bins["accuracy"]], dtype=float)
+        conf = np.array([np.nan if c is None else c for c in bins["confidence"]], dtype=float)
+        label = f"{name} (ECE {ece:.3f})"
+        colour = colours[k % len(colours)]
+        if k == 0:
+            width = float(edges[1] - edges[0])
+            ax.bar(centres, np.nan_to_num(acc), width=width, color=colour, alpha=0.75,
+                   edgecolor="white", label=label)  # fmt: skip
+            ax.bar(centres, np.nan_to_num(conf - acc), bottom=np.nan_to_num(acc), width=width,
+                   color="none", edgecolor="#c0392b", hatch="//", lw=0.6, label="gap")  # fmt: skip
+            ax_n.bar(centres, bins["count"], width=width, color=colour, alpha=0.75)
+        else:
+            ax.plot(conf, acc, "o-", color=colour, ms=4, lw=1, label=label)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("accuracy")
+    ax.legend(fontsize=7, loc="upper left")
+    ax.grid(alpha=0.3)
+    ax_n.set_xlabel("confidence (top-class probability)")
+    ax_n.set_ylabel("examples", fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=9)
+    fig.tight_layout()
     return save_figure(fig, stem)

@@ -34,11 +34,11 @@ from framing.inference import (
 )
 from framing.io import DeferSignals, ErrorLog, error_file
 from framing.labels import decide
+from framing.prediction_writer import CHUNK_ARTICLES, CHUNK_SECONDS, OutputWriter
 from framing.predictions import (
     KEY_FIELDS,
     OUTPUT_SUFFIXES,
     PARQUET_ROW_GROUP,
-    OutputWriter,
     PredictError,
     iter_prediction_rows,
     load_predictions,
@@ -118,6 +118,13 @@ def add_cli(subparsers: Any) -> None:
         "(a CSV with both tasks: FILE for stance, FILE's stem + _frames.csv for frames)",
     )
     p.add_argument(
+        "--summary-net",
+        choices=("label", "probability"),
+        default="label",
+        help="the summary's net stance: 'label' gives net_stance = (n_positive - n_negative) / n "
+        "only; 'probability' adds net_stance_probability = mean(p_positive - p_negative)",
+    )
+    p.add_argument(
         "--shard",
         metavar="I/N",
         help="keep only the articles with crc32(id) %% N == I (for array jobs)",
@@ -132,6 +139,14 @@ def add_cli(subparsers: Any) -> None:
         type=int,
         default=DEFAULT_BATCH_SIZE,
         help=f"(sentence, actor) pairs per model call (default {DEFAULT_BATCH_SIZE})",
+    )
+    p.add_argument(
+        "--chunk",
+        type=int,
+        default=CHUNK_ARTICLES,
+        metavar="ARTICLES",
+        help="articles per durable commit: a kill (even -9) loses at most this many "
+        f"(default {CHUNK_ARTICLES}, or {CHUNK_SECONDS:.0f} s of work)",
     )
     add_input_arguments(p)
     p.add_argument(
@@ -159,12 +174,14 @@ def cmd_predict(args: argparse.Namespace) -> int:
             args.output,
             args.model,
             summary=args.summary,
+            summary_net=args.summary_net,
             shard=args.shard,
             resume=args.resume,
             batch_size=args.batch_size,
             fmt=args.format,
             columns=columns,
             progress=False if args.no_progress else None,
+            chunk_articles=args.chunk,
         )
     except KeyboardInterrupt:
         return 130

@@ -1,4 +1,4 @@
-"""The prediction file format: its columns, its one writer and its reader.
+"""The prediction file format: its columns, its reader and the run-row writer.
 
 Two kinds of rows share this format and this module:
 
@@ -16,9 +16,10 @@ Two kinds of rows share this format and this module:
   (:func:`run_fields`, :func:`write_run_predictions`).
 
 Files are JSONL, CSV or Parquet, chosen by the extension. Every file goes through a
-:class:`framing.io.TempFile` and is renamed into place. :func:`iter_prediction_rows`
-reads any of them back (CSV values typed as in JSONL). This module is a leaf: it
-imports nothing of the package but :mod:`framing.io`.
+:class:`framing.io.TempFile` and is renamed into place; inference rows are written by
+:class:`framing.prediction_writer.OutputWriter` (durable parts, a lock per output).
+:func:`iter_prediction_rows` reads any of them back (CSV values typed as in JSONL).
+This module is a leaf: it imports nothing of the package but :mod:`framing.io`.
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
-from framing.io import DeferSignals, TempFile, atomic_write, dumps, fsync
+from framing.io import atomic_write, dumps
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -173,177 +174,8 @@ def compact_run_predictions(run_dir: str | os.PathLike[str]) -> Path:
     return target
 
 
-# ---------------------------------------------------------------------------
-# the streaming writer
-class OutputWriter:
-    """Prediction rows to ``path`` (JSONL, CSV or Parquet), through a temporary file.
-
-    With ``resume`` an existing output is read (its article ids are :attr:`done`),
-    checked to come from the same models, and copied to the front of the new file.
-    :meth:`write_article` takes the rows of one whole article; :meth:`commit` renames
-    the file into place (also after an interrupt: it only ever holds whole articles);
-    :meth:`discard` drops it, leaving the old output untouched.
-    """
-
-    def __init__(
-        self,
-        path: str | os.PathLike[str],
-        fields: Sequence[str],
-        *,
-        multilabel_frames: bool = False,
-        resume: bool = False,
-        model_ids: Mapping[str, str | None] | None = None,
-        row_group_size: int = PARQUET_ROW_GROUP,
-    ) -> None:
-        self.path = Path(path)
-        self.model_ids = dict(model_ids or {})
-        self.kind = self.path.suffix.lower()
-        if self.kind not in OUTPUT_SUFFIXES:
-            raise PredictError(
-                f"{self.path}: output must end in {', '.join(OUTPUT_SUFFIXES)} (the format)"
-            )
-        self.fields = list(fields)
-        self.multilabel_frames = multilabel_frames
-        self.row_group_size = row_group_size
-        self.done: set[str] = set()
-        self.n_old_rows = 0
-        self.n_rows = 0
-        self.n_articles = 0
-        old = self.path if resume and self.path.exists() else None
-        if old is not None:
-            self._check_old(old)
-        self._temp = TempFile(self.path)
-        self._buffer: list[dict[str, Any]] = []
-        self._fh: IO[Any] | None = None
-        self._csv: Any = None
-        self._parquet: Any = None
-        try:
-            self._open(old)
-        except BaseException:
-            self._close_quietly()
-            self._temp.discard()
-            raise
-
-    # ------------------------------------------------------------------
-    def _check_old(self, old: Path) -> None:
-        first: dict[str, Any] | None = None
-        if self.kind == ".parquet":
-            import pyarrow.parquet as pq
-
-            try:
-                names = pq.ParquetFile(old).schema_arrow.names
-            except Exception as exc:
-                raise PredictError(f"{old}: cannot read the existing output: {exc}") from None
-        elif self.kind == ".csv":
-            with old.open(encoding="utf-8", newline="") as fh:
-                reader = csv.reader(fh)
-                names = next(reader, None) or []
-        else:
-            names = None
-        for row in iter_prediction_rows(old):
-            first = row
-            break
-        if names is None:
-            names = list(first) if first is not None else self.fields
-        if names and list(names) != self.fields:
-            raise PredictError(
-                f"{old}: cannot resume: its columns differ from this run's "
-                f"(other models or labels?); write to a new output or drop --resume"
-            )
-        for key, wanted in self.model_ids.items():
-            if first is not None and key in self.fields and first.get(key) != wanted:
-                raise PredictError(
-                    f"{old}: cannot resume: it was written by {key} {first.get(key)!r}, "
-                    f"this run uses {wanted!r}"
-                )
-        for row in iter_prediction_rows(old, columns=["article_id"]):
-            self.done.add(str(row["article_id"]))
-            self.n_old_rows += 1
-
-    def _open(self, old: Path | None) -> None:
-        if self.kind == ".parquet":
-            import pyarrow.parquet as pq
-
-            schema = prediction_schema(self.fields, self.multilabel_frames)
-            self._parquet = pq.ParquetWriter(self._temp.tmp, schema)
-            if old is not None:
-                source = pq.ParquetFile(old)
-                for i in range(source.num_row_groups):
-                    self._parquet.write_table(source.read_row_group(i).cast(schema))
-            return
-        self._fh = self._temp.tmp.open("wb")
-        if old is not None:
-            with old.open("rb") as src:
-                size = 0
-                last = b""
-                while chunk := src.read(1 << 20):
-                    self._fh.write(chunk)
-                    size += len(chunk)
-                    last = chunk[-1:]
-                if size and last != b"\n":
-                    self._fh.write(b"\n")
-                if self.kind == ".csv" and size == 0:
-                    self._write_csv_header()
-        elif self.kind == ".csv":
-            self._write_csv_header()
-
-    def _write_csv_header(self) -> None:
-        assert self._fh is not None
-        self._fh.write(_csv_line(self.fields))
-
-    # ------------------------------------------------------------------
-    def write_article(self, rows: list[dict[str, Any]]) -> None:
-        """Write the rows of one whole article (signals are held while writing)."""
-        with DeferSignals():
-            if self.kind == ".parquet":
-                self._buffer.extend(rows)
-                if len(self._buffer) >= self.row_group_size:
-                    self._flush_parquet()
-            elif self.kind == ".csv":
-                assert self._fh is not None
-                self._fh.write(b"".join(_csv_line(_csv_values(r, self.fields)) for r in rows))
-            else:
-                assert self._fh is not None
-                self._fh.write("".join(dumps(r) + "\n" for r in rows).encode("utf-8"))
-            self.n_rows += len(rows)
-            self.n_articles += 1
-
-    def _flush_parquet(self) -> None:
-        import pyarrow as pa
-
-        if self._buffer:
-            table = pa.Table.from_pylist(self._buffer, schema=self._parquet.schema)
-            self._parquet.write_table(table)
-            self._buffer = []
-
-    def commit(self) -> None:
-        """Finish the file and rename it over the output."""
-        with DeferSignals():
-            if self._parquet is not None:
-                self._flush_parquet()
-                self._parquet.close()
-                self._parquet = None
-            if self._fh is not None:
-                fsync(self._fh)
-                self._fh.close()
-                self._fh = None
-            self._temp.commit()
-
-    def _close_quietly(self) -> None:
-        with contextlib.suppress(Exception):
-            if self._parquet is not None:
-                self._parquet.close()
-        with contextlib.suppress(Exception):
-            if self._fh is not None:
-                self._fh.close()
-        self._parquet = self._fh = None
-
-    def discard(self) -> None:
-        self._close_quietly()
-        self._temp.discard()
-
-
-def _csv_line(values: Sequence[Any]) -> bytes:
+def csv_line(values: Sequence[Any]) -> bytes:
+    """One CSV line (with its line end), UTF-8."""
     import io
 
     buf = io.StringIO()
@@ -351,7 +183,8 @@ def _csv_line(values: Sequence[Any]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def _csv_values(row: dict[str, Any], fields: Sequence[str]) -> list[Any]:
+def csv_values(row: dict[str, Any], fields: Sequence[str]) -> list[Any]:
+    """The CSV cells of an inference row: mentions as JSON, label lists joined by ``;``."""
     out = []
     for f in fields:
         v = row.get(f)

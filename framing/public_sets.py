@@ -7,7 +7,9 @@
   ``polarity`` -1/0/1). Splits group by sentence: the article is not recoverable.
 * **SemEval-2016 Task 6**, tab-separated ``ID  Target  Tweet  Stance``;
   AGAINST/NONE/FAVOR → negative/neutral/positive. The target is a topic that is
-  usually not named, so it has no spans; the model sees it as the actor.
+  usually not named, so it has no spans; the model sees it as the actor. The
+  official training file is Windows-1252, the test file UTF-8: each file is read
+  as UTF-8 when it decodes strictly, else as cp1252 (logged).
 
 Both yield one example per (sentence, target), with the same columns as
 :func:`framing.tasks.corpus_examples`, so any stance model trains or tests on them.
@@ -16,6 +18,7 @@ Both yield one example per (sentence, target), with the same columns as
 from __future__ import annotations
 
 import csv
+import io
 import logging
 from pathlib import Path
 from typing import Any
@@ -171,10 +174,37 @@ def _flat_newsmtsc(
     return rows
 
 
+FALLBACK_ENCODING = "cp1252"
+
+
+def read_text(path: Path) -> str:
+    """A text file as UTF-8 (a BOM dropped) when it decodes strictly, else as cp1252."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = raw.decode(FALLBACK_ENCODING)
+    except UnicodeDecodeError as exc:
+        raise TaskError(
+            f"{path}: neither UTF-8 (byte {utf8_error.start}) nor {FALLBACK_ENCODING} "
+            f"(byte {exc.start}: {raw[exc.start : exc.start + 1]!r})"
+        ) from None
+    log.info(
+        "%s: not UTF-8 (byte %d: %r), read as %s",
+        path,
+        utf8_error.start,
+        raw[utf8_error.start : utf8_error.start + 1],
+        FALLBACK_ENCODING,
+    )
+    return text
+
+
 def semeval_examples(path: str | Path) -> Dataset:
     path = Path(path)
     rows = []
-    with path.open(encoding="utf-8", errors="replace", newline="") as fh:
+    with io.StringIO(read_text(path), newline="") as fh:
         reader = csv.DictReader(fh, delimiter="\t")
         missing = {"ID", "Target", "Tweet", "Stance"} - set(reader.fieldnames or [])
         if missing:

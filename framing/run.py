@@ -9,6 +9,8 @@ HydraConfig (tests, notebooks). A run folder holds:
 * ``predictions.jsonl/.csv`` one row per example: gold, prediction, per-label
                              probabilities, fold;
 * ``confusion_matrix.png``;
+* ``reliability_diagram.png/.svg`` accuracy against confidence per bin (single-label);
+                             ``metrics.json`` carries the ECE under ``calibration``;
 * ``model/``                 the model refit on all training data, with its manifest.
 """
 
@@ -98,6 +100,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     from tqdm.auto import tqdm
 
     from framing.actors import ActorLexicon
+    from framing.calibration import fold_calibration, write_calibration
     from framing.checks.command import checks_metrics
     from framing.evaluation import (
         aggregate_folds,
@@ -138,6 +141,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
 
     proba_all = np.full((len(examples), len(labels)), np.nan)
     fold_of = np.full(len(examples), -1)
+    temperature_of = np.ones(len(examples))  # the softmax temperature each prediction used
     fold_metrics = []
     cols = columns(
         examples, ["label", "actor", "n_actors", "article_id", "start", "end", "sentence"]
@@ -158,6 +162,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         proba = model.predict_proba(examples.select(fold.test))
         proba_all[fold.test] = proba
         fold_of[fold.test] = fold.index
+        temperature_of[fold.test] = getattr(model, "temperature", 1.0)
         pred = decide(proba, labels, multilabel)
         gold = [gold_all[i] for i in fold.test]
         if multilabel:
@@ -166,6 +171,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
             fm = classification_metrics(
                 gold, pred, labels, [actors_all[i] for i in fold.test], n_boot=0
             )
+            fm.update(fold_calibration(gold, proba, labels, getattr(model, "temperature", 1.0)))
         fm["fold"] = fold.index
         fm["n_train"] = len(fold.train)
         fold_metrics.append(fm)
@@ -242,6 +248,14 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         str(cfg.model.get("name")),
     )
     if not multilabel:
+        metrics["calibration"] = write_calibration(
+            out,
+            gold_scored,
+            proba_all[scored],
+            labels,
+            temperature_of[scored],
+            title=f"{task} · {cfg.model.get('name')} · out-of-fold",
+        )
         plot_confusion(
             gold_scored,
             pred_all,

@@ -2,7 +2,9 @@
 
 :func:`summarize_predictions` — per article × actor the count and share of each stance
 label and the net stance ``(n_positive − n_negative) / n``; per article the frame
-distribution (each sentence counted once, however many actors it has);
+distribution (each sentence counted once, however many actors it has); with
+``net="probability"`` also ``net_stance_probability``, the mean of ``p_positive −
+p_negative`` (each row weighted by the model's confidence);
 :func:`write_summary` writes them as CSV or JSON. The file is streamed and only
 aggregates are kept, so a large file does not have to fit in memory as rows.
 """
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("framing.report")
 
 POSITIVE, NEGATIVE = "positive", "negative"
+NET_WEIGHTINGS = ("label", "probability")  # how the summary's net stance counts a row
 
 
 def frames_of(value: Any) -> list[str]:
@@ -57,7 +60,7 @@ class Summary:
 
     ``stance``: one row per article × actor — ``article_id``, ``source``, ``date``,
     ``actor``, ``n``, ``n_<label>`` and ``share_<label>`` per stance label and
-    ``net_stance``. ``frames``: one row per article — ``article_id``, ``source``,
+    ``net_stance`` (and ``net_stance_probability`` when asked for). ``frames``: one row per article — ``article_id``, ``source``,
     ``date``, ``n_sentences``, ``top_frame`` and ``share_<frame>`` per frame (for a
     multi-label model the shares of sentences carrying each frame, which may sum to
     more than 1). Either is ``None`` when the predictions hold no such task.
@@ -73,10 +76,22 @@ def summarize_rows(
     rows: Iterable[dict[str, Any]],
     stance_labels: Sequence[str] = (),
     frame_labels: Sequence[str] = (),
+    net: str = "label",
 ) -> Summary:
     """Aggregate prediction rows (dicts with ``article_id``, ``source``, ``date``,
-    ``sentence_index``, ``actor``, ``stance``, ``frame``) into a :class:`Summary`."""
+    ``sentence_index``, ``actor``, ``stance``, ``frame``) into a :class:`Summary`.
+
+    ``net="probability"`` adds ``net_stance_probability``: the mean over the pair's rows
+    of ``p_positive − p_negative`` (rows need those columns).
+    """
     import pandas as pd
+
+    if net not in NET_WEIGHTINGS:
+        raise ValueError(
+            f"unknown net stance weighting {net!r}; choose {', '.join(NET_WEIGHTINGS)}"
+        )
+    weighted = net == "probability" and {POSITIVE, NEGATIVE} <= set(stance_labels)
+    p_sums: dict[tuple[str, str], list[float]] = {}
 
     meta: dict[str, tuple[Any, Any]] = {}
     stance_counts: dict[tuple[str, str], Counter] = {}
@@ -91,6 +106,8 @@ def summarize_rows(
         label = row.get("stance")
         if actor and label not in (None, ""):
             stance_counts.setdefault((art, actor), Counter())[str(label)] += 1
+            if weighted:
+                _add_probability_score(p_sums.setdefault((art, actor), [0.0, 0]), row)
         if frame_labels:
             # the rows of one sentence (one per actor) are adjacent: count the sentence once
             key = (art, row.get("sentence_index"))
@@ -126,6 +143,9 @@ def summarize_rows(
                 if {POSITIVE, NEGATIVE} <= set(stance_labels)
                 else float("nan")
             )
+            if weighted:
+                total, k = p_sums.get((art, actor), (0.0, 0))
+                rec["net_stance_probability"] = round(total / k, 6) if k else float("nan")
             records.append(rec)
         cols = [
             "article_id",
@@ -136,6 +156,7 @@ def summarize_rows(
             *[f"n_{lab}" for lab in stance_labels],
             *[f"share_{lab}" for lab in stance_labels],
             "net_stance",
+            *(["net_stance_probability"] if weighted else []),
         ]
         summary.stance = pd.DataFrame.from_records(records, columns=cols)
     if frame_labels:
@@ -164,7 +185,19 @@ def summarize_rows(
     return summary
 
 
-def summarize_predictions(path: str | os.PathLike[str]) -> Summary:
+def _add_probability_score(acc: list, row: dict[str, Any]) -> None:
+    """Add the row's ``p_positive − p_negative`` to ``acc = [sum, count]`` (if it has both)."""
+    pos, neg = row.get(f"p_{POSITIVE}"), row.get(f"p_{NEGATIVE}")
+    try:
+        score = float(pos) - float(neg)
+    except (TypeError, ValueError):
+        return
+    if not math.isnan(score):
+        acc[0] += score
+        acc[1] += 1
+
+
+def summarize_predictions(path: str | os.PathLike[str], net: str = "label") -> Summary:
     """:func:`summarize_rows` over a predictions file (JSONL, CSV or Parquet), streamed."""
     names = prediction_columns(path)
     stance_labels, frame_labels = labels_from_columns(names)
@@ -174,10 +207,11 @@ def summarize_predictions(path: str | os.PathLike[str]) -> Summary:
         frame_labels = []
     if not stance_labels and not frame_labels:
         raise ValueError(f"{path}: no stance or frame predictions (columns: {', '.join(names)})")
-    rows = iter_prediction_rows(
-        path, columns=["article_id", "source", "date", "sentence_index", "actor", "stance", "frame"]
-    )
-    return summarize_rows(rows, stance_labels, frame_labels)
+    wanted = ["article_id", "source", "date", "sentence_index", "actor", "stance", "frame"]
+    if net == "probability":
+        wanted += [f"p_{lab}" for lab in (POSITIVE, NEGATIVE) if lab in stance_labels]
+    rows = iter_prediction_rows(path, columns=wanted)
+    return summarize_rows(rows, stance_labels, frame_labels, net=net)
 
 
 def _json_records(df: pd.DataFrame) -> list[dict[str, Any]]:

@@ -168,3 +168,24 @@ def test_experiment_recipes(name):
     for group, values in sweep.items():
         for value in str(values).split(","):
             assert value.strip() in options(group), f"{name} sweeps unknown {group}={value}"
+
+
+def test_transformer_yaml_and_python_defaults_agree():
+    """configs/model/transformer.yaml and TransformerModel() give one set of defaults."""
+    import inspect
+
+    from framing.models.hf import TransformerModel
+
+    defaults = {
+        name: p.default
+        for name, p in inspect.signature(TransformerModel).parameters.items()
+        if p.default is not inspect.Parameter.empty
+    }
+    raw = _raw("model", "transformer")
+    raw.pop("_target_")
+    assert raw.pop("seed") == "${seed}"  # the run's seed; TransformerModel has its own default
+    unknown = sorted(set(raw) - set(defaults))
+    assert not unknown, f"transformer.yaml sets {unknown}, which TransformerModel does not take"
+    differ = {k: (v, defaults[k]) for k, v in raw.items() if v != defaults[k]}
+    assert not differ, f"YAML vs Python defaults differ: {differ}"
+    assert set(defaults) - set(raw) <= {"seed", "task", "labels", "multilabel", "temperature"}

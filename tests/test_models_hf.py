@@ -322,3 +322,35 @@ def test_transformer_run_end_to_end(
     assert (tmp_path / "run" / "model" / "model.safetensors").is_file()
     model, manifest = load_saved_model(tmp_path / "run")
     assert manifest["kind"] == "transformer" and manifest["versions"]["framing"]
+
+
+def test_temperature_fitted_on_validation_saved_and_applied(
+    tiny_checkpoint: Path, tmp_path: Path
+) -> None:
+    from framing.calibration import fit_temperature, undo_temperature
+    from framing.models.hf import _grouped_validation
+
+    data = _examples()
+    model = _model(tiny_checkpoint, epochs=1, patience=1).fit(data)
+    t = model.temperature
+    assert t > 0 and t != 1.0 and model.params()["temperature"] == t
+    proba = model.predict_proba(data)
+    _, val = _grouped_validation(data["article_id"], model.validation_share, model.seed)
+    y = np.array([LABELS.index(data["label"][i]) for i in val])
+
+    def nll(p: np.ndarray) -> float:
+        return float(-np.log(p[val][np.arange(len(val)), y]).mean())
+
+    unscaled = undo_temperature(proba, t)
+    assert nll(proba) <= nll(unscaled) + 1e-9
+    # T is the NLL minimiser for the unscaled model's validation predictions
+    assert fit_temperature(np.log(unscaled[val]), y) == pytest.approx(t, rel=1e-3)
+    save_model(model, tmp_path / "m", actors={"name": "t", "actors": {}}, splitter="x", n_train=48)
+    manifest = json.loads((tmp_path / "m" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["model"]["temperature"] == t and manifest["model"]["temperature_scaling"]
+    loaded, _ = load_saved_model(tmp_path / "m")
+    assert loaded.temperature == t
+    np.testing.assert_allclose(loaded.predict_proba(data), proba, atol=1e-5)
+    off = _model(tiny_checkpoint, epochs=1, patience=1, temperature_scaling=False).fit(data)
+    assert off.temperature == 1.0
+    np.testing.assert_allclose(undo_temperature(proba, t), off.predict_proba(data), atol=1e-4)

@@ -184,6 +184,50 @@ def test_tfidf_svm_fit_predict_shapes(stance_examples):
     assert np.all((proba >= 0) & (proba <= 1))
 
 
+def test_tfidf_svm_calibrates_on_shuffled_seeded_folds(caplog):
+    """Unshuffled folds follow the file's order (SemEval-2016's training file is sorted by
+    target): the calibration folds are a shuffled StratifiedKFold seeded by the run's seed."""
+    from sklearn.model_selection import StratifiedKFold
+
+    y = ["negative"] * 6 + ["neutral"] * 6 + ["positive"] * 6
+    cv = make_model("tfidf_svm").build(y).named_steps["clf"].cv
+    assert isinstance(cv, StratifiedKFold) and cv.shuffle and cv.n_splits == 3
+    assert cv.random_state == compose_cfg().seed
+    assert (
+        make_model("tfidf_svm", "stance", STANCE, False, "seed=5").classifier.cv.random_state == 5
+    )
+    # a rare class: fewer folds, same shuffling, the configured splitter left as it was
+    model = make_model("tfidf_svm")
+    rare = model.build(["negative"] * 2 + ["positive"] * 9).named_steps["clf"].cv
+    assert rare.n_splits == 2 and rare.shuffle and model.classifier.cv.n_splits == 3
+    # a bare number of folds still works, with a warning that its folds are unshuffled
+    model.classifier.set_params(cv=3)
+    with caplog.at_level("WARNING", logger="framing.models.sklearn"):
+        assert model.build(y).named_steps["clf"].cv == 3
+    assert "unshuffled folds" in caplog.text
+
+
+def test_tfidf_svm_calibration_folds_keep_articles_together(stance_examples, tmp_path):
+    """With article ids, calibration folds are a shuffled, seeded StratifiedGroupKFold: no
+    article has sentences on both sides of a fold; the saved model keeps the splitter."""
+    from sklearn.model_selection import StratifiedKFold
+
+    y = list(stance_examples["label"])
+    groups = list(stance_examples["article_id"])
+    model = make_model("tfidf_svm")
+    clf = model.build(y, groups).named_steps["clf"]
+    assert isinstance(clf.cv, list) and len(clf.cv) == 3
+    for train, test in clf.cv:
+        assert not {groups[i] for i in train} & {groups[i] for i in test}
+    again = make_model("tfidf_svm").build(y, groups).named_steps["clf"].cv
+    assert all((a[1] == b[1]).all() for a, b in zip(clf.cv, again, strict=True))  # seeded
+    model.fit(stance_examples)
+    assert isinstance(model.pipeline.named_steps["clf"].cv, StratifiedKFold)
+    model.save(tmp_path / "m")
+    # without article ids (SemEval) the shuffled StratifiedKFold is used as configured
+    assert isinstance(make_model("tfidf_svm").build(y).named_steps["clf"].cv, StratifiedKFold)
+
+
 def test_tfidf_logreg_params_and_save_load_roundtrip(stance_examples, tmp_path):
     model = make_model("tfidf_logreg")
     params = model.params()

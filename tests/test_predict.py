@@ -127,7 +127,7 @@ def test_joint_stance_and_frame_output(tmp_path, stance_run, frame_run, articles
                     spans = [
                         [m.start - s.start, m.end - s.start]
                         for m in s.mentions
-                        if m.actor == r["actor"]
+                        if m.actor == r["actor"] and m.is_actor  # "Russian" the language: none
                     ]
                     assert r["mentions"] == spans
                     probs = [r[f"p_{lab}"] for lab in stance.labels]
@@ -474,3 +474,21 @@ def test_summary_written_with_predictions(tmp_path, stance_run, frame_run, artic
             (rec["n_positive"] - rec["n_negative"]) / n, abs=1e-6
         )
         assert rec["share_neutral"] == pytest.approx(rec["n_neutral"] / n, abs=1e-6)
+
+
+def test_summary_net_stance_by_probability(tmp_path, stance_run, articles):
+    out, summary = tmp_path / "pred.jsonl", tmp_path / "summary.json"
+    args = ["-q", "predict", "--model", str(stance_run), "--input", str(articles)]
+    args += ["-o", str(out), "--summary", str(summary), "--summary-net", "probability"]
+    assert main([*args, "--no-progress"]) == 0
+    expected: dict[tuple[str, str], list[float]] = {}
+    for row in _rows(out):
+        if row["actor"]:
+            score = row["p_positive"] - row["p_negative"]
+            expected.setdefault((row["article_id"], row["actor"]), []).append(score)
+    stance = json.loads(summary.read_text(encoding="utf-8"))["stance"]
+    assert len(stance) == len(expected) > 0
+    for rec in stance:
+        scores = expected[(rec["article_id"], rec["actor"])]
+        assert rec["net_stance_probability"] == pytest.approx(sum(scores) / len(scores), abs=1e-5)
+        assert -1 <= rec["net_stance"] <= 1

