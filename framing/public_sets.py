@@ -95,7 +95,11 @@ def newsmtsc_examples(path: str | Path) -> Dataset:
                     )
                 )
                 continue
-            other = [s for j, sp in enumerate(spans) if j != i for s in sp]
+            # a target listed twice (same mention, e.g. with further mentions the first
+            # entry lacks) is the same entity, not another one
+            other = [
+                s for j, sp in enumerate(spans) if j != i and not _overlap(sp, spans[i]) for s in sp
+            ]
             gid = t.get("Input.gid") or f"{path.stem}:{lineno}:{i}"
             rows.append(
                 _row(
@@ -115,6 +119,10 @@ def newsmtsc_examples(path: str | Path) -> Dataset:
     if not rows:
         raise TaskError(f"{path}: no NewsMTSC examples")
     return Dataset.from_list(rows, features=example_features("stance"))
+
+
+def _overlap(a: list[list[int]], b: list[list[int]]) -> bool:
+    return any(s < e2 and s2 < e for s, e in a for s2, e2 in b)
 
 
 FLAT_POLARITY = {-1: "negative", 0: "neutral", 1: "positive"}

@@ -175,6 +175,25 @@ def test_same_seed_same_model(tiny_checkpoint: Path) -> None:
     np.testing.assert_allclose(a, b, atol=1e-6)
 
 
+def test_given_validation_set_scores_the_epochs(
+    tiny_checkpoint: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import framing.models.hf as hf
+
+    def no_inner_split(*args, **kwargs):
+        raise AssertionError("the inner validation split is not used when a set is given")
+
+    monkeypatch.setattr(hf, "_grouped_validation", no_inner_split)
+    data, dev = _examples(24), _examples(12)
+    m = _model(tiny_checkpoint, epochs=2, patience=5)
+    scored = []
+    compute = m._compute_metrics
+    m._compute_metrics = lambda pred: scored.append(len(pred[1])) or compute(pred)
+    m.fit(data, validation=dev)
+    assert scored == [12, 12]  # every epoch scored on the 12 given examples
+    assert [h["epoch"] for h in m.history if "eval_macro_f1" in h] == [1.0, 2.0]
+
+
 def test_class_weights_and_multilabel(tiny_checkpoint: Path) -> None:
     data = _examples(24)
     _model(tiny_checkpoint, epochs=1, class_weights=True, early_stopping=False).fit(data)

@@ -69,6 +69,20 @@ def test_newsmtsc_mapping_and_spans(tmp_path, caplog):
     assert any("polarity 3.0 is not 2, 4 or 6" in w for w in warnings)
 
 
+def test_newsmtsc_target_listed_twice_is_not_its_own_other(tmp_path):
+    s = "Critics say Sanders was withholding his plan, and Cruz agreed."
+    target = {"from": 12, "to": 19, "mention": "Sanders", "polarity": 2.0}
+    again = {**target, "further_mentions": [{"from": 36, "to": 39, "mention": "his"}]}
+    cruz = {"from": 50, "to": 54, "mention": "Cruz", "polarity": 4.0}
+    path = tmp_path / "dup.jsonl"
+    record = {"primary_gid": "g", "sentence_normalized": s, "targets": [target, again, cruz]}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    first, second, third = newsmtsc_examples(path).to_list()
+    assert first["target_spans"] == [[12, 19]] and first["other_spans"] == [[50, 54]]
+    assert second["target_spans"] == [[12, 19], [36, 39]] and second["other_spans"] == [[50, 54]]
+    assert third["other_spans"] == [[12, 19], [12, 19], [36, 39]]
+
+
 def test_newsmtsc_without_good_lines_is_a_task_error(tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text("{oops\n" + json.dumps({"sentence_normalized": "x"}) + "\n", encoding="utf-8")

@@ -45,6 +45,7 @@ SAVED_KINDS = {
     "sklearn": "framing.models.sklearn:SklearnModel",
     "transformer": "framing.models.hf:TransformerModel",
     "embedding_logreg": "framing.models.embeddings:EmbeddingLogReg",
+    "ensemble": "framing.models.ensemble:EnsembleModel",
 }
 
 

@@ -242,9 +242,11 @@ class TransformerModel:
             if added:
                 self.model.resize_token_embeddings(len(self.tokenizer))
 
-    def fit(self, examples: Any) -> TransformerModel:
+    def fit(self, examples: Any, validation: Any = None) -> TransformerModel:
+        """Fine-tune on ``examples``. Epochs are scored on ``validation`` when given (e.g. a
+        benchmark's dev split), else on a grouped ``validation_share`` of ``examples``; the
+        best epoch by ``best_metric`` is kept and ``patience`` stops early."""
         import torch
-        from datasets import Dataset
         from transformers import (
             DataCollatorWithPadding,
             EarlyStoppingCallback,
@@ -255,16 +257,20 @@ class TransformerModel:
         route_library_logging()
         set_seed(self.seed)
         self._load_pretrained()
-        c = columns(examples, ["label", "article_id"])
-        texts, pairs = self.encode_inputs(examples)
-        enc = self._tokenize(texts, pairs)
-        enc["labels"] = self._targets(c["label"])
-        data = Dataset.from_dict(dict(enc))
-        train_idx, val_idx = _grouped_validation(
-            c["article_id"], self.validation_share if self.early_stopping else 0.0, self.seed
-        )
-        train_ds = data.select(train_idx)
-        val_ds = data.select(val_idx) if len(val_idx) else None
+        data = self._encoded(examples)
+        calibration, val_idx = examples, np.arange(0)
+        if validation is not None and self.early_stopping:
+            train_ds, val_ds = data, self._encoded(validation)
+            # the given validation set also fits the temperature
+            calibration, val_idx = validation, np.arange(len(validation))
+        else:
+            train_idx, val_idx = _grouped_validation(
+                columns(examples, ["article_id"])["article_id"],
+                self.validation_share if self.early_stopping else 0.0,
+                self.seed,
+            )
+            train_ds = data.select(train_idx)
+            val_ds = data.select(val_idx) if len(val_idx) else None
         device = pick_device(self.device)
         use_cpu = device == "cpu"
         steps_per_epoch = max(1, math.ceil(len(train_ds) / self.batch_size))
@@ -318,8 +324,15 @@ class TransformerModel:
             trainer.train()
             self.model = trainer.model
         self.model.eval()
-        self._fit_temperature(examples, val_idx)
+        self._fit_temperature(calibration, val_idx)
         return self
+
+    def _encoded(self, examples: Any):
+        from datasets import Dataset
+
+        enc = self._tokenize(*self.encode_inputs(examples))
+        enc["labels"] = self._targets(columns(examples, ["label"])["label"])
+        return Dataset.from_dict(dict(enc))
 
     def _fit_temperature(self, examples: Any, val_idx: np.ndarray) -> None:
         """Temperature scaling on the inner validation split (single-label models only)."""
