@@ -15,6 +15,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from framing.extras import MissingExtra
 from framing.version import package_version
 
 log = logging.getLogger("framing")
@@ -62,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         log.error("interrupted")
         return 130
+    except MissingExtra as exc:
+        print(f"framing {args.command}: error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

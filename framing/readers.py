@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from framing.corpus import Article
+from framing.extras import require
 from framing.io import RecordError, iter_jsonl
 
 MAX_ARTICLE_CHARS = 2_000_000  # longer "articles" are almost always a broken dump
@@ -215,7 +216,7 @@ def _has_surrogates(value: str) -> bool:
 
 
 def read_html(path: Path, article_id: str | None = None) -> Iterator[Article | RecordError]:
-    import trafilatura
+    trafilatura = require("trafilatura", "html", "reading HTML")
 
     where = str(path)
     try:

@@ -27,13 +27,14 @@ import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
 from framing.examples import columns
+from framing.extras import MissingExtra
 from framing.io import atomic_write
 from framing.labels import decide
-from framing.sources import PACKAGE_ROOT, ConfigError, load_examples, resolve_path
+from framing.resources import CONFIG_DIR
+from framing.sources import ConfigError, load_examples, resolve_path
 
 log = logging.getLogger("framing.run")
-CONFIG_DIR = PACKAGE_ROOT / "configs"
-__all__ = ["CONFIG_DIR", "PACKAGE_ROOT", "ConfigError", "load_examples", "resolve_path", "run"]
+__all__ = ["CONFIG_DIR", "ConfigError", "load_examples", "resolve_path", "run"]
 
 
 def seed_everything(seed: int) -> None:
@@ -283,7 +284,7 @@ def _hydra_main(cfg: DictConfig) -> float | None:
     out_dir = HydraConfig.get().runtime.output_dir
     try:
         metrics = run(cfg, out_dir)
-    except (ConfigError, TaskError, SplitError, FileNotFoundError) as exc:
+    except (ConfigError, TaskError, SplitError, FileNotFoundError, MissingExtra) as exc:
         log.error("%s", exc)
         print(f"framing-run: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -33,6 +33,7 @@ from sklearn.preprocessing import MultiLabelBinarizer, OneHotEncoder
 from sklearn.utils import check_array
 
 from framing.examples import columns
+from framing.extras import require
 from framing.models.cached_tfidf import CachedTfidf, FastOneHot
 from framing.models.features import (
     MARKINGS,
@@ -98,9 +99,8 @@ class VaderStance(ClassifierMixin, BaseEstimator):
         return out
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-        analyzer = SentimentIntensityAnalyzer()
+        vader = require("vaderSentiment.vaderSentiment", "vader", "the VADER baseline")
+        analyzer = vader.SentimentIntensityAnalyzer()
         c = np.array([analyzer.polarity_scores(t)["compound"] for t in self._texts(X)])
         scores = np.stack([-c, self.threshold - np.abs(c), c], axis=1) / self.temperature
         scores -= scores.max(axis=1, keepdims=True)
