@@ -31,6 +31,7 @@ from framing.evaluation import macro_f1
 from framing.labels import task_labels
 from framing.run import resolve_path
 from framing.segment import Segmenter
+from framing.splits import trainable
 from framing.tasks import columns, corpus_examples
 
 RANDOM_SEED = 7
@@ -81,6 +82,7 @@ def main() -> None:
     for task in ("stance", "framing"):
         labels = task_labels(task)
         ds = corpus_examples(corpus, task, segmenter, labels)
+        ds = ds.select(trainable(ds["article_id"], corpus.test_sets))  # the corpus proper
         c = columns(ds, ["sentence", "source", "label", "article_id", "actor"])
         # stance probes also see the actor: a per-actor label prior is not leakage
         suffix = [f" actor={a}" if task == "stance" else "" for a in c["actor"]]

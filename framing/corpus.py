@@ -8,7 +8,8 @@ A corpus on disk is a folder holding
   ``start``/``end`` (character offsets into the *cleaned* article body, see
   :func:`framing.text.clean.clean_article`), ``text`` (the sentence, kept so a
   changed cleaner can be detected), ``frame`` and ``stance`` (``{actor: label}``);
-* ``splits.json``       optional: the fixed held-out test articles and the seed.
+* ``splits.json``       optional: the fixed held-out test articles (``test``) and the seed;
+                         ``test_only`` names further test sets that are never trained on.
 """
 
 from __future__ import annotations
@@ -177,6 +178,12 @@ class Corpus:
     test_ids: list[str] = field(default_factory=list)
     split_seed: int | None = None
     errors: list[RecordError] = field(default_factory=list)
+    test_only: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def test_sets(self) -> dict[str, list[str]]:
+        """Every held-out test set by name: ``fixed`` (``test_ids``) and the test-only sets."""
+        return {"fixed": list(self.test_ids), **{k: list(v) for k, v in self.test_only.items()}}
 
     def annotations_by_article(self) -> dict[str, list[Annotation]]:
         out: dict[str, list[Annotation]] = {}
@@ -228,10 +235,18 @@ def load_corpus(path: str | Path) -> Corpus:
             except RecordError as exc:
                 errors.append(exc)
     test_ids: list[str] = []
+    test_only: dict[str, list[str]] = {}
     seed = None
     split_path = root / "splits.json"
     if split_path.is_file():
         split = json.loads(split_path.read_text(encoding="utf-8"))
         test_ids = list(split.get("test", []))
         seed = split.get("seed")
-    return Corpus(root, articles, annotations, test_ids, seed, errors)
+        raw_only = split.get("test_only", {})
+        if isinstance(raw_only, dict) and all(isinstance(v, list) for v in raw_only.values()):
+            test_only = {str(k): list(v) for k, v in raw_only.items()}
+        else:
+            errors.append(
+                RecordError(f"{split_path}", "'test_only' must map set names to lists of ids")
+            )
+    return Corpus(root, articles, annotations, test_ids, seed, errors, test_only)

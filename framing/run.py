@@ -48,7 +48,7 @@ def seed_everything(seed: int) -> None:
 
 
 # ---------------------------------------------------------------------------
-def make_folds(cfg: DictConfig, examples, test_ids, segmenter, task, labels, multilabel):
+def make_folds(cfg: DictConfig, examples, test_sets, segmenter, task, labels, multilabel):
     """Folds of ``cfg.split`` (see :data:`framing.splits.SPLITS`), the examples they index
     and the indices the final model is refit on."""
     from framing.splits import SPLITS
@@ -66,7 +66,7 @@ def make_folds(cfg: DictConfig, examples, test_ids, segmenter, task, labels, mul
             )
         return load_examples(test_cfg, task, labels, multilabel, segmenter)[0]
 
-    return builder(cfg.split, int(cfg.seed), examples, test_ids, load_test)
+    return builder(cfg.split, int(cfg.seed), examples, test_sets, load_test)
 
 
 def instantiate_model(cfg: DictConfig, task: str, labels: list[str], multilabel: bool):
@@ -124,9 +124,9 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     splitter = str(cfg.get("splitter", "sentencex"))
     segmenter = Segmenter(lexicon, splitter=splitter)
 
-    examples, test_ids = load_examples(cfg.data, task, labels, multilabel, segmenter)
+    examples, test_sets = load_examples(cfg.data, task, labels, multilabel, segmenter)
     folds, examples, refit_idx = make_folds(
-        cfg, examples, test_ids, segmenter, task, labels, multilabel
+        cfg, examples, test_sets, segmenter, task, labels, multilabel
     )
     log.info(
         "%s: %d examples, %d fold(s), model %s",
@@ -193,6 +193,11 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         "model": str(cfg.model.get("name")),
         "data": str(cfg.data.get("name")),
         "split": str(cfg.split.get("name")),
+        **(
+            {"test_set": str(cfg.split.get("test", "fixed"))}
+            if cfg.split.get("name") == "heldout"
+            else {}
+        ),
         "seed": int(cfg.seed),
         "labels": labels,
         "n_examples": len(scored),

@@ -3,9 +3,10 @@
 :data:`DATASETS` maps a data config's ``format`` to its loader: adding a dataset
 format is one loader (here or in its own module), one entry in :data:`DATASETS` and
 one YAML in ``configs/data/``. A loader takes the resolved path and the task and
-returns ``(examples, test_ids)``: a :class:`datasets.Dataset` of
-:func:`framing.examples.example_row` rows and the corpus's fixed test article ids
-(empty when it has none).
+returns ``(examples, test_sets)``: a :class:`datasets.Dataset` of
+:func:`framing.examples.example_row` rows and the corpus's held-out test sets
+``{name: article ids}`` (its ``fixed`` test split and its test-only sets, see
+:mod:`framing.splits`; ``{}`` for the public sets).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from framing.resources import CLONE_ROOT
 
 log = logging.getLogger("framing.run")
+TestSets = dict[str, list[str]]  # held-out test set name → article ids
 
 
 class ConfigError(ValueError):
@@ -37,7 +39,7 @@ def resolve_path(path: str | os.PathLike[str]) -> Path:
 
 def corpus_source(
     path: Path, task: str, labels: list[str], multilabel: bool, segmenter: Any, actors=None
-) -> tuple[Any, list[str]]:
+) -> tuple[Any, TestSets]:
     """An annotated corpus folder (the data contract, :mod:`framing.corpus`)."""
     from framing.corpus import load_corpus
     from framing.tasks import corpus_examples
@@ -48,7 +50,7 @@ def corpus_source(
     examples = corpus_examples(
         corpus, task, segmenter, labels, multilabel=multilabel, actors=actors
     )
-    return examples, corpus.test_ids
+    return examples, corpus.test_sets
 
 
 def _stance_only(name: str, task: str) -> None:
@@ -56,24 +58,24 @@ def _stance_only(name: str, task: str) -> None:
         raise ConfigError(f"data format {name!r} holds stance labels only, not {task}")
 
 
-def newsmtsc_source(path: Path, task: str, *args: Any, **kwargs: Any) -> tuple[Any, list[str]]:
+def newsmtsc_source(path: Path, task: str, *args: Any, **kwargs: Any) -> tuple[Any, TestSets]:
     """NewsMTSC JSONL (stance only)."""
     from framing.public_sets import newsmtsc_examples
 
     _stance_only("newsmtsc", task)
-    return newsmtsc_examples(path), []
+    return newsmtsc_examples(path), {}
 
 
-def semeval_source(path: Path, task: str, *args: Any, **kwargs: Any) -> tuple[Any, list[str]]:
+def semeval_source(path: Path, task: str, *args: Any, **kwargs: Any) -> tuple[Any, TestSets]:
     """SemEval-2016 Task 6 TSV (stance only)."""
     from framing.public_sets import semeval_examples
 
     _stance_only("semeval2016", task)
-    return semeval_examples(path), []
+    return semeval_examples(path), {}
 
 
-# format → loader(path, task, labels, multilabel, segmenter, actors) -> (examples, test_ids)
-DATASETS: dict[str, Callable[..., tuple[Any, list[str]]]] = {
+# format → loader(path, task, labels, multilabel, segmenter, actors) -> (examples, test_sets)
+DATASETS: dict[str, Callable[..., tuple[Any, TestSets]]] = {
     "corpus": corpus_source,
     "newsmtsc": newsmtsc_source,
     "semeval2016": semeval_source,
@@ -87,8 +89,8 @@ def load_examples(
     multilabel: bool,
     segmenter: Any,
     actors: list[str] | None = None,
-) -> tuple[Any, list[str]]:
-    """Examples of ``task`` from a data config (``format`` + ``path``)."""
+) -> tuple[Any, TestSets]:
+    """Examples of ``task`` from a data config (``format`` + ``path``), and its test sets."""
     fmt = data_cfg.get("format", "corpus")
     if not data_cfg.get("path"):
         raise ConfigError(f"data config {data_cfg.get('name', '?')!r} has no path")

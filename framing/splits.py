@@ -1,8 +1,14 @@
 """Evaluation splits. Every split groups by article: no article is on both sides.
 
 * ``kfold``          stratified grouped k-fold with a seed (StratifiedGroupKFold);
-* ``heldout``        the corpus's fixed test articles (``splits.json``);
+* ``heldout``        one of the corpus's held-out test sets (``splits.json``): the fixed
+                     test articles (``split.test=fixed``, the default) or a test-only set
+                     such as ``split.test=realistic``;
 * ``cross_dataset``  train on one dataset, test on another.
+
+Test-only articles (``splits.json``'s ``test_only`` lists) are never trained on: every
+split leaves them out of training, and only ``heldout`` with ``split.test=<name>`` tests
+on them.
 
 :data:`SPLITS` maps a split config's ``name`` to its builder: adding a split is one
 function here, one entry in :data:`SPLITS` and one YAML in ``configs/split/``.
@@ -60,19 +66,52 @@ def kfold(
     return folds
 
 
-def heldout(groups: Sequence[str], test_ids: Sequence[str]) -> list[Fold]:
+FIXED = "fixed"
+
+
+def never_trained(test_sets: Mapping[str, Sequence[str]]) -> set[str]:
+    """Articles of every test set but the fixed one: never trained on."""
+    return {a for name, ids in test_sets.items() if name != FIXED for a in ids}
+
+
+def trainable(groups: Sequence[str], test_sets: Mapping[str, Sequence[str]]) -> np.ndarray:
+    """Indices of the examples that are not in a test-only article."""
+    excluded = never_trained(test_sets)
+    return np.array([i for i, g in enumerate(groups) if g not in excluded], dtype=int)
+
+
+def choose_test(
+    test_sets: Mapping[str, Sequence[str]], name: str = FIXED
+) -> tuple[list[str], set[str]]:
+    """(test articles of the set ``name``, articles to keep out of training besides them).
+
+    Training is the same whichever set is tested: no article of any held-out set.
+    """
+    if name not in test_sets and name != FIXED:
+        known = ", ".join(sorted(test_sets)) or "none"
+        raise SplitError(f"split.test={name!r}: splits.json has no such test set (known: {known})")
+    excluded = {a for ids in test_sets.values() for a in ids}
+    return list(test_sets.get(name, [])), excluded
+
+
+def heldout(
+    groups: Sequence[str], test_ids: Sequence[str], exclude: Sequence[str] | set[str] = ()
+) -> list[Fold]:
+    """Test on ``test_ids``; train on every other article except those in ``exclude``."""
     if not test_ids:
         raise SplitError(
             "split=heldout needs the corpus's fixed test split (splits.json with a 'test' list)"
         )
     test_set = set(test_ids)
+    left_out = set(exclude) - test_set
     idx = np.arange(len(groups))
     is_test = np.array([g in test_set for g in groups])
+    is_train = np.array([g not in test_set and g not in left_out for g in groups])
     if not is_test.any():
         raise SplitError("split=heldout: none of the test articles has examples (empty test split)")
-    if is_test.all():
+    if not is_train.any():
         raise SplitError("split=heldout: every example is in the test split (empty training split)")
-    return [Fold(0, idx[~is_test], idx[is_test])]
+    return [Fold(0, idx[is_train], idx[is_test])]
 
 
 def cross_dataset(n_train: int, n_test: int) -> list[Fold]:
@@ -88,9 +127,20 @@ def cross_dataset(n_train: int, n_test: int) -> list[Fold]:
 SplitResult = tuple[list[Fold], Any, np.ndarray]
 
 
-def _kfold_split(cfg: Mapping[str, Any], seed: int, examples: Any, test_ids, load_test):
+def _without_test_only(examples: Any, test_sets: Mapping[str, Sequence[str]]) -> Any:
+    """``examples`` less those of test-only articles (never trained on)."""
+    if not never_trained(test_sets or {}):
+        return examples
     from framing.examples import columns
 
+    groups = columns(examples, ["article_id"])["article_id"]
+    return examples.select(trainable(groups, test_sets))
+
+
+def _kfold_split(cfg: Mapping[str, Any], seed: int, examples: Any, test_sets, load_test):
+    from framing.examples import columns
+
+    examples = _without_test_only(examples, test_sets)
     cols = columns(examples, ["article_id", "label"])
     folds = kfold(
         cols["label"],
@@ -102,16 +152,18 @@ def _kfold_split(cfg: Mapping[str, Any], seed: int, examples: Any, test_ids, loa
     return folds, examples, np.arange(len(cols["article_id"]))
 
 
-def _heldout_split(cfg: Mapping[str, Any], seed: int, examples: Any, test_ids, load_test):
+def _heldout_split(cfg: Mapping[str, Any], seed: int, examples: Any, test_sets, load_test):
     from framing.examples import columns
 
-    folds = heldout(columns(examples, ["article_id"])["article_id"], test_ids)
+    test_ids, exclude = choose_test(test_sets or {}, str(cfg.get("test", FIXED)))
+    folds = heldout(columns(examples, ["article_id"])["article_id"], test_ids, exclude)
     return folds, examples, folds[0].train
 
 
-def _cross_dataset_split(cfg: Mapping[str, Any], seed: int, examples: Any, test_ids, load_test):
+def _cross_dataset_split(cfg: Mapping[str, Any], seed: int, examples: Any, test_sets, load_test):
     from datasets import concatenate_datasets
 
+    examples = _without_test_only(examples, test_sets)
     test_examples = load_test()
     n_train = len(examples)
     combined = concatenate_datasets([examples, test_examples.cast(examples.features)])
@@ -119,8 +171,9 @@ def _cross_dataset_split(cfg: Mapping[str, Any], seed: int, examples: Any, test_
     return folds, combined, folds[0].train
 
 
-# name → builder(split_cfg, seed, examples, test_ids, load_test) -> (folds, examples, refit
-# indices); ``load_test()`` gives the examples of ``split.test_data`` (cross-dataset only)
+# name → builder(split_cfg, seed, examples, test_sets, load_test) -> (folds, examples, refit
+# indices); ``test_sets`` is ``{name: article ids}`` (:mod:`framing.sources`), ``load_test()``
+# gives the examples of ``split.test_data`` (cross-dataset only)
 SPLITS: dict[str, Callable[..., SplitResult]] = {
     "kfold": _kfold_split,
     "heldout": _heldout_split,

@@ -150,31 +150,31 @@ def validate_corpus(
     return problems
 
 
-def corpus_stats(
-    corpus: Corpus, stance_labels: list[str], frame_labels: list[str]
+def _label_stats(
+    annotations, n_articles: int, test: set[str], stance_labels: list[str], frame_labels: list[str]
 ) -> dict[str, Any]:
-    test = set(corpus.test_ids)
     pairs = collections.Counter()
     pairs_test = collections.Counter()
     frames = collections.Counter()
-    multi_differ = 0
-    multi = 0
-    for ann in corpus.annotations:
+    multi_differ = multi = with_actor = 0
+    for ann in annotations:
         if ann.frame:
             frames[ann.frame] += 1
         for actor, label in ann.stance.items():
             pairs[(actor, label)] += 1
             if ann.article_id in test:
                 pairs_test[(actor, label)] += 1
+        with_actor += bool(ann.stance)
         if len(ann.stance) >= 2:
             multi += 1
             if len(set(ann.stance.values())) >= 2:
                 multi_differ += 1
     actors = sorted({a for a, _ in pairs})
     return {
-        "articles": len(corpus.articles),
+        "articles": n_articles,
         "test_articles": len(test),
-        "annotated_sentences": len(corpus.annotations),
+        "annotated_sentences": len(annotations),
+        "sentences_with_actor": with_actor,
         "pairs": sum(pairs.values()),
         "stance": {a: {lab: pairs[(a, lab)] for lab in stance_labels} for a in actors},
         "stance_test": {a: {lab: pairs_test[(a, lab)] for lab in stance_labels} for a in actors},
@@ -184,34 +184,77 @@ def corpus_stats(
     }
 
 
+def corpus_stats(
+    corpus: Corpus, stance_labels: list[str], frame_labels: list[str]
+) -> dict[str, Any]:
+    """Label tables of the corpus proper (with its fixed test split) and of each test-only set."""
+    only = {a for ids in corpus.test_only.values() for a in ids}
+    main = [a for a in corpus.annotations if a.article_id not in only]
+    n_main = sum(1 for a in corpus.articles if a not in only)
+    stats = _label_stats(main, n_main, set(corpus.test_ids), stance_labels, frame_labels)
+    stats["test_only"] = {
+        name: _label_stats(
+            [a for a in corpus.annotations if a.article_id in set(ids)],
+            sum(1 for a in ids if a in corpus.articles),
+            set(ids),
+            stance_labels,
+            frame_labels,
+        )
+        for name, ids in corpus.test_only.items()
+    }
+    return stats
+
+
 def stats_markdown(stats: dict[str, Any], stance_labels: list[str]) -> str:
+    lines = _tables_markdown(stats, stance_labels, "in the fixed test split", "of which test")
+    for name, sub in stats.get("test_only", {}).items():
+        lines += [
+            "",
+            f"Test-only set `{name}` (never trained on; `split=heldout split.test={name}`):",
+        ]
+        lines += _tables_markdown(sub, stance_labels, "test-only", None)
+    return "\n".join(lines)
+
+
+def _tables_markdown(
+    stats: dict[str, Any], stance_labels: list[str], test_words: str, test_column: str | None
+) -> list[str]:
     total = stats["pairs"] or 1
+    n_sent = stats["annotated_sentences"] or 1
     lines = [
-        f"Articles: {stats['articles']} ({stats['test_articles']} in the fixed test split); "
-        f"annotated sentences: {stats['annotated_sentences']}; (sentence, actor) pairs: {stats['pairs']}; "
+        f"Articles: {stats['articles']} ({stats['test_articles']} {test_words}); "
+        f"annotated sentences: {stats['annotated_sentences']}, of which about an actor: "
+        f"{stats['sentences_with_actor']} ({100 * stats['sentences_with_actor'] / n_sent:.0f}%); "
+        f"(sentence, actor) pairs: {stats['pairs']}; "
         f"sentences about 2+ actors: {stats['sentences_multi_actor']}, with differing stances: "
         f"{stats['sentences_multi_actor_differing']}.",
         "",
-        "| actor | " + " | ".join(stance_labels) + " | total | of which test |",
-        "|---|" + "---|" * (len(stance_labels) + 2),
+        "| actor | "
+        + " | ".join(stance_labels)
+        + " | total |"
+        + (f" {test_column} |" if test_column else ""),
+        "|---|" + "---|" * (len(stance_labels) + 1 + bool(test_column)),
     ]
     col = collections.Counter()
     for actor, row in stats["stance"].items():
         col.update(row)
+        test_cell = f" {sum(stats['stance_test'][actor].values())} |" if test_column else ""
         lines.append(
             f"| {actor} | "
             + " | ".join(str(row[lab]) for lab in stance_labels)
-            + f" | {sum(row.values())} | {sum(stats['stance_test'][actor].values())} |"
+            + f" | {sum(row.values())} |"
+            + test_cell
         )
     lines.append(
         "| **all** | "
         + " | ".join(f"{col[lab]} ({100 * col[lab] / total:.0f}%)" for lab in stance_labels)
-        + f" | {total} | |"
+        + f" | {total} |"
+        + (" |" if test_column else "")
     )
     lines += ["", "| frame | sentences |", "|---|---|"]
     for frame, n in sorted(stats["frames"].items(), key=lambda kv: -kv[1]):
         lines.append(f"| {frame} | {n} |")
-    return "\n".join(lines)
+    return lines
 
 
 # ---------------------------------------------------------------------------

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from run_helpers import tiny_corpus, trained_run
 from omegaconf import OmegaConf
+from run_helpers import tiny_corpus, trained_run
 
 from framing.checks import (
     CheckError,

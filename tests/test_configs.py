@@ -144,7 +144,7 @@ def test_data_config_loads_examples(name, data_files):
     assert len(examples) > 0
     assert set(examples["label"]) <= set(cfg.task.labels)
     if cfg.data.get("format", "corpus") == "corpus":
-        assert len(test_ids) == 3
+        assert len(test_ids["fixed"]) == 3
 
 
 @pytest.mark.parametrize("name", [n for n in options("data") if _raw("data", n)["path"] == "???"])

@@ -209,6 +209,22 @@ def test_load_corpus_without_optional_files(tmp_path):
     assert corpus.annotations == [] and corpus.test_ids == [] and corpus.split_seed is None
 
 
+def test_load_corpus_test_only_sets(tmp_path):
+    _write_lines(tmp_path / "articles.jsonl", [json.dumps({"id": "a", "text": "x"})])
+    split = {"seed": 1, "test": ["a"], "test_only": {"realistic": ["r1", "r2"]}}
+    (tmp_path / "splits.json").write_text(json.dumps(split), encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert corpus.test_only == {"realistic": ["r1", "r2"]}
+    assert corpus.test_sets == {"fixed": ["a"], "realistic": ["r1", "r2"]}
+    assert corpus.errors == []
+    split["test_only"] = ["r1"]  # not a mapping: one clear error, the rest still loads
+    (tmp_path / "splits.json").write_text(json.dumps(split), encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert corpus.test_only == {} and corpus.test_ids == ["a"]
+    (err,) = corpus.errors
+    assert err.where == str(tmp_path / "splits.json") and "test_only" in err.reason
+
+
 def test_load_corpus_missing(tmp_path):
     with pytest.raises(FileNotFoundError, match="no articles.jsonl"):
         load_corpus(tmp_path)

@@ -90,7 +90,7 @@ def _toy_source(path, task, labels, multilabel, segmenter, actors=None):
                 label=label,
             )
         )
-    return Dataset.from_list(rows, features=example_features(task)), []
+    return Dataset.from_list(rows, features=example_features(task)), {}
 
 
 def test_toy_dataset(tmp_path, monkeypatch):

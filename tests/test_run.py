@@ -326,6 +326,42 @@ def test_heldout_run_scores_only_the_test_articles(tiny, tmp_path):
     assert manifest["n_train_examples"] == n_all - len(rows)  # refit on training articles only
 
 
+def test_test_only_articles_are_never_trained_on(tmp_path):
+    corpus = build_tiny_corpus(tmp_path / "corpus", n_articles=12, n_test=3)
+    articles, annotations = corpus_records(corpus)
+    fixed = [a["id"] for a in articles[:3]]
+    only = [a["id"] for a in articles[3:5]]
+    split = {"seed": 1, "test": fixed, "test_only": {"realistic": only}}
+    (corpus / "splits.json").write_text(json.dumps(split), encoding="utf-8")
+    n_of = {a["id"]: 0 for a in articles}
+    for ann in annotations:
+        n_of[ann["article_id"]] += len(ann["stance"])
+    n_all, n_fixed, n_only = (
+        sum(n_of.values()),
+        sum(n_of[a] for a in fixed),
+        sum(n_of[a] for a in only),
+    )
+
+    def n_trained(out):
+        return json.loads((out / "model" / "manifest.json").read_text(encoding="utf-8"))[
+            "n_train_examples"
+        ]
+
+    metrics = run(run_cfg(corpus, "model=majority"), tmp_path / "kfold")
+    assert not {r["article_id"] for r in _jsonl(tmp_path / "kfold" / "predictions.jsonl")} & set(
+        only
+    )
+    assert metrics["n_examples"] == n_all - n_only == n_trained(tmp_path / "kfold")
+    for name, test in (("fixed", fixed), ("realistic", only)):
+        out = tmp_path / name
+        metrics = run(run_cfg(corpus, "split=heldout", f"split.test={name}", "model=majority"), out)
+        assert {r["article_id"] for r in _jsonl(out / "predictions.jsonl")} == set(test)
+        assert metrics["test_set"] == name
+        assert n_trained(out) == n_all - n_fixed - n_only  # the same training articles
+    with pytest.raises(SplitError, match="split.test='nope'"):
+        run(run_cfg(corpus, "split=heldout", "split.test=nope", "model=majority"), tmp_path / "x")
+
+
 def test_multilabel_framing_run(tiny, tmp_path):
     metrics = run(
         run_cfg(tiny, "task=framing", "task.multilabel=true", "model=majority", "save_model=false"),

@@ -7,7 +7,16 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from framing.splits import Fold, SplitError, cross_dataset, heldout, kfold
+from framing.splits import (
+    Fold,
+    SplitError,
+    choose_test,
+    cross_dataset,
+    heldout,
+    kfold,
+    never_trained,
+    trainable,
+)
 
 
 def _grouped_data(n_articles: int = 9, per_article: int = 4):
@@ -104,6 +113,31 @@ def test_heldout_errors():
         heldout(groups, ["x"])
     with pytest.raises(SplitError, match="empty training split"):
         heldout(groups, ["a", "b"])
+
+
+TEST_SETS = {"fixed": ["c"], "realistic": ["d", "e"]}
+
+
+def test_test_only_articles_are_left_out_of_training():
+    groups = ["a", "a", "b", "c", "c", "d", "e", "e"]
+    assert never_trained(TEST_SETS) == {"d", "e"}
+    assert trainable(groups, TEST_SETS).tolist() == [0, 1, 2, 3, 4]
+    assert trainable(groups, {"fixed": ["c"]}).tolist() == list(range(8))
+    # the fixed test: trains on neither the fixed nor the realistic articles
+    (fold,) = heldout(groups, *choose_test(TEST_SETS))
+    assert fold.test.tolist() == [3, 4] and fold.train.tolist() == [0, 1, 2]
+    # the realistic test: the same training examples
+    (fold,) = heldout(groups, *choose_test(TEST_SETS, "realistic"))
+    assert fold.test.tolist() == [5, 6, 7] and fold.train.tolist() == [0, 1, 2]
+
+
+def test_choose_test_errors():
+    with pytest.raises(SplitError, match=r"split.test='nope'.*known: fixed, realistic"):
+        choose_test(TEST_SETS, "nope")
+    # a corpus without a fixed split keeps heldout's own message
+    assert choose_test({}) == ([], set())
+    with pytest.raises(SplitError, match="splits.json"):
+        heldout(["a"], *choose_test({}))
 
 
 def test_cross_dataset():

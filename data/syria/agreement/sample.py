@@ -21,7 +21,10 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> None:
     corpus = load_corpus(HERE.parent)
-    anns = corpus.annotations
+    # the sample is drawn from the corpus proper: test-only articles (splits.json
+    # "test_only", e.g. the realistic set) are left out, so adding them keeps the sample
+    only = {a for ids in corpus.test_only.values() for a in ids}
+    anns = [a for a in corpus.annotations if a.article_id not in only]
     chosen = sorted(random.Random(SEED).sample(range(len(anns)), round(SHARE * len(anns))))
     rows = [
         {"id": f"{anns[i].article_id}:{anns[i].start}-{anns[i].end}", "text": anns[i].text}

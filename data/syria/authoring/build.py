@@ -21,6 +21,15 @@ Steps (all seeded, so the output is reproducible):
 5. a fixed held-out test set of 20% of the articles is drawn with a recorded seed,
    redrawn with the next seed until every actor × stance label appears at least
    ``MIN_TEST_PAIRS`` times in it.
+
+The batches named in ``TEST_ONLY`` (``realistic``: articles written the way wire and
+newspaper copy reads, issue #16) are a second, test-only set: they are written to
+``splits.json``'s ``test_only`` and never trained on. They take no part in steps 2 and 5
+for the other articles (so adding or removing them leaves every other article, its
+debris and the fixed test split unchanged); each of them gets debris with probability
+``DEBRIS_SHARE`` from its own generator (``TEST_ONLY_DEBRIS_SEED`` and its id), so one
+test-only article's text does not depend on the other batches either. Batches that are
+absent are skipped.
 """
 
 from __future__ import annotations
@@ -57,6 +66,8 @@ LINKABLE = [
     "Idlib",
     "Turkey",
 ]
+TEST_ONLY = {"realistic": ("batch_6.jsonl", "batch_7.jsonl")}
+TEST_ONLY_DEBRIS_SEED = 1612
 CITIES = ["BEIRUT", "ISTANBUL", "DUBAI", "AMMAN", "CAIRO", "MOSCOW", "DAMASCUS", "LONDON", "DOHA"]
 
 
@@ -67,6 +78,7 @@ def load_batches() -> list[dict]:
             if line.strip():
                 record = json.loads(line)
                 record["_where"] = f"{path.name}:{lineno}"
+                record["_batch"] = path.name
                 articles.append(record)
     return articles
 
@@ -110,7 +122,13 @@ def add_debris(art: dict, sentences: list[list[str]], rng: random.Random) -> tup
         kinds.append("link_dump")
     glue_at = set()
     for i in range(1, len(paragraphs)):
-        if paragraphs[i - 1][-1].endswith((".", "”", '"')) and rng.random() < 0.6:
+        # a paragraph opening with a digit (a live blog's "09:10 GMT:") is never glued:
+        # "…in 2023.09:10 GMT" reads as one number
+        if (
+            paragraphs[i - 1][-1].endswith((".", "”", '"'))
+            and not paragraphs[i][0][:1].isdigit()
+            and rng.random() < 0.6
+        ):
             glue_at.add(i)
     if glue_at:
         kinds.append("glued_paragraphs")
@@ -212,9 +230,23 @@ def draw_test_split(
 
 def main() -> int:
     batches = load_batches()
+    only_of = {f: name for name, files in TEST_ONLY.items() for f in files}
+    test_only = {name: [] for name in TEST_ONLY}
+    for art in batches:
+        if art["_batch"] in only_of:
+            test_only[only_of[art["_batch"]]].append(art["id"])
+    test_only = {name: sorted(ids) for name, ids in test_only.items() if ids}
+    only_ids = {a for ids in test_only.values() for a in ids}
+    # the corpus proper comes first; test-only articles after it, with their own debris draw
+    batches = [a for a in batches if a["id"] not in only_ids] + [
+        a for a in batches if a["id"] in only_ids
+    ]
+    main_ids = [a["id"] for a in batches if a["id"] not in only_ids]
     rng = random.Random(DEBRIS_SEED)
-    n_debris = round(DEBRIS_SHARE * len(batches))
-    debris_ids = set(rng.sample([a["id"] for a in batches], n_debris))
+    debris_ids = set(rng.sample(main_ids, round(DEBRIS_SHARE * len(main_ids))))
+    # one generator per test-only article: its debris does not depend on the other batches
+    only_rngs = {a: random.Random(f"{TEST_ONLY_DEBRIS_SEED}:{a}") for a in sorted(only_ids)}
+    debris_ids |= {a for a, r in only_rngs.items() if r.random() < DEBRIS_SHARE}
     segmenter = Segmenter()
     articles, annotations, problems = [], [], []
     pairs_by_article: dict[str, collections.Counter] = {}
@@ -227,7 +259,7 @@ def main() -> int:
             "byline": art.get("byline") or None,
         }
         if art["id"] in debris_ids:
-            raw, kinds = add_debris(art, sentences, rng)
+            raw, kinds = add_debris(art, sentences, only_rngs.get(art["id"], rng))
             meta["debris"] = kinds
         else:
             raw = body_of(sentences)
@@ -255,7 +287,7 @@ def main() -> int:
             if x["article_id"] == art_id
             for a, lab in x["stance"].items()
         )
-    test_ids, seed = draw_test_split([a["id"] for a in articles], pairs_by_article)
+    test_ids, seed = draw_test_split(main_ids, {a: pairs_by_article[a] for a in main_ids})
     write_jsonl(OUT / "articles.jsonl", articles)
     write_jsonl(OUT / "annotations.jsonl", annotations)
     split = {
@@ -265,13 +297,20 @@ def main() -> int:
         f"giving >= {MIN_TEST_PAIRS} pairs of every actor x stance label in test",
         "test": test_ids,
     }
+    if test_only:
+        split["test_only_rule"] = (
+            "every article of the named authoring batches; test only, never trained on: "
+            + "; ".join(f"{name}: {', '.join(TEST_ONLY[name])}" for name in test_only)
+        )
+        split["test_only"] = test_only
     (OUT / "splits.json").write_text(json.dumps(split, indent=2) + "\n", encoding="utf-8")
     for p in problems:
         print("problem:", p, file=sys.stderr)
     print(
         f"{len(articles)} articles ({len(debris_ids)} with debris), {len(annotations)} annotated sentences, "
         f"{len(problems)} not anchored, {n_adjudicated} adjudicated; "
-        f"test split seed {seed}: {len(test_ids)} articles"
+        f"test split seed {seed}: {len(test_ids)} articles; "
+        + ", ".join(f"test-only {k}: {len(v)} articles" for k, v in test_only.items())
     )
     return 0
 
