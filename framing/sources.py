@@ -2,7 +2,7 @@
 
 :data:`DATASETS` maps a data config's ``format`` to its loader: adding a dataset
 format is one loader (here or in its own module), one entry in :data:`DATASETS` and
-one YAML in ``configs/data/``. A loader takes the resolved path and the task and
+one YAML in ``framing/conf/data/``. A loader takes the resolved path and the task and
 returns ``(examples, test_sets)``: a :class:`datasets.Dataset` of
 :func:`framing.examples.example_row` rows and the corpus's held-out test sets
 ``{name: article ids}`` (its ``fixed`` test split and its test-only sets, see

@@ -5,7 +5,7 @@
 * :func:`build_contrast_corpus`  a hand-made stance corpus where one sentence is
                                  positive for one actor and negative for the other;
 * :func:`write_newsmtsc` / :func:`write_semeval`  tiny public-set fixtures;
-* :func:`compose_cfg`            ``hydra.compose`` over the package's ``configs/``.
+* :func:`compose_cfg`            ``hydra.compose`` over the package's ``framing/conf/``.
 """
 
 from __future__ import annotations
