@@ -6,6 +6,11 @@ counts only if every sentence is right), accuracy per category, and speed in
 sentences per second on the same cases repeated.
 
     python benchmarks/splitter_comparison.py [--markdown] [--failures BACKEND]
+
+``--cleaner`` scores the whole clean → split path instead, on the held-out scraped
+cases of ``tests/fixtures/cleaner_cases_heldout.jsonl`` (raw text with prompts, share
+buttons, link dumps and headings in it; a case counts only if the body's sentences are
+exactly the expected ones, so a removal that takes body text with it fails the case).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from framing.text.sentences import BACKENDS, SentenceSplitter
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 CASES = FIXTURES / "sentence_cases.jsonl"  # the cases the passes were developed on
 HELDOUT = FIXTURES / "sentence_cases_heldout.jsonl"  # written separately, never tuned on
+CLEANER_HELDOUT = FIXTURES / "cleaner_cases_heldout.jsonl"  # raw scraped text → sentences
 
 
 def load_cases(path: Path = CASES) -> list[dict]:
@@ -68,7 +74,15 @@ def main() -> None:
         action="store_true",
         help="score the held-out cases instead of the development cases",
     )
+    ap.add_argument(
+        "--cleaner",
+        action="store_true",
+        help="score clean + split (default backend) on the held-out cleaner cases",
+    )
     args = ap.parse_args()
+    if args.cleaner:
+        score_cleaner(load_cases(CLEANER_HELDOUT), show_failures=args.failures is not None)
+        return
     cases = load_cases(HELDOUT if args.heldout else CASES)
     rows = []
     for backend in BACKENDS:
@@ -94,6 +108,25 @@ def main() -> None:
             + " | ".join(f"{per[c]:.0%}" for c in cats)
             + " |"
         )
+
+
+def score_cleaner(cases: list[dict], show_failures: bool = False) -> None:
+    """Exact-match accuracy of ``clean_text`` + the default splitter, per category."""
+    from framing.text.clean import clean_text
+    from framing.text.sentences import get_splitter
+
+    splitter = get_splitter()
+    per_cat: dict[str, list[bool]] = collections.defaultdict(list)
+    for case in cases:
+        got = splitter.split(clean_text(case["text"], title=case.get("title")).text)
+        per_cat[case["category"]].append(got == case["sentences"])
+        if show_failures and got != case["sentences"]:
+            print(json.dumps({"id": case["id"], "expected": case["sentences"], "got": got}))
+    total = sum(sum(v) for v in per_cat.values())
+    print(f"clean + split: {total}/{len(cases)} cases exact ({total / len(cases):.1%})")
+    print("| " + " | ".join(per_cat) + " |")
+    print("|" + "---|" * len(per_cat))
+    print("| " + " | ".join(f"{sum(v)}/{len(v)}" for v in per_cat.values()) + " |")
 
 
 if __name__ == "__main__":

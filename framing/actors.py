@@ -13,7 +13,16 @@ canonical name and aliases; an alias is a literal string, or a mapping with
   only as written;
 * possessives and apostrophes: ``'`` and ``’`` are interchangeable inside
   aliases, and "Russia's" / "Kremlin’s" match "Russia" / "Kremlin";
-* ``ambiguous`` aliases are matched and flagged on the :class:`Mention`.
+* ``ambiguous`` aliases are matched and flagged on the :class:`Mention`; an
+  alias's context ``rules`` decide the mention's sense (:mod:`framing.senses`);
+* ``start`` / ``end`` (ISO dates, start inclusive, end exclusive) bound when an
+  alias means its actor: "Damascus" is Assad's government before 2024-12-08 and
+  the transitional government after. The article's date decides; without a date,
+  dated aliases are not matched. One spelling may name two actors in disjoint
+  date ranges;
+* ``role_nouns`` are aliases found by role or metonymy ("the group", "the
+  ministry"); with ``needs_antecedent`` they count only after a named mention of
+  the actor (see :mod:`framing.references`, which also holds ``carry_over``).
 
 All aliases are compiled into one regular expression whose alternatives are
 factored into a prefix trie, so a sentence is scanned once, whatever the
@@ -33,7 +42,9 @@ from typing import Any
 import yaml
 
 from framing.corpus import Mention
+from framing.references import CarryOver, ReferenceRules, parse_carry_over
 from framing.resources import CONFIG_DIR
+from framing.senses import SenseRules, parse_rules, rules_to_config
 
 try:
     import ahocorasick
@@ -50,6 +61,43 @@ class Alias:
     pattern: str | None = None
     case_sensitive: bool = False
     ambiguous: bool = False
+    start: str | None = None  # ISO date, inclusive
+    end: str | None = None  # ISO date, exclusive
+    senses: SenseRules = SenseRules()
+    how: str = "alias"  # "alias" | "role_noun"
+    needs_antecedent: bool = False
+
+    def valid_on(self, date: str | None) -> bool:
+        """Whether the alias means its actor on ``date`` (an ISO date or ``None``)."""
+        if self.start is None and self.end is None:
+            return True
+        if not date:
+            return False
+        day = date[:10]
+        return (self.start is None or day >= self.start) and (self.end is None or day < self.end)
+
+    def overlaps(self, other: Alias) -> bool:
+        lo = max(self.start or "", other.start or "")
+        hi = min(self.end or "9999", other.end or "9999")
+        return lo < hi
+
+    def mention(self, text: str, start: int, end: int, offset: int) -> Mention:
+        senses = self.senses
+        if senses.rules or senses.otherwise.sense != "actor":  # bool(senses), inlined
+            sense = senses.decide(text, start, end)
+            decided, reason = sense.sense, sense.reason
+        else:
+            decided, reason = "actor", ""
+        return Mention(
+            self.actor,
+            start + offset,
+            end + offset,
+            text[start:end],
+            self.ambiguous,
+            decided,
+            reason,
+            self.how,
+        )
 
     def variants(self) -> list[str]:
         """Literal spellings this alias matches (for literal aliases)."""
@@ -106,12 +154,29 @@ class _Trie:
 class ActorLexicon:
     """Canonical actors with their aliases; :meth:`find` returns mentions in a text."""
 
-    def __init__(self, actors: Mapping[str, Iterable[Alias]], name: str = "actors") -> None:
+    def __init__(
+        self,
+        actors: Mapping[str, Iterable[Alias]],
+        name: str = "actors",
+        carry_over: Mapping[str, Iterable[CarryOver]] | None = None,
+    ) -> None:
         self.name = name
         self.actors: dict[str, list[Alias]] = {a: list(al) for a, al in actors.items()}
         if not self.actors:
             raise ValueError(f"actor lexicon {name!r} defines no actors")
-        self._literal: dict[str, Alias] = {}
+        self.carry_over: dict[str, list[CarryOver]] = {
+            a: list(rules) for a, rules in (carry_over or {}).items() if rules
+        }
+        self.references = ReferenceRules(
+            {
+                (a.actor, (a.text or "").lower())
+                for aliases in self.actors.values()
+                for a in aliases
+                if a.needs_antecedent
+            },
+            self.carry_over,
+        )
+        self._literal: dict[str, list[Alias]] = {}
         regex_parts: list[tuple[str, Alias]] = []
         for actor, aliases in self.actors.items():
             if not aliases:
@@ -121,13 +186,21 @@ class ActorLexicon:
                     regex_parts.append((alias.pattern, alias))
                     continue
                 for variant in alias.variants():
-                    prev = self._literal.get(variant)
-                    if prev is not None and prev.actor != actor:
-                        raise ValueError(
-                            f"actor lexicon {name!r}: alias {variant!r} given for both "
-                            f"{prev.actor!r} and {actor!r}"
-                        )
-                    self._literal[variant] = alias
+                    same = self._literal.setdefault(variant, [])
+                    for prev in same:
+                        if prev.actor != actor and prev.overlaps(alias):
+                            raise ValueError(
+                                f"actor lexicon {name!r}: alias {variant!r} given for both "
+                                f"{prev.actor!r} and {actor!r} (give them disjoint start/end dates)"
+                            )
+                    same[:] = [p for p in same if p.actor != actor or not p.overlaps(alias)]
+                    same.append(alias)
+        # spellings of one alias valid on any date: looked up without a date check
+        self._undated: dict[str, Alias] = {
+            variant: same[0]
+            for variant, same in self._literal.items()
+            if len(same) == 1 and same[0].start is None and same[0].end is None
+        }
         trie = _Trie()
         for variant in self._literal:
             trie.add(variant)
@@ -167,18 +240,27 @@ class ActorLexicon:
             )
         lexicon_name = name or str(config.get("name", "actors"))
         actors: dict[str, list[Alias]] = {}
+        carry: dict[str, list[CarryOver]] = {}
         for actor, spec in dict(config["actors"]).items():
             if isinstance(spec, Mapping):
-                unknown = set(spec) - {"aliases", "description"}
+                unknown = set(spec) - set(_ACTOR_KEYS)
                 if unknown:
                     raise ValueError(
                         f"actor lexicon {lexicon_name!r}: actor {actor!r} has unknown keys "
-                        f"{sorted(unknown)} (allowed: aliases, description)"
+                        f"{sorted(unknown)} (allowed: {', '.join(_ACTOR_KEYS)})"
                     )
             raw_aliases = spec.get("aliases", []) if isinstance(spec, Mapping) else spec
             aliases = [_parse_alias(str(actor), raw, lexicon_name) for raw in (raw_aliases or [])]
+            if isinstance(spec, Mapping):
+                aliases += [
+                    _parse_alias(str(actor), raw, lexicon_name, how="role_noun")
+                    for raw in (spec.get("role_nouns") or [])
+                ]
+                carry[str(actor)] = parse_carry_over(
+                    spec.get("carry_over"), f"actor lexicon {lexicon_name!r}: {actor!r} carry_over"
+                )
             actors[str(actor)] = aliases
-        return cls(actors, name=lexicon_name)
+        return cls(actors, name=lexicon_name, carry_over=carry)
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> ActorLexicon:
@@ -197,30 +279,45 @@ class ActorLexicon:
         """A plain mapping that :meth:`from_config` accepts (saved in model manifests)."""
         actors = {}
         for actor, aliases in self.actors.items():
-            items = []
+            spec: dict[str, Any] = {"aliases": []}
             for a in aliases:
-                if a.pattern is None and not a.case_sensitive and not a.ambiguous:
-                    items.append(a.text)
-                else:
-                    item: dict[str, Any] = (
-                        {"pattern": a.pattern} if a.pattern else {"alias": a.text}
-                    )
-                    if a.case_sensitive:
-                        item["case_sensitive"] = True
-                    if a.ambiguous:
-                        item["ambiguous"] = True
-                    items.append(item)
-            actors[actor] = {"aliases": items}
+                item: dict[str, Any] = {"pattern": a.pattern} if a.pattern else {"alias": a.text}
+                if a.case_sensitive:
+                    item["case_sensitive"] = True
+                if a.ambiguous:
+                    item["ambiguous"] = True
+                for key in ("start", "end"):
+                    if getattr(a, key):
+                        item[key] = getattr(a, key)
+                if a.needs_antecedent:
+                    item["needs_antecedent"] = True
+                item.update(rules_to_config(a.senses))
+                plain = list(item) == ["alias"]
+                key = "role_nouns" if a.how == "role_noun" else "aliases"
+                spec.setdefault(key, []).append(a.text if plain else item)
+            if self.carry_over.get(actor):
+                spec["carry_over"] = [c.to_config() for c in self.carry_over[actor]]
+            actors[actor] = spec
         return {"name": self.name, "actors": actors}
 
     # ------------------------------------------------------------------
-    def find(self, text: str, offset: int = 0) -> list[Mention]:
-        """Mentions in ``text``; offsets are shifted by ``offset``."""
-        if self._automaton is not None:
-            return self._find_literal(text, offset)
-        return self._find_regex(text, offset)
+    def find(self, text: str, offset: int = 0, date: str | None = None) -> list[Mention]:
+        """Mentions in ``text``; offsets are shifted by ``offset``.
 
-    def _find_literal(self, text: str, offset: int = 0) -> list[Mention]:
+        ``date`` (ISO, the article's) picks among dated aliases; each mention's
+        sense is decided by its alias's context rules (``sense`` / ``sense_reason``).
+        """
+        if self._automaton is not None:
+            return self._find_literal(text, offset, date)
+        return self._find_regex(text, offset, date)
+
+    def _alias_for(self, surface: str, date: str | None) -> Alias | None:
+        for alias in self._literal.get(surface, ()):
+            if alias.valid_on(date):
+                return alias
+        return None
+
+    def _find_literal(self, text: str, offset: int = 0, date: str | None = None) -> list[Mention]:
         """:meth:`_find_regex` for lexicons of literal aliases, with Aho-Corasick.
 
         The trie regex, tried at one position, takes the longest spelling there
@@ -244,19 +341,20 @@ class ActorLexicon:
             if longest.get(start, -1) < end:
                 longest[start] = end
         out = []
-        literal = self._literal
         pos = 0
+        undated = self._undated
         for start in sorted(longest):
             if start < pos or (start > 0 and text[start - 1].isalnum()):
                 continue  # overlaps the last mention, or inside a longer word on the left
             end = longest[start]
             surface = text[start:end]
-            alias = literal[surface]
-            out.append(Mention(alias.actor, start + offset, end + offset, surface, alias.ambiguous))
+            alias = undated.get(surface) or self._alias_for(surface, date)
             pos = end
+            if alias is not None:
+                out.append(alias.mention(text, start, end, offset))
         return out
 
-    def _find_regex(self, text: str, offset: int = 0) -> list[Mention]:
+    def _find_regex(self, text: str, offset: int = 0, date: str | None = None) -> list[Mention]:
         """Mentions found with the trie regex (and any ``pattern`` aliases)."""
         out = []
         search = self._regex.search
@@ -267,7 +365,7 @@ class ActorLexicon:
                 pos = start + 1
                 continue
             if m.lastgroup == "lit":
-                alias = self._literal.get(m.group())
+                alias = self._alias_for(m.group(), date)
             else:
                 alias = self._patterns[int(m.lastgroup[1:])]
             # longest match first, across literal and pattern aliases
@@ -276,11 +374,9 @@ class ActorLexicon:
                 if pm is not None and pm.end() > end:
                     alias, end = pat_alias, pm.end()
             pos = end
-            if alias is None:
+            if alias is None or not alias.valid_on(date):
                 continue
-            out.append(
-                Mention(alias.actor, start + offset, end + offset, text[start:end], alias.ambiguous)
-            )
+            out.append(alias.mention(text, start, end, offset))
         return out
 
 
@@ -288,13 +384,27 @@ def _pattern_body(pattern: str, case_sensitive: bool) -> str:
     return f"(?:{pattern})" if case_sensitive else f"(?i:{pattern})"
 
 
-def _parse_alias(actor: str, raw: Any, lexicon: str) -> Alias:
+_ACTOR_KEYS = ("aliases", "description", "role_nouns", "carry_over")
+_ALIAS_KEYS = {"alias", "pattern", "case_sensitive", "ambiguous", "start", "end"}
+_ALIAS_KEYS |= {"rules", "otherwise", "needs_antecedent"}
+
+
+def _iso_date(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    text = str(value)  # YAML reads 2024-12-08 as a date
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(f"{where}: dates are YYYY-MM-DD, got {value!r}")
+    return text
+
+
+def _parse_alias(actor: str, raw: Any, lexicon: str, how: str = "alias") -> Alias:
     if isinstance(raw, str):
         if not raw.strip():
             raise ValueError(f"actor lexicon {lexicon!r}: empty alias for {actor!r}")
-        return Alias(actor, text=raw)
+        return Alias(actor, text=raw, how=how)
     if isinstance(raw, Mapping):
-        unknown = set(raw) - {"alias", "pattern", "case_sensitive", "ambiguous"}
+        unknown = set(raw) - _ALIAS_KEYS
         if unknown:
             raise ValueError(
                 f"actor lexicon {lexicon!r}: alias of {actor!r} has unknown keys {sorted(unknown)}"
@@ -315,12 +425,21 @@ def _parse_alias(actor: str, raw: Any, lexicon: str) -> Alias:
                 raise ValueError(
                     f"actor lexicon {lexicon!r}: pattern {raw['pattern']!r} for {actor!r} matches the empty string"
                 )
+        where = f"actor lexicon {lexicon!r}: alias {raw.get('alias') or raw.get('pattern')!r} of {actor!r}"
+        start, end = _iso_date(raw.get("start"), where), _iso_date(raw.get("end"), where)
+        if start and end and start >= end:
+            raise ValueError(f"{where}: start {start} is not before end {end}")
         return Alias(
             actor,
             text=raw.get("alias"),
             pattern=raw.get("pattern"),
             case_sensitive=bool(raw.get("case_sensitive", False)),
             ambiguous=bool(raw.get("ambiguous", False)),
+            start=start,
+            end=end,
+            senses=parse_rules(raw.get("rules"), raw.get("otherwise"), where),
+            how=how,
+            needs_antecedent=bool(raw.get("needs_antecedent", False)),
         )
     raise ValueError(
         f"actor lexicon {lexicon!r}: alias of {actor!r} must be a string or mapping, got {raw!r}"
@@ -338,4 +457,6 @@ def load_lexicon(spec: str | Path | Mapping[str, Any] | ActorLexicon | None = No
         return ActorLexicon.from_yaml(DEFAULT_ACTORS)
     if isinstance(spec, Mapping):
         return ActorLexicon.from_config(spec)
-    return ActorLexicon.from_yaml(spec)
+    from framing.config_checks import check_actors_file
+
+    return ActorLexicon.from_yaml(check_actors_file(spec))

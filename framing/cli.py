@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -63,8 +64,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         log.error("interrupted")
         return 130
-    except MissingExtra as exc:
+    except MissingExtra as exc:  # an ImportError: one line naming the extra to install
         print(f"framing {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # an OSError: before the one-line error below
+        # the reader went away (``framing validate data/syria | head``): stop quietly;
+        # point stdout at devnull so the interpreter's final flush does not fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, as a shell reports it
+    except (ValueError, OSError) as exc:  # a bad option or input: one line, not a traceback
+        log.debug("details", exc_info=True)
+        log.error("%s", exc)
         return 2
 
 

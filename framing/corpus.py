@@ -79,8 +79,16 @@ class Mention(NamedTuple):
     actor: str
     start: int
     end: int
-    surface: str
+    surface: str  # the evidence: the matched words (a pronoun for a carry-over)
     ambiguous: bool = False
+    sense: str = "actor"  # "actor" | "not_actor" (see framing.senses)
+    sense_reason: str = ""  # for not_actor: place | language | people | other_government | other
+    how: str = "alias"  # how it was found: alias | role_noun | carry_over
+
+    @property
+    def is_actor(self) -> bool:
+        """Whether the mention refers to its actor (makes a sentence-actor pair)."""
+        return self.sense == "actor"
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -89,7 +97,56 @@ class Mention(NamedTuple):
             "end": self.end,
             "surface": self.surface,
             "ambiguous": self.ambiguous,
+            "sense": self.sense,
+            "sense_reason": self.sense_reason,
+            "how": self.how,
         }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], where: str = "record") -> Mention:
+        """A mention from :meth:`to_record`'s mapping; older records lack the sense fields."""
+        try:
+            mention = cls(
+                str(record["actor"]),
+                int(record["start"]),
+                int(record["end"]),
+                str(record.get("surface", "")),
+                bool(record.get("ambiguous", False)),
+                str(record.get("sense", "actor")),
+                str(record.get("sense_reason", "")),
+                str(record.get("how", "alias")),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RecordError(where, f"bad mention {record!r}: {exc}") from None
+        problem = mention_problem(mention)
+        if problem:
+            raise RecordError(where, problem)
+        return mention
+
+
+MENTION_SENSES = ("actor", "not_actor")
+MENTION_REASONS = ("place", "language", "people", "other_government", "other")
+MENTION_HOWS = ("alias", "role_noun", "carry_over")
+
+
+def mention_problem(mention: Mention) -> str:
+    """What is wrong with a mention's sense fields ("" when nothing is)."""
+    if mention.sense not in MENTION_SENSES:
+        return f"mention {mention.surface!r}: sense must be one of {MENTION_SENSES}, got {mention.sense!r}"
+    if mention.sense == "not_actor" and mention.sense_reason not in MENTION_REASONS:
+        return (
+            f"mention {mention.surface!r}: a not_actor mention needs sense_reason in "
+            f"{MENTION_REASONS}, got {mention.sense_reason!r}"
+        )
+    if mention.sense == "actor" and mention.sense_reason:
+        return f"mention {mention.surface!r}: sense_reason {mention.sense_reason!r} on an actor mention"
+    if mention.how not in MENTION_HOWS:
+        return (
+            f"mention {mention.surface!r}: how must be one of {MENTION_HOWS}, got {mention.how!r}"
+        )
+    if not 0 <= mention.start < mention.end:
+        return f"mention {mention.surface!r}: bad offsets {mention.start}:{mention.end}"
+    return ""
 
 
 @dataclass(slots=True)
@@ -103,8 +160,11 @@ class Sentence:
 
     @property
     def actors(self) -> list[str]:
-        """Actors mentioned, in order of first mention, without repeats."""
-        return list(dict.fromkeys(m.actor for m in self.mentions))
+        """Actors referred to, in order of first mention, without repeats.
+
+        Mentions judged ``not_actor`` (e.g. "Russian" the language) do not count.
+        """
+        return list(dict.fromkeys(m.actor for m in self.mentions if m.sense == "actor"))
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -127,6 +187,7 @@ class Annotation:
     frame: str | None
     stance: dict[str, str] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    origin: str | None = field(default=None, compare=False)  # file:line read from (not saved)
 
     @classmethod
     def from_record(cls, record: dict[str, Any], where: str = "record") -> Annotation:
@@ -153,6 +214,7 @@ class Annotation:
             frame=record.get("frame"),
             stance={str(a): str(lab) for a, lab in stance.items()},
             meta=meta,
+            origin=where,
         )
 
     def to_record(self) -> dict[str, Any]:
@@ -239,14 +301,41 @@ def load_corpus(path: str | Path) -> Corpus:
     seed = None
     split_path = root / "splits.json"
     if split_path.is_file():
-        split = json.loads(split_path.read_text(encoding="utf-8"))
-        test_ids = list(split.get("test", []))
-        seed = split.get("seed")
-        raw_only = split.get("test_only", {})
-        if isinstance(raw_only, dict) and all(isinstance(v, list) for v in raw_only.values()):
-            test_only = {str(k): list(v) for k, v in raw_only.items()}
+        try:
+            test_ids, seed, test_only, problem = read_splits(split_path)
+        except RecordError as exc:
+            errors.append(exc)
         else:
-            errors.append(
-                RecordError(f"{split_path}", "'test_only' must map set names to lists of ids")
-            )
+            if problem:  # a malformed test_only: the test list and seed are still used
+                errors.append(RecordError(str(split_path), problem))
     return Corpus(root, articles, annotations, test_ids, seed, errors, test_only)
+
+
+def read_splits(
+    path: Path,
+) -> tuple[list[str], int | None, dict[str, list[str]], str | None]:
+    """``(test ids, seed, test-only sets, problem)`` of a ``splits.json``, or
+    :class:`RecordError` in one line. A malformed ``test_only`` alone is the ``problem``
+    (no test-only sets), so the fixed test list is kept."""
+    try:
+        split = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RecordError(str(path), f"cannot read: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise RecordError(
+            f"{path}:{exc.lineno}", f"invalid JSON: {exc.msg} (column {exc.colno})"
+        ) from None
+    if not isinstance(split, dict):
+        raise RecordError(str(path), f"expected a JSON object, got {type(split).__name__}")
+    test = split.get("test", [])
+    if not isinstance(test, list) or not all(isinstance(t, str) for t in test):
+        raise RecordError(str(path), "'test' must be a list of article ids (strings)")
+    seed = split.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise RecordError(str(path), f"'seed' must be an integer, got {seed!r}")
+    raw_only = split.get("test_only", {})
+    if not isinstance(raw_only, dict) or not all(
+        isinstance(v, list) and all(isinstance(t, str) for t in v) for v in raw_only.values()
+    ):
+        return list(test), seed, {}, "'test_only' must map set names to lists of ids"
+    return list(test), seed, {str(k): list(v) for k, v in raw_only.items()}, None

@@ -117,13 +117,19 @@ def relative_spans(
     """``(target, other)``: the spans of ``actor``'s mentions and of every other actor's
     in ``sentence``, relative to its start and sorted. ``extra`` adds mentions the
     lexicon cannot find (``{"actor", "start", "end"}`` in article offsets); those
-    outside the sentence are ignored."""
+    outside the sentence are ignored. Mentions judged not the actor (``is_actor`` false,
+    an ``extra`` with a ``sense`` other than ``"actor"``) are left out: "Russian" the
+    language is no mention of Russia."""
     target, other = [], []
     for m in sentence.mentions:
+        if not m.is_actor:
+            continue
         (target if m.actor == actor else other).append(
             [m.start - sentence.start, m.end - sentence.start]
         )
     for m in extra:
+        if m.get("sense", "actor") != "actor":
+            continue
         s, e = int(m["start"]) - sentence.start, int(m["end"]) - sentence.start
         if 0 <= s < e <= sentence.end - sentence.start:
             (target if m.get("actor") == actor else other).append([s, e])

@@ -8,7 +8,6 @@ Articles are predicted by :mod:`framing.engine`.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import warnings
@@ -37,9 +36,11 @@ class ModelVersionWarning(UserWarning):
 # ---------------------------------------------------------------------------
 # models
 def _model_id(manifest: dict[str, Any], directory: Path) -> str:
-    """A short, stable id: the model's name and a hash of its manifest (which has its creation time)."""
+    """A short, stable id: the model's name and a hash of all its files (weights included)."""
+    from framing.models import model_fingerprint
+
     name = str(manifest.get("model", {}).get("name") or manifest.get("kind") or "model")
-    digest = hashlib.sha1((directory / "manifest.json").read_bytes()).hexdigest()[:10]
+    digest = model_fingerprint(directory)[:10]
     return f"{name}@{digest}"
 
 

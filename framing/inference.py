@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from framing.corpus import Article
 from framing.engine import ArticleFailure, Predictor, parse_shard, shard_of
 from framing.framing_model import DEFAULT_BATCH_SIZE, FramingModel, load_model
-from framing.io import ErrorLog, RecordError, error_file
+from framing.io import ErrorLog, RecordError, ensure_writable_dir, error_file
 from framing.predictions import (
     OUTPUT_SUFFIXES,
     PARQUET_ROW_GROUP,
@@ -149,6 +149,7 @@ def predict_files(
         raise PredictError(f"{summary}: a summary must end in .csv or .json")
     if isinstance(shard, str):
         shard = parse_shard(shard)
+    ensure_writable_dir(output.parent)  # a read-only output folder: before the models load
     stance, frame = split_models([load_model(m) for m in models])
     predictor = Predictor(stance, frame, batch_size)
     stats = PredictStats(output=output, errors_path=error_file(output))

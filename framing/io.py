@@ -115,6 +115,38 @@ def atomic_write(
         raise
 
 
+def walk_files(root: str | os.PathLike[str]) -> Iterator[Path | OSError]:
+    """Every file below ``root``, sorted by path, then an :class:`OSError` (with its
+    ``filename``) for each folder that cannot be listed, instead of skipping it silently
+    as ``Path.rglob`` does. Hidden files and folders (``.name``) are left out."""
+    errors: list[OSError] = []
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root, onerror=errors.append):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(Path(folder) / name for name in files if not name.startswith("."))
+    yield from sorted(found)
+    yield from errors
+
+
+class OutputDirError(ValueError):
+    """An output folder that cannot be written (one line naming it)."""
+
+
+def ensure_writable_dir(folder: str | os.PathLike[str]) -> Path:
+    """Create ``folder`` if needed and check a file can be written in it, before any work
+    (a read-only or misnamed output folder is found before a model is loaded)."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder, prefix=".framing-write-test-"):
+            pass
+    except OSError as exc:
+        raise OutputDirError(
+            f"{folder}: cannot write output here ({exc.strerror or exc})"
+        ) from None
+    return folder
+
+
 def dumps(record: dict[str, Any]) -> str:
     """One JSON line (no trailing newline), UTF-8 kept readable."""
     return json.dumps(record, ensure_ascii=False)
@@ -130,10 +162,22 @@ def write_jsonl(path: str | os.PathLike[str], records: Iterable[dict[str, Any]])
     return n
 
 
+def printable(text: str) -> str:
+    """``text`` with lone surrogates (bytes that were not UTF-8) as ``\\udcXX`` escapes."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 class RecordError(ValueError):
     """A bad input record; ``where`` names the file and line/record."""
 
     def __init__(self, where: str, reason: str) -> None:
+        # undecodable input (lone surrogates) shown as escapes: the message is always
+        # writable, to the log and to an errors file
+        where, reason = printable(where), printable(reason)
         super().__init__(f"{where}: {reason}")
         self.where = where
         self.reason = reason

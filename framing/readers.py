@@ -21,7 +21,9 @@ line/row instead, and go on with the next record.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import logging
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -30,8 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from framing.corpus import Article
+from framing.csv_records import MODES as CSV_MODES
+from framing.csv_records import iter_csv_records
 from framing.extras import require
-from framing.io import RecordError, iter_jsonl
+from framing.io import RecordError, iter_jsonl, walk_files
 
 MAX_ARTICLE_CHARS = 2_000_000  # longer "articles" are almost always a broken dump
 
@@ -40,12 +44,14 @@ _CONSENT = re.compile(
     r"\b(?:cookies?|consent|privacy (?:policy|settings)|page not found|404)\b", re.IGNORECASE
 )
 
+log = logging.getLogger(__name__)
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
 @dataclass(frozen=True, slots=True)
 class Columns:
-    """Names of the fields that hold an article's parts in JSONL/CSV input."""
+    """How JSONL/CSV input is read: the fields that hold an article's parts, and the CSV
+    mode (``strict`` or ``lenient``, see :mod:`framing.csv_records`)."""
 
     id: str = "id"
     text: str = "text"
@@ -53,6 +59,13 @@ class Columns:
     source: str = "source"
     date: str = "date"
     url: str = "url"
+    csv_mode: str = "strict"
+
+    def __post_init__(self) -> None:
+        if self.csv_mode not in CSV_MODES:
+            raise ValueError(
+                f"unknown CSV mode {self.csv_mode!r}; choose one of {', '.join(CSV_MODES)}"
+            )
 
     @classmethod
     def from_args(cls, args: Any) -> Columns:
@@ -64,6 +77,7 @@ class Columns:
             source=args.source_field,
             date=args.date_field,
             url=args.url_field,
+            csv_mode=getattr(args, "csv_mode", "strict"),
         )
 
     def to_article(self, record: dict[str, Any], where: str, fallback_id: str) -> Article:
@@ -97,6 +111,14 @@ def add_input_arguments(parser: Any) -> None:
         "--format",
         choices=format_names(),
         help="input format (default: by extension)",
+    )
+    parser.add_argument(
+        "--csv-mode",
+        choices=CSV_MODES,
+        default="strict",
+        help="CSV records with a broken quote or a wrong cell count: strict reports them "
+        "(file:line) and keeps the rest; lenient reads a stray quote as text and pads short "
+        "rows (default: strict)",
     )
     fields = Columns()
     for name, what in (
@@ -164,45 +186,58 @@ def read_jsonl(path: Path, columns: Columns = Columns()) -> Iterator[Article | R
 def read_csv(
     path: Path, columns: Columns = Columns(), delimiter: str | None = None
 ) -> Iterator[Article | RecordError]:
+    """Articles of a CSV/TSV file, one per record (see :mod:`framing.csv_records`).
+
+    A header that is not UTF-8 text (Latin-1, UTF-16, binary) makes the whole file one
+    error; a bad record is one error naming its line, and the records after it are
+    read on (never merged into it).
+    """
     delimiter = delimiter or ("\t" if path.suffix.lower() == ".tsv" else ",")
     try:
+        with path.open("rb") as raw:
+            head = raw.read(4)
         # undecodable bytes become lone surrogates, so one bad row does not lose the file
         fh = path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
     except OSError as exc:
         yield RecordError(str(path), f"cannot read: {exc.strerror or exc}")
         return
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        fh.close()
+        yield RecordError(str(path), "UTF-16 text (has a UTF-16 byte-order mark); save it as UTF-8")
+        return
     with fh:
-        reader = csv.DictReader(fh, delimiter=delimiter)
-        try:
-            header = reader.fieldnames
-        except csv.Error as exc:
-            yield RecordError(f"{path}:line 1", f"malformed CSV header: {exc}")
-            return
-        if not header:
+        records = iter_csv_records(fh, delimiter, mode=columns.csv_mode)
+        first = next(records, None)
+        if first is None:
             yield RecordError(str(path), "empty CSV file (no header)")
             return
+        if first.problem:
+            yield RecordError(f"{path}:line {first.line}", f"malformed CSV header: {first.problem}")
+            return
+        header = first.cells or []
+        if any(_has_surrogates(name) or "\0" in name for name in header):
+            yield RecordError(
+                f"{path}:line {first.line}",
+                "the header is not UTF-8 text (Latin-1, UTF-16 or binary?); save the file as UTF-8",
+            )
+            return
         row_no = 0
-        while True:
+        for record in records:  # checked against the header's cell count
             row_no += 1
-            first_line = reader.line_num + 1
-            where = f"{path}:row {row_no} (line {first_line})"
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield RecordError(where, f"malformed CSV: {exc}")
+            where = f"{path}:row {row_no} (line {record.line})"
+            if record.problem:
+                yield RecordError(where, f"malformed CSV: {record.problem}")
                 continue
-            if None in row:  # more cells than header columns
-                yield RecordError(
-                    where, f"{len(row[None])} more cell(s) than the header has columns"
-                )
-                continue
-            if any(isinstance(v, str) and _has_surrogates(v) for v in row.values()):
+            cells = record.cells or []
+            if any(_has_surrogates(v) for v in cells):
                 yield RecordError(where, "not valid UTF-8")
                 continue
             try:
-                yield columns.to_article(dict(row), where, fallback_id=f"{path.stem}:{row_no}")
+                yield columns.to_article(
+                    dict(zip(header, cells, strict=True)),
+                    where,
+                    fallback_id=f"{path.stem}:{row_no}",
+                )
             except RecordError as exc:
                 yield exc
 
@@ -312,10 +347,16 @@ def reader_for(kind: str) -> Reader | None:
     return next((r for r in READERS if kind in r.names), None)
 
 
-def _iter_files(root: Path) -> Iterator[Path]:
-    for p in sorted(root.rglob("*")):
-        if p.is_file() and p.suffix.lower() in supported_suffixes() and not p.name.startswith("."):
-            yield p
+def _iter_files(root: Path) -> Iterator[Path | RecordError]:
+    """Supported files below ``root`` (sorted), and an error for a folder that cannot be listed."""
+    suffixes = supported_suffixes()
+    for item in walk_files(root):
+        if isinstance(item, OSError):
+            yield RecordError(
+                str(item.filename or root), f"cannot list this folder: {item.strerror or item}"
+            )
+        elif item.suffix.lower() in suffixes and item.is_file():
+            yield item
 
 
 def read_path(
@@ -325,6 +366,9 @@ def read_path(
     path = Path(path)
     if path.is_dir():
         for file in _iter_files(path):
+            if isinstance(file, RecordError):
+                yield file
+                continue
             rel_id = file.relative_to(path).with_suffix("").as_posix()
             yield from _read_file(file, fmt, columns, rel_id)
         return
@@ -335,6 +379,19 @@ def read_path(
 
 
 def _read_file(
+    path: Path, fmt: str | None, columns: Columns, rel_id: str | None
+) -> Iterator[Article | RecordError]:
+    """One file's articles; whatever goes wrong in it stays in it (one error naming it)."""
+    try:
+        yield from _read_by_kind(path, fmt, columns, rel_id)
+    except Exception as exc:  # a reader or library failure must not end the other files
+        log.debug("reading %s failed", path, exc_info=True)
+        yield RecordError(
+            str(path), f"unreadable, rest of the file skipped ({type(exc).__name__}: {exc})"
+        )
+
+
+def _read_by_kind(
     path: Path, fmt: str | None, columns: Columns, rel_id: str | None
 ) -> Iterator[Article | RecordError]:
     kind = (fmt or path.suffix.lower().lstrip(".")).lower()

@@ -26,9 +26,10 @@ from typing import Any
 import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
+from framing.config_checks import check_config
 from framing.examples import columns
 from framing.extras import MissingExtra
-from framing.io import atomic_write
+from framing.io import OutputDirError, atomic_write, ensure_writable_dir
 from framing.labels import decide
 from framing.resources import CONFIG_DIR
 from framing.sources import ConfigError, load_examples, resolve_path
@@ -109,8 +110,8 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     from framing.segment import Segmenter
 
     started = time.perf_counter()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    check_config(cfg)  # one line per bad value, before anything is loaded
+    out = ensure_writable_dir(out_dir)
     with atomic_write(out / "config.yaml") as fh:
         fh.write(OmegaConf.to_yaml(cfg, resolve=True))
     seed_everything(int(cfg.seed))
@@ -283,13 +284,22 @@ def _write_predictions(out: Path, examples, scored, proba, pred, fold_of, labels
 def _hydra_main(cfg: DictConfig) -> float | None:
     from hydra.core.hydra_config import HydraConfig
 
+    from framing.corpus_contract import CorpusError
     from framing.splits import SplitError
     from framing.tasks import TaskError
 
     out_dir = HydraConfig.get().runtime.output_dir
     try:
         metrics = run(cfg, out_dir)
-    except (ConfigError, TaskError, SplitError, FileNotFoundError, MissingExtra) as exc:
+    except (
+        ConfigError,
+        CorpusError,
+        OutputDirError,
+        TaskError,
+        SplitError,
+        FileNotFoundError,
+        MissingExtra,
+    ) as exc:
         log.error("%s", exc)
         print(f"framing-run: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None

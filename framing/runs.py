@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import json
 import logging
+import math
 import os
 import re
 from collections.abc import Sequence
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from framing.io import walk_files
 
 log = logging.getLogger("framing.compare")
 
@@ -124,14 +127,13 @@ def find_run_dirs(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
             if (p / "metrics.json").is_file():
                 add(p)
                 continue
-            below = sorted(
-                (
-                    m.parent
-                    for m in p.rglob("metrics.json")
-                    if not any(part.startswith(".") for part in m.relative_to(p).parts)
-                ),
-                key=_natural_key,
-            )
+            below = []
+            for m in walk_files(p):
+                if isinstance(m, OSError):
+                    log.warning("%s: cannot list this folder (%s); skipped", m.filename, m.strerror)
+                elif m.name == "metrics.json":
+                    below.append(m.parent)
+            below.sort(key=_natural_key)
             for job in sorted(p.iterdir(), key=_natural_key):
                 if (job / ".hydra").is_dir() and not (job / "metrics.json").exists():
                     log.warning("%s: no metrics.json (the job failed or is still running)", job)
@@ -149,8 +151,11 @@ def load_run(path: str | os.PathLike[str]) -> RunInfo:
     path = Path(path)
     try:
         metrics = json.loads((path / "metrics.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CompareError(f"{path}: cannot read metrics.json ({exc})") from None
+    problem = metrics_problem(metrics)
+    if problem:
+        raise CompareError(f"{path / 'metrics.json'}: {problem}")
     config: dict[str, Any] = {}
     for candidate in (path / "config.yaml", path / ".hydra" / "config.yaml"):
         if candidate.is_file():
@@ -178,9 +183,33 @@ def _display_names(paths: Sequence[Path]) -> list[str]:
     return [n if n not in ("", ".") else p.name for n, p in zip(names, resolved, strict=True)]
 
 
+def metrics_problem(metrics: Any) -> str | None:
+    """What makes a loaded ``metrics.json`` unusable for a table, or ``None``."""
+    if not isinstance(metrics, dict):
+        return f"expected a JSON object, got {type(metrics).__name__}"
+    for key in ("headline", "overall", "subsets"):
+        if key in metrics and not isinstance(metrics[key], dict):
+            return f"{key!r} must be an object, got {type(metrics[key]).__name__}"
+    headline = metrics.get("headline") or {}
+    value = headline.get("value", (metrics.get("overall") or {}).get("macro_f1"))
+    if value is None:
+        return "no headline metric (headline.value or overall.macro_f1)"
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return f"headline metric {value!r} is not a number"
+    return None
+
+
 def load_runs(paths: Sequence[str | os.PathLike[str]]) -> list[RunInfo]:
-    """Every run named by ``paths``, named relative to their common folder."""
-    runs = [load_run(p) for p in find_run_dirs(paths)]
+    """Every readable run named by ``paths``, named relative to their common folder; a run
+    whose metrics.json is unreadable or malformed is skipped with a one-line warning."""
+    runs = []
+    for path in find_run_dirs(paths):
+        try:
+            runs.append(load_run(path))
+        except CompareError as exc:
+            log.warning("%s; skipped", exc)
+    if not runs:
+        raise CompareError("no readable runs (see the warnings above)")
     for run, name in zip(runs, _display_names([r.path for r in runs]), strict=True):
         run.name = name
     return runs

@@ -19,6 +19,7 @@ from typing import Any
 from framing.actors import ActorLexicon, load_lexicon
 from framing.corpus import Article, Mention, Sentence
 from framing.io import ErrorLog, RecordError, atomic_write, dumps, error_file
+from framing.references import resolve_references
 from framing.text.clean import CleanedArticle, clean_article
 from framing.text.sentences import get_splitter
 
@@ -59,13 +60,21 @@ class Segmenter:
 
     def segment(self, article: Article) -> SegmentedArticle:
         cleaned = clean_article(article)
-        return SegmentedArticle(article, cleaned, self.segment_text(cleaned.text, article.id))
+        sentences = self.segment_text(cleaned.text, article.id, date=article.date)
+        return SegmentedArticle(article, cleaned, sentences)
 
-    def segment_text(self, text: str, article_id: str = "") -> list[Sentence]:
-        """Sentences with mentions for an already cleaned body."""
+    def segment_text(
+        self, text: str, article_id: str = "", date: str | None = None
+    ) -> list[Sentence]:
+        """Sentences with mentions for an already cleaned body.
+
+        ``date`` (the article's, ISO) picks among dated aliases; role nouns that need
+        an antecedent and carry-over cues are resolved across the sentences
+        (:func:`framing.references.resolve_references`).
+        """
         spans = self.splitter.spans(text)
         sentences = [Sentence(article_id, i, a, b, text[a:b], []) for i, (a, b) in enumerate(spans)]
-        mentions = self.lexicon.find(text)
+        mentions = self.lexicon.find(text, date=date)
         if not mentions:
             return sentences
         starts = [a for a, _ in spans]
@@ -73,12 +82,13 @@ class Segmenter:
             i = bisect.bisect_right(starts, mention.start) - 1
             if i >= 0 and mention.end <= spans[i][1]:
                 sentences[i].mentions.append(mention)
+        resolve_references(sentences, self.lexicon, text)
         return sentences
 
 
 def mentions_in(sentence: Sentence, actor: str) -> list[Mention]:
-    """The mentions of one actor in a sentence."""
-    return [m for m in sentence.mentions if m.actor == actor]
+    """The mentions of one actor in a sentence (those judged not the actor left out)."""
+    return [m for m in sentence.mentions if m.actor == actor and m.is_actor]
 
 
 # ---------------------------------------------------------------------------

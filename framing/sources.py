@@ -17,14 +17,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from framing.config_checks import ConfigError  # re-exported: framing.run.ConfigError
 from framing.resources import CLONE_ROOT
 
 log = logging.getLogger("framing.run")
 TestSets = dict[str, list[str]]  # held-out test set name → article ids
-
-
-class ConfigError(ValueError):
-    """A config value the run cannot use (reported as one line)."""
 
 
 def resolve_path(path: str | os.PathLike[str]) -> Path:
@@ -38,15 +35,21 @@ def resolve_path(path: str | os.PathLike[str]) -> Path:
 
 
 def corpus_source(
-    path: Path, task: str, labels: list[str], multilabel: bool, segmenter: Any, actors=None
+    path: Path,
+    task: str,
+    labels: list[str],
+    multilabel: bool,
+    segmenter: Any,
+    actors=None,
+    lenient: bool = False,
+    **options: Any,
 ) -> tuple[Any, TestSets]:
-    """An annotated corpus folder (the data contract, :mod:`framing.corpus`)."""
-    from framing.corpus import load_corpus
+    """An annotated corpus folder (the data contract, :mod:`framing.corpus`); refused
+    when ``framing validate`` would reject it, unless ``lenient`` (``data.lenient``)."""
+    from framing.corpus_contract import load_training_corpus
     from framing.tasks import corpus_examples
 
-    corpus = load_corpus(path)
-    for err in corpus.errors:
-        log.warning("%s", err)
+    corpus = load_training_corpus(path, lenient=lenient)
     examples = corpus_examples(
         corpus, task, segmenter, labels, multilabel=multilabel, actors=actors
     )
@@ -74,7 +77,8 @@ def semeval_source(path: Path, task: str, *args: Any, **kwargs: Any) -> tuple[An
     return semeval_examples(path), {}
 
 
-# format → loader(path, task, labels, multilabel, segmenter, actors) -> (examples, test_sets)
+# format → loader(path, task, labels, multilabel, segmenter, actors, **options) ->
+# (examples, test_sets); options: ``lenient`` (data.lenient, corpus folders)
 DATASETS: dict[str, Callable[..., tuple[Any, TestSets]]] = {
     "corpus": corpus_source,
     "newsmtsc": newsmtsc_source,
@@ -106,4 +110,12 @@ def load_examples(
     loader = DATASETS.get(fmt)
     if loader is None:
         raise ConfigError(f"unknown data.format {fmt!r}; choose {', '.join(DATASETS)}")
-    return loader(path, task, labels, multilabel, segmenter, actors)
+    return loader(
+        path,
+        task,
+        labels,
+        multilabel,
+        segmenter,
+        actors,
+        lenient=bool(data_cfg.get("lenient", False)),
+    )

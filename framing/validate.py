@@ -2,7 +2,11 @@
 
 Problems are *errors* (the corpus is wrong: exit code 1) or *warnings*
 (worth a look, not wrong: an annotated actor the lexicon does not find in the
-sentence, e.g. a pronoun, is reported and kept).
+sentence, e.g. a pronoun, is reported and kept). An annotation's own
+``mentions`` (spans the lexicon cannot find, or a mention marked ``not_actor``
+with its ``sense_reason``) are checked against the data contract
+(:func:`framing.corpus.mention_problem`). :func:`summarize` turns the
+warnings into counts; the CLI lists them one by one with ``--verbose``.
 """
 
 from __future__ import annotations
@@ -10,27 +14,16 @@ from __future__ import annotations
 import argparse
 import collections
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from framing.actors import ActorLexicon
-from framing.corpus import Corpus
+from framing.corpus import Corpus, Mention
+from framing.corpus_contract import (
+    Problem,
+    contract_problems,
+)
+from framing.io import RecordError
 from framing.segment import Segmenter
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    severity: str  # "error" | "warning"
-    article_id: str
-    field: str
-    message: str
-    where: str = ""
-
-    def __str__(self) -> str:
-        loc = f" ({self.where})" if self.where else ""
-        return (
-            f"{self.severity}: article {self.article_id or '-'}: {self.field}: {self.message}{loc}"
-        )
 
 
 def validate_corpus(
@@ -39,9 +32,6 @@ def validate_corpus(
     stance_labels: list[str],
     frame_labels: list[str],
 ) -> list[Problem]:
-    problems: list[Problem] = []
-    for err in corpus.errors:
-        problems.append(Problem("error", "", "record", err.reason, err.where))
     lexicon: ActorLexicon = segmenter.lexicon
     actors = set(lexicon.names)
     stance_set, frame_set = set(stance_labels), set(frame_labels)
@@ -49,46 +39,16 @@ def validate_corpus(
     for art_id in {a.article_id for a in corpus.annotations}:
         if art_id in corpus.articles:
             segmented[art_id] = segmenter.segment(corpus.articles[art_id])
-    seen_spans: set[tuple[str, int, int]] = set()
+    problems, unusable = contract_problems(
+        corpus, {i: len(seg.text) for i, seg in segmented.items()}
+    )
     ann_path = f"{corpus.path}/annotations.jsonl"
     for n, ann in enumerate(corpus.annotations, 1):
-        where = f"{ann_path} record {n}"
-        seg = segmented.get(ann.article_id)
-        if seg is None:
-            problems.append(
-                Problem(
-                    "error",
-                    ann.article_id,
-                    "article_id",
-                    "no such article in articles.jsonl",
-                    where,
-                )
-            )
+        if n - 1 in unusable:
             continue
+        where = ann.origin or f"{ann_path} record {n}"
+        seg = segmented[ann.article_id]
         text = seg.text
-        if not (0 <= ann.start < ann.end <= len(text)):
-            problems.append(
-                Problem(
-                    "error",
-                    ann.article_id,
-                    "start/end",
-                    f"offsets {ann.start}:{ann.end} outside the cleaned text (length {len(text)})",
-                    where,
-                )
-            )
-            continue
-        key = (ann.article_id, ann.start, ann.end)
-        if key in seen_spans:
-            problems.append(
-                Problem(
-                    "error",
-                    ann.article_id,
-                    "start/end",
-                    f"span {ann.start}:{ann.end} annotated twice",
-                    where,
-                )
-            )
-        seen_spans.add(key)
         if ann.text and text[ann.start : ann.end] != ann.text:
             problems.append(
                 Problem(
@@ -112,6 +72,7 @@ def validate_corpus(
                     where,
                 )
             )
+        problems += _check_mentions(ann.meta.get("mentions"), ann, actors, where)
         if ann.frame is not None and ann.frame not in frame_set:
             problems.append(
                 Problem("error", ann.article_id, "frame", f"unknown frame {ann.frame!r}", where)
@@ -148,6 +109,73 @@ def validate_corpus(
                     )
                 )
     return problems
+
+
+UNMATCHED = "labelled but not matched by the lexicon"
+
+
+def _check_mentions(raw: Any, ann: Any, actors: set[str], where: str) -> list[Problem]:
+    """Annotator-added mentions: a list of mention records inside the sentence."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        return [Problem("error", ann.article_id, "mentions", "'mentions' must be a list", where)]
+    out = []
+    for i, rec in enumerate(raw, 1):
+        if not isinstance(rec, dict):
+            out.append(
+                Problem("error", ann.article_id, "mentions", f"mention {i} is not an object", where)
+            )
+            continue
+        try:
+            mention = Mention.from_record({"surface": "", **rec}, where)
+        except RecordError as exc:
+            out.append(
+                Problem("error", ann.article_id, "mentions", f"mention {i}: {exc.reason}", where)
+            )
+            continue
+        if mention.actor not in actors:
+            out.append(
+                Problem(
+                    "error",
+                    ann.article_id,
+                    "mentions",
+                    f"mention {i}: unknown actor {mention.actor!r}",
+                    where,
+                )
+            )
+        if not (ann.start <= mention.start and mention.end <= ann.end):
+            out.append(
+                Problem(
+                    "error",
+                    ann.article_id,
+                    "mentions",
+                    f"mention {i} at {mention.start}:{mention.end} is outside the sentence {ann.start}:{ann.end}",
+                    where,
+                )
+            )
+    return out
+
+
+def summarize(problems: list[Problem]) -> list[str]:
+    """Summary lines for the warnings: how many, per kind and per actor."""
+    warnings = [p for p in problems if p.severity == "warning"]
+    if not warnings:
+        return []
+    unmatched = collections.Counter(
+        p.message.split(" ", 1)[0] for p in warnings if UNMATCHED in p.message
+    )
+    lines = []
+    if unmatched:
+        per_actor = ", ".join(f"{a} {n}" for a, n in sorted(unmatched.items()))
+        lines.append(
+            f"warning: {sum(unmatched.values())} annotated (sentence, actor) pair(s) the lexicon "
+            f"does not find ({per_actor}): implicit references, or aliases to add"
+        )
+    other = len(warnings) - sum(unmatched.values())
+    if other:
+        lines.append(f"warning: {other} other warning(s)")
+    return lines
 
 
 def _label_stats(
@@ -269,6 +297,12 @@ def add_cli(subparsers: Any) -> None:
     p.add_argument(
         "--max-lines", type=int, default=200, help="print at most this many problems (default 200)"
     )
+    p.add_argument(
+        "--verbose",
+        dest="list_warnings",
+        action="store_true",
+        help="list every warning (default: a summary with counts)",
+    )
     p.set_defaults(func=cmd_validate)
 
 
@@ -287,10 +321,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     )
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
-    for p in problems[: args.max_lines]:
+    listed = problems if args.list_warnings else errors
+    for p in listed[: args.max_lines]:
         print(p)
-    if len(problems) > args.max_lines:
-        print(f"... and {len(problems) - args.max_lines} more")
+    if len(listed) > args.max_lines:
+        print(f"... and {len(listed) - args.max_lines} more")
+    if not args.list_warnings:
+        for line in summarize(problems):
+            print(line + " (--verbose lists them)")
     print(
         f"{args.corpus}: {len(corpus.articles)} articles, {len(corpus.annotations)} annotations: "
         f"{len(errors)} error(s), {len(warnings)} warning(s)"

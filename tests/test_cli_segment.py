@@ -62,7 +62,16 @@ def _check_rows(rows: list[dict], inputs: list[Path], segmenter: Segmenter) -> N
             for m in row["mentions"]:
                 assert row["start"] <= m["start"] < m["end"] <= row["end"]
                 assert body[m["start"] : m["end"]] == m["surface"]
-                assert set(m) == {"actor", "start", "end", "surface", "ambiguous"}
+                assert set(m) == {
+                    "actor",
+                    "start",
+                    "end",
+                    "surface",
+                    "ambiguous",
+                    "sense",
+                    "sense_reason",
+                    "how",
+                }
             assert row["actors"] == list(dict.fromkeys(m["actor"] for m in row["mentions"]))
 
 
@@ -163,7 +172,7 @@ def test_segment_mixed_good_and_bad(tmp_path, mixed, scraped_dir, segmenter):
     assert "empty text" in reasons[1]
     assert "invalid JSON" in reasons[2]
     assert "no text field" in reasons[3]
-    assert "more cell(s)" in reasons[4]
+    assert "cells, the header has" in reasons[4]
     assert "'j1': duplicate id" in reasons[5]
     assert _leftovers(out.parent) == []
 

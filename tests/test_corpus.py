@@ -120,6 +120,9 @@ def test_sentence_record():
         "end": 22,
         "surface": "the Kremlin",
         "ambiguous": True,
+        "sense": "actor",
+        "sense_reason": "",
+        "how": "alias",
     }
     assert json.loads(dumps(rec)) == rec
 

@@ -71,7 +71,7 @@ def test_toy_reader(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------------------
 # dataset: one loader, one DATASETS entry, one YAML (here: overrides of data.*)
-def _toy_source(path, task, labels, multilabel, segmenter, actors=None):
+def _toy_source(path, task, labels, multilabel, segmenter, actors=None, **options):
     from datasets import Dataset
 
     from framing.examples import example_features, example_row

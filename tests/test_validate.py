@@ -182,7 +182,7 @@ def test_each_problem_is_one_line_naming_article_and_field(tmp_path, good, capsy
     assert len(problems) == 1, problems
     assert problems[0].startswith(f"error: article {art_id}: {field}: ")
     assert message in problems[0]
-    assert f"{folder}/annotations.jsonl record" in problems[0]
+    assert f"({folder}/annotations.jsonl:" in problems[0]  # file:line
     assert lines[-1].endswith("1 error(s), 0 warning(s)")
 
 
@@ -207,6 +207,12 @@ def test_unmatched_actor_is_a_warning(tmp_path, good, capsys, segmenter):
     ]
     folder = _write(tmp_path / "c", anns)
     code, lines = _run(capsys, folder)
+    assert code == 0
+    # by default a summary with counts per actor
+    (summary,) = _problems(lines)
+    assert summary.startswith("warning: 1 annotated (sentence, actor) pair(s) the lexicon")
+    assert "(Russia 1)" in summary and "--verbose" in summary
+    code, lines = _run(capsys, folder, "--verbose")
     assert code == 0
     (problem,) = _problems(lines)
     assert problem.startswith("warning: article a1: stance: Russia labelled but not matched")
@@ -269,3 +275,61 @@ def test_shipped_corpus_validates(shipped_corpus, capsys):
     out = capsys.readouterr().out
     assert code == 0, out
     assert " 0 error(s)" in out
+
+
+@pytest.mark.parametrize(
+    ("mention", "message"),
+    [
+        ({"actor": "Russia", "start": 0, "end": 6, "sense": "not_actor"}, "needs sense_reason"),
+        ({"actor": "Russia", "start": 0, "end": 6, "how": "guess"}, "how must be"),
+        ({"actor": "Nobody", "start": 0, "end": 6}, "unknown actor 'Nobody'"),
+        ({"actor": "Russia", "start": 0, "end": 100000}, "outside the sentence"),
+        ({"actor": "Russia", "start": "x", "end": 6}, "bad mention"),
+    ],
+)
+def test_annotator_mentions_are_checked(tmp_path, good, capsys, mention, message):
+    first = good[0]
+    fixed = dict(mention)
+    if isinstance(fixed.get("start"), int):  # offsets relative to the first sentence
+        fixed["start"] += first["start"]
+        fixed["end"] += first["start"]
+    anns = [dict(first, mentions=[fixed]), *good[1:]]
+    code, lines = _run(capsys, _write(tmp_path / "c", anns))
+    assert code == 1
+    (problem,) = _problems(lines)
+    assert problem.startswith("error: article a1: mentions: mention 1")
+    assert message in problem
+
+
+def test_a_not_actor_mention_is_valid(tmp_path, good, capsys):
+    first = good[0]
+    mention = {
+        "actor": "Russia",
+        "start": first["start"],
+        "end": first["start"] + 6,
+        "sense": "not_actor",
+        "sense_reason": "language",
+    }
+    anns = [dict(first, mentions=[mention]), *good[1:]]
+    code, lines = _run(capsys, _write(tmp_path / "c", anns))
+    assert code == 0, lines
+    assert _problems(lines) == []
+
+
+def test_closed_pipe_ends_without_a_traceback(tmp_path, good, monkeypatch):
+    """``framing validate data/syria | head``: the reader goes away, no traceback."""
+    import os
+    import sys
+
+    folder = _write(tmp_path / "c", good)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone: every write fails with EPIPE
+    closed = os.fdopen(write_end, "w", buffering=1)
+    monkeypatch.setattr(sys, "stdout", closed)
+    try:
+        assert main(["validate", str(folder), "--verbose"]) == 141
+        closed.write("later output is swallowed\n")  # stdout now points at devnull
+        closed.flush()
+    finally:
+        monkeypatch.undo()
+        closed.close()

@@ -1,9 +1,9 @@
 """Suites → cases: templates filled from the suite's lists and the actor config.
 
 The noun phrases that fill ``{actor}`` / ``{actor_alias}`` come from the actor config:
-either every plain (not ambiguous, not a pattern) alias of an actor, or the phrases the
-suite lists under ``actors:``, each checked against the config (the matcher must find
-exactly that actor in it). ``{actor}`` is an actor's first phrase (its canonical
+either every plain (not ambiguous, not a pattern, not dated, not a role noun) alias of an
+actor, or the phrases the suite lists under ``actors:``, each checked against the config
+(the matcher must find exactly that actor in it). ``{actor}`` is an actor's first phrase (its canonical
 name when that is an alias), ``{actor_alias}`` a phrase drawn for each case;
 ``{other}`` / ``{other_alias}`` the same for a second, different actor.
 
@@ -19,7 +19,7 @@ import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from framing.actors import ActorLexicon
+from framing.actors import ActorLexicon, Alias
 from framing.checks.suite import SENTENCE_SLOT, CheckError, Suite, TestSpec, slot_names
 
 MAX_TRIES_PER_CASE = 30  # draws per wanted case before a test settles for fewer unique cases
@@ -53,12 +53,25 @@ class Case:
     tolerance: float = 0.0
 
 
+def _plain(alias: Alias) -> bool:
+    """An alias that means its actor in any sentence: literal text, not ambiguous, not
+    dated (check sentences have no date), not a role noun needing an antecedent."""
+    return bool(
+        alias.text
+        and not alias.ambiguous
+        and alias.start is None
+        and alias.end is None
+        and alias.how == "alias"
+        and not alias.needs_antecedent
+    )
+
+
 def actor_phrases(suite: Suite, lexicon: ActorLexicon) -> dict[str, tuple[str, ...]]:
     """Per actor, the noun phrases that fill its slots (checked against the actor config)."""
     if suite.actors is None:
         out = {}
         for actor, aliases in lexicon.actors.items():
-            plain = tuple(a.text for a in aliases if a.text and not a.ambiguous)
+            plain = tuple(a.text for a in aliases if _plain(a))
             if not plain:
                 raise CheckError(
                     f"{suite.path}: actor {actor!r} of the actor config {lexicon.name!r} "

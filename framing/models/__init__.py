@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from framing.io import atomic_write
+from framing.models.safe_load import ModelFolderError, loader_error, read_json_object
 from framing.models.skops_io import dump_skops, load_skops
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "dump_skops",
     "load_saved_model",
     "load_skops",
+    "model_fingerprint",
     "read_manifest",
     "resolve_model_dir",
     "save_model",
@@ -119,13 +121,36 @@ def resolve_model_dir(path: str | Path) -> Path:
 
 
 def read_manifest(path: str | Path) -> dict[str, Any]:
+    """The folder's manifest, checked for the fields every loader needs (one-line errors)."""
     directory = resolve_model_dir(path)
-    with (directory / MANIFEST).open(encoding="utf-8") as fh:
-        return json.load(fh)
+    where = directory / MANIFEST
+    manifest = read_json_object(where)
+    if manifest.get("kind") not in SAVED_KINDS:
+        raise ModelFolderError(f"{where}: unknown model kind {manifest.get('kind')!r}")
+    if not isinstance(manifest.get("task"), str):
+        raise ModelFolderError(f"{where}: no 'task' (a string)")
+    labels = manifest.get("labels")
+    if not isinstance(labels, list) or not labels or not all(isinstance(x, str) for x in labels):
+        raise ModelFolderError(f"{where}: 'labels' must be a non-empty list of strings")
+    if not isinstance(manifest.get("model", {}), dict):
+        raise ModelFolderError(f"{where}: 'model' must be an object")
+    return manifest
+
+
+def model_fingerprint(path: str | Path) -> str:
+    """A hash of every file of the saved model (weights, config, manifest)."""
+    from framing.models.safe_load import folder_digest
+
+    return folder_digest(resolve_model_dir(path))
 
 
 def load_saved_model(path: str | Path) -> tuple[Model, dict[str, Any]]:
-    """Load a saved model and its manifest (safe loaders only: skops, safetensors)."""
+    """Load a saved model and its manifest (safe loaders only: skops, safetensors).
+
+    A folder that cannot be loaded safely and completely raises :class:`ModelFolderError`
+    (one line naming the file): custom code, pickle weights, missing or extra tensors,
+    a truncated or foreign file, a corrupt manifest.
+    """
     directory = resolve_model_dir(path)
     manifest = read_manifest(directory)
     kind = manifest.get("kind")
@@ -138,8 +163,13 @@ def load_saved_model(path: str | Path) -> tuple[Model, dict[str, Any]]:
         trained,
     )
     target = SAVED_KINDS.get(str(kind))
-    if target is not None:
-        module, _, name = target.partition(":")
-        cls = getattr(importlib.import_module(module), name)
-        return cls.load(directory, manifest), manifest
-    raise ValueError(f"{directory}: unknown model kind {kind!r} in {MANIFEST}")
+    if target is None:
+        raise ModelFolderError(f"{directory / MANIFEST}: unknown model kind {kind!r}")
+    module, _, name = target.partition(":")
+    loader = getattr(importlib.import_module(module), name)
+    try:
+        return loader.load(directory, manifest), manifest
+    except ModelFolderError:
+        raise
+    except (KeyError, TypeError, AttributeError) as exc:  # a manifest or config lacking a field
+        raise loader_error(directory, exc) from None

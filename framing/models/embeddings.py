@@ -32,7 +32,10 @@ MODEL_FILE = "classifier.skops"
 def _encoder(path: str, device: str | None):
     from sentence_transformers import SentenceTransformer
 
-    return SentenceTransformer(path, device=device or "cpu")
+    from framing.models.safe_load import refuse_remote_code
+
+    refuse_remote_code(path)
+    return SentenceTransformer(path, device=device or "cpu", trust_remote_code=False)
 
 
 class EmbeddingLogReg:

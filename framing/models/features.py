@@ -14,6 +14,7 @@ mentions, a second view that keeps what is said *about* the target.
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -102,6 +103,31 @@ def _window(
     return " ".join(out) if out else NO_MENTION
 
 
+def _words_before(sentence: str, s: int, size: int) -> list[str]:
+    """The last ``size + 1`` (or fewer) words of ``sentence[:s]``, as ``_WORDS.findall``
+    over the whole prefix ends, in time bounded by the window, not by ``s``.
+
+    The scan starts ``reach`` characters before ``s``, moved forward to the end of any
+    run of word characters it lands in: from a run boundary the words found are whole
+    words of the prefix, and only the leftmost ones can be missed. When too few are
+    found the reach grows fourfold, up to the start of the sentence.
+    """
+    reach = 32 * (size + 2)
+    while True:
+        p = max(0, s - reach)
+        if p > 0 and _WORD_CHAR(sentence, p - 1):
+            p = _RUN(sentence, p).end()
+        words = _WORDS.findall(sentence, p, s) if p < s else []
+        if len(words) > size or s - reach <= 0:
+            return words[-(size + 1) :]
+        reach *= 4
+
+
+def _words_from(sentence: str, i: int, size: int) -> list[str]:
+    """The first ``size`` words of ``sentence[i:]`` (a lazy scan: stops after them)."""
+    return [m.group() for m in itertools.islice(_WORDS.finditer(sentence, i), size)]
+
+
 def _window_by_slices(
     sentence: str, target_spans: Sequence[Sequence[int]], size: int
 ) -> str | None:
@@ -120,7 +146,7 @@ def _window_by_slices(
     for s, e in target_spans:
         if not (0 <= s <= n and 0 <= e <= n):
             return None
-        left = _WORDS.findall(sentence, 0, s)
+        left = _words_before(sentence, s, size)
         if 0 < s < n and _WORD_CHAR(sentence, s - 1) and _WORD_CHAR(sentence, s):
             if not _ALNUM(sentence, s - 1):
                 return None
@@ -128,9 +154,9 @@ def _window_by_slices(
         if 0 < e < n and _WORD_CHAR(sentence, e) and _WORD_CHAR(sentence, e - 1):
             if not _ALNUM(sentence, e - 1):
                 return None
-            right = _WORDS.findall(sentence, _RUN(sentence, e).end())  # skip the crossing word
+            right = _words_from(sentence, _RUN(sentence, e).end(), size)  # skip the crossing word
         else:
-            right = _WORDS.findall(sentence, e)
+            right = _words_from(sentence, e, size)
         # lowering words joined by spaces lowers each word as it is (a space is neither
         # cased nor case-ignorable, so even a final sigma stays final)
         if left:

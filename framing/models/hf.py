@@ -197,8 +197,11 @@ class TransformerModel:
     def _load_pretrained(self) -> None:
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+        from framing.models.safe_load import refuse_remote_code
+
         path = resolve_checkpoint(self.checkpoint)
-        self.tokenizer = AutoTokenizer.from_pretrained(path)
+        refuse_remote_code(path)
+        self.tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=False)
         id2label = dict(enumerate(self.labels))
         head = {
             "num_labels": len(self.labels),
@@ -214,7 +217,7 @@ class TransformerModel:
             self.model = mean_pooling_from_pretrained(path, **head)
         else:
             self.model = AutoModelForSequenceClassification.from_pretrained(
-                path, ignore_mismatched_sizes=True, **head
+                path, ignore_mismatched_sizes=True, trust_remote_code=False, **head
             )
         if self.input_format == "markers":
             added = self.tokenizer.add_special_tokens({"additional_special_tokens": list(MARKERS)})
@@ -374,9 +377,11 @@ class TransformerModel:
     def load(
         cls, directory: str | Path, manifest: dict[str, Any], device: str | None = None
     ) -> TransformerModel:
-        from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
+        """Read a saved folder strictly: safetensors only, no custom code, every tensor present."""
+        from framing.models.safe_load import ModelFolderError, read_transformer_folder
 
         route_library_logging()
+        directory = Path(directory)
         params = manifest.get("model", {})
         model = cls(
             checkpoint=params.get("checkpoint", "default"),
@@ -388,23 +393,14 @@ class TransformerModel:
             labels=manifest["labels"],
             multilabel=manifest.get("multilabel", False),
         )
-        model.tokenizer = AutoTokenizer.from_pretrained(directory)
-        from framing.models.pooled import is_mean_pooling, load_mean_pooling
-
-        config = AutoConfig.from_pretrained(directory)
-        if is_mean_pooling(directory, config):
-            model.pooling = "mean"
-            model.model = load_mean_pooling(directory, config)
-        else:
-            model.model = AutoModelForSequenceClassification.from_pretrained(
-                directory, config=config, use_safetensors=True
-            )
+        model.tokenizer, model.model = read_transformer_folder(directory, model.pooling)
         model.model.to(pick_device(device))
         model.model.eval()
-        saved = [model.model.config.id2label[i] for i in range(len(model.model.config.id2label))]
+        id2label = model.model.config.id2label
+        saved = [id2label.get(i) for i in range(len(id2label))]
         if saved != model.labels:
-            raise ValueError(
-                f"{directory}: label names in config.json {saved} differ from the manifest's {model.labels}"
+            raise ModelFolderError(
+                f"{directory / 'config.json'}: label names {saved} differ from the manifest's {model.labels}"
             )
         return model
 

@@ -92,21 +92,31 @@ def _no_pooler(config: PretrainedConfig) -> dict[str, Any]:
 
 def mean_pooling_from_pretrained(checkpoint: str, **config_kwargs: Any) -> MeanPoolingClassifier:
     """A new classifier whose encoder holds ``checkpoint``'s pretrained weights."""
-    config = AutoConfig.from_pretrained(checkpoint, **config_kwargs)
+    config = AutoConfig.from_pretrained(checkpoint, trust_remote_code=False, **config_kwargs)
     model = MeanPoolingClassifier(config)
-    model.encoder = AutoModel.from_pretrained(checkpoint, config=config, **_no_pooler(config))
+    model.encoder = AutoModel.from_pretrained(
+        checkpoint, config=config, trust_remote_code=False, **_no_pooler(config)
+    )
     return model
 
 
 def is_mean_pooling(directory: str | Path, config: PretrainedConfig | None = None) -> bool:
     """Whether a saved folder (or its read ``config``) holds a :class:`MeanPoolingClassifier`."""
-    config = config or AutoConfig.from_pretrained(directory)
+    config = config or AutoConfig.from_pretrained(directory, trust_remote_code=False)
     return getattr(config, POOLING_KEY, "cls") == "mean"
 
 
 def load_mean_pooling(
     directory: str | Path, config: PretrainedConfig | None = None
 ) -> MeanPoolingClassifier:
-    """Read a folder written by ``MeanPoolingClassifier.save_pretrained`` (safetensors only)."""
-    config = config or AutoConfig.from_pretrained(directory)
-    return MeanPoolingClassifier.from_pretrained(directory, config=config, use_safetensors=True)
+    """Read a folder written by ``MeanPoolingClassifier.save_pretrained`` (safetensors only,
+    strict: every tensor of the classifier read from the folder)."""
+    from framing.models.safe_load import check_loading_info, refuse_remote_code
+
+    refuse_remote_code(directory)
+    config = config or AutoConfig.from_pretrained(directory, trust_remote_code=False)
+    model, info = MeanPoolingClassifier.from_pretrained(
+        directory, config=config, use_safetensors=True, output_loading_info=True
+    )
+    check_loading_info(directory, info)
+    return model

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from framing.io import TempFile
+from framing.models.safe_load import ModelFolderError, loader_error
 
 
 def _skops_io() -> Any:
@@ -51,8 +52,16 @@ def load_skops(path: Path, trusted: Sequence[str] = ()) -> Any:
     """Load a skops file; refuses any type beyond skops' defaults and ``trusted`` (never pickle)."""
     sio = _skops_io()
 
-    untrusted = sio.get_untrusted_types(file=path)
+    if not path.is_file():
+        raise ModelFolderError(f"{path}: missing (the saved model)")
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as exc:  # a truncated or foreign file: zipfile, KeyError, json errors
+        raise loader_error(path, exc) from None
     unexpected = sorted(set(untrusted) - set(trusted))
     if unexpected:
-        raise ValueError(f"{path}: refusing to load untrusted types {unexpected}")
-    return sio.load(path, trusted=[t for t in untrusted if t in trusted])
+        raise ModelFolderError(f"{path}: refusing to load untrusted types {unexpected}")
+    try:
+        return sio.load(path, trusted=[t for t in untrusted if t in trusted])
+    except Exception as exc:
+        raise loader_error(path, exc) from None

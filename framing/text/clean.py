@@ -29,6 +29,16 @@ from typing import TYPE_CHECKING
 
 import ftfy
 
+from framing.text.furniture import (
+    MAX_FURNITURE_CHARS,
+    PROMPT_KINDS,
+    TERMINAL,
+    count_words,
+    furniture_kind,
+    mark_lone_buttons,
+    split_leading_prompt,
+)
+
 if TYPE_CHECKING:
     from framing.corpus import Article
 
@@ -139,61 +149,11 @@ def _normalize_spaced(raw: str) -> str:
 
 
 # ---------------------------------------------------------------------------
-# line patterns
-_LONE_BULLET = re.compile(r"[•·▪◦●‣∙■□►▸*–—-]+")
-_BULLET = re.compile(r"^(?:[•·▪◦●‣∙■□►▸*–—-]|\d{1,2}[.)])\s+")
-_TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
-_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_DATE_LINE = re.compile(
-    rf"^(?:(?:published|updated|posted|last updated)\s*:?\s*)?"
-    rf"(?:[\d]{{1,4}}|{_MONTHS}|[,./:-]|\s|am|pm|gmt|utc|[ap]\.m\.)+$",
-    re.IGNORECASE,
-)
-_FURNITURE = [
-    ("source", re.compile(r"^source\b", re.IGNORECASE)),
-    (
-        "related",
-        re.compile(
-            r"^(?:you (?:may|might) also like|related(?: articles| stories| coverage| content)?|"
-            r"read more|read also|also read|more on this(?: story)?|most (?:read|popular|viewed)|"
-            r"recommended(?: for you)?|see also|trending(?: now)?|more from|latest news|top stories)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "prompt",
-        re.compile(
-            r"^(?:share(?: this| on| via)?|subscribe|sign up|follow us|join (?:us|our)|"
-            r"newsletter|advertisement|sponsored|click here|comments?|print(?: this)?|"
-            r"email(?: this)?|tweet|skip to|cookie|accept (?:all )?cookies|listen to this|"
-            r"download (?:our|the) app|support (?:our|independent) journalism)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "byline",
-        re.compile(
-            r"^(?:by\s+[A-Z\u00c0-\u024f]|staff (?:reporter|writer)|(?:our|special) correspondent|"
-            r"reporting by|editing by|additional reporting|written by|compiled by)",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "credit",
-        re.compile(
-            r"^(?:photo|image|picture|video|graphic|illustration)s?\s*(?::|credit|by|©)|"
-            r"(?:/|\b)(?:afp|reuters|ap|getty images|epa|anadolu|sana)(?: via getty images)?\)?$|^©|^copyright\b|"
-            r"all rights reserved",
-            re.IGNORECASE,
-        ),
-    ),
-]
-_MAX_FURNITURE_WORDS = (
-    14  # a furniture line is short; a long line is prose even if it starts "Share…"
-)
-_MAX_FURNITURE_CHARS = 12 * _MAX_FURNITURE_WORDS
+# the head of an article
 _MAX_HEAD_WORDS = 60
 _SHORT_STANDFIRST = 22
+_MIN_STANDFIRST_WORDS = 6
+_MAX_RESIDUE_CHARS = 2  # what a link dump leaves of a line, at most, to go with it
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,38 +180,10 @@ class CleanedArticle:
         return [r.to_record() for r in self.removed]
 
 
-def _words(line: str) -> int:
-    return len(line.split())
-
-
-def furniture_kind(line: str) -> str | None:
-    """The kind of page furniture ``line`` is, or ``None`` for ordinary text."""
-    if len(line) > _MAX_FURNITURE_CHARS:  # too long for furniture: prose
-        return None
-    stripped = line.strip()
-    if not stripped:
-        return None
-    if _LONE_BULLET.fullmatch(stripped):
-        return "bullet"
-    content = _BULLET.sub("", stripped)
-    if not content:
-        return "bullet"
-    if _words(content) > _MAX_FURNITURE_WORDS:
-        return None
-    if _DATE_LINE.match(content) and any(ch.isdigit() for ch in content):
-        return "date"
-    for kind, pattern in _FURNITURE:
-        if pattern.search(content):
-            if kind == "byline" and _TERMINAL.search(content) and _words(content) > 6:
-                return None  # "By then, the convoy had left." is prose
-            return kind
-    return None
-
-
 def _is_prose(line: str) -> bool:
     # the end-anchored pattern is tried on the line's tail only: searching a whole
     # paragraph for "$" costs a scan of every position
-    return bool(_TERMINAL.search(line[-8:])) or len(line) > 400 or _words(line) >= 25
+    return bool(TERMINAL.search(line[-8:])) or len(line) > 400 or count_words(line) >= 25
 
 
 # ---------------------------------------------------------------------------
@@ -337,6 +269,13 @@ def _tidy_line(line: str, removed: list[Removal]) -> str:
             line = _SPACE_BEFORE_PUNCT.sub("", _EMPTY_BRACKETS.sub("", line))
     if len(removed) > before:
         line = _one_space(line).strip()
+        if (
+            line
+            and len(line) <= _MAX_RESIDUE_CHARS
+            and any(r.kind == "link_dump" for r in removed[before:])
+        ):
+            removed.append(Removal("link_dump", line))  # a stray letter of the dump
+            return ""
     return line
 
 
@@ -354,19 +293,30 @@ def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
 
     # --- furniture anywhere, and the trailing block after the body
     # (lines are stripped: empty and long ones are never furniture, no need to ask)
-    kinds = [furniture_kind(ln) if 0 < len(ln) <= _MAX_FURNITURE_CHARS else None for ln in lines]
+    kinds = [furniture_kind(ln) if 0 < len(ln) <= MAX_FURNITURE_CHARS else None for ln in lines]
+    for i, line in enumerate(lines):
+        # a prompt with body text after it on the same line: remove the prompt only
+        if kinds[i] in PROMPT_KINDS or (
+            kinds[i] is None
+            and line[:12]
+            .lower()
+            .startswith(
+                ("read", "sign up", "subscribe", "follow", "join", "share", "more on", "see also")
+            )
+        ):
+            split = split_leading_prompt(line)
+            if split is not None:
+                removed.append(Removal(furniture_kind(split[0]) or "prompt", split[0]))
+                lines[i], kinds[i] = split[1], furniture_kind(split[1])
+    mark_lone_buttons(lines, kinds)
     tail_from = len(lines)
     for i in range(len(lines) - 1, -1, -1):
         if not lines[i]:
             continue
         if kinds[i] is not None:
             tail_from = i
-        elif (
-            len(lines[i]) > 300
-            or _words(lines[i]) >= 20
-            or (_is_prose(lines[i]) and tail_from == len(lines))
-        ):
-            break
+        elif len(lines[i]) > 300 or count_words(lines[i]) >= 20 or _is_prose(lines[i]):
+            break  # a sentence: body text, even after a prompt (teasers are headlines)
     if tail_from < len(lines) and not any(kinds[j] for j in range(tail_from, len(lines))):
         tail_from = len(lines)
     for i in range(tail_from, len(lines)):
@@ -396,14 +346,18 @@ def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
         while idx + 1 + blank_after < len(kept) and not kept[idx + 1 + blank_after]:
             blank_after += 1
         # a title or standfirst is a paragraph of its own (hard-wrapped lines are not)
-        is_head = blank_after >= 1 and not _is_prose(line) and _words(line) <= _MAX_HEAD_WORDS
+        is_head = blank_after >= 1 and not _is_prose(line) and count_words(line) <= _MAX_HEAD_WORDS
         # a one-sentence standfirst after a title, set off from the body by a wider gap
         # (or a short one: standfirsts run 10-25 words, one-sentence ledes 25-40)
         is_head = is_head or (
             len(head) == 1
             and blank_after >= 1
-            and _words(line) <= (45 if blank_after >= 2 else _SHORT_STANDFIRST)
+            and count_words(line) <= (45 if blank_after >= 2 else _SHORT_STANDFIRST)
         )
+        # a standfirst is a sentence or two, not a section heading ("What comes next")
+        could_be_title = not head and (title is None or _same_text(line, title))
+        if not could_be_title and count_words(line) < _MIN_STANDFIRST_WORDS:
+            is_head = False
         nxt = next((x for x in kept[idx + 1 :] if x), None)
         if not is_head or nxt is None:
             break

@@ -373,6 +373,13 @@ class SentenceSplitter:
             bounds.add(b_end)
         bounds.update(_glue_points(text, 0, len(text)))
         bounds.update(_missed_points(text, starts))
+        # never inside a web address ("news.Returns.html", "Data.Humdata.Org")
+        bounds = {
+            b
+            for b in bounds
+            if not (0 < b < len(text) and not text[b - 1].isspace() and not text[b].isspace())
+            or not _inside_url(text, b)
+        }
         return _merge(text, _segments(text, sorted(bounds)))
 
     def split(self, text: str) -> list[str]:
@@ -403,6 +410,26 @@ def _missed_points(text: str, known: set[int]) -> list[int]:
     return points
 
 
+_URL_START = re.compile(r"(?:https?://|www\.)", re.IGNORECASE)
+_URL_END = re.compile(
+    r"\.(?:com|org|net|gov|edu|int|info|news|io|co|uk|ru|sy|tr|de|fr|pdf|html?|php|aspx?)$",
+    re.IGNORECASE,
+)
+_TOKEN_TRAIL = ".,;:!?)]\"'”’»"
+
+
+def _inside_url(text: str, pos: int) -> bool:
+    """Whether the whitespace-free token around ``pos`` is a web or e-mail address."""
+    start = pos
+    while start > 0 and not text[start - 1].isspace() and pos - start < 300:
+        start -= 1
+    end = pos
+    while end < len(text) and not text[end].isspace() and end - pos < 300:
+        end += 1
+    token = text[start:end].rstrip(_TOKEN_TRAIL).lstrip("(\"'“‘«[")
+    return bool(_URL_START.match(token) or "/" in token or "@" in token or _URL_END.search(token))
+
+
 def _segments(text: str, bounds: list[int]) -> list[Span]:
     """The stripped, non-empty pieces between consecutive boundaries.
 
@@ -420,6 +447,8 @@ def _segments(text: str, bounds: list[int]) -> list[Span]:
 
 
 _ALNUM = re.compile(r"[^\W_]")
+_CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
+_TIME_ZONE = re.compile(r"(?:[ECMP][SD]?T|GMT|UTC|BST|CES?T|EES?T|AST|MSK|TRT|local time)(?![\w])")
 _STOP_CHARS = frozenset(".”’\"')]")
 
 
@@ -440,6 +469,10 @@ def _merge(text: str, spans: list[Span]) -> list[Span]:
                     continue
                 if text[pb - 1] in _STOP_CHARS:
                     prev = text[max(pa, pb - 16) : pb]
+                    # "5 p.m. ET." / "at 9 a.m. GMT on Monday": a time zone goes with the time
+                    if _CLOCK_END.search(prev) and _TIME_ZONE.match(text, a, b):
+                        out[-1] = (pa, b)
+                        continue
                     if _no_break_after(prev):
                         out[-1] = (pa, b)
                         continue

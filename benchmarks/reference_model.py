@@ -1,0 +1,94 @@
+"""The learned reference detector against the rules, on an annotated corpus's gold pairs.
+
+Grouped 5-fold cross-validation over the train articles (an article's sentences
+stay in one fold): pair precision/recall of the rules alone, the model alone and
+the union (rules OR model at a probability threshold). With ``--test``: fit on
+all train articles, score the test articles once. Prints figures, asserts
+nothing::
+
+    python benchmarks/reference_model.py data/syria [--test]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from sklearn.model_selection import GroupKFold
+
+from framing.corpus import load_corpus
+from framing.pairs import split_ids
+from framing.reference_model import (
+    ReferenceDetector,
+    combine,
+    pair_prf,
+    reference_examples,
+)
+from framing.segment import Segmenter
+
+THRESHOLDS = (0.3, 0.4, 0.5, 0.7, 0.9)
+MIN_PRECISION = 0.95  # the threshold is chosen on the train folds: the lowest that keeps it
+
+
+def _rows(examples, proba_sets) -> list[tuple[str, dict]]:
+    rows = [("rules", pair_prf(examples, [e.rule_actors for e in examples]))]
+    for t, sets in proba_sets.items():
+        rows.append((f"model >= {t}", pair_prf(examples, sets)))
+    for t, sets in proba_sets.items():
+        rows.append((f"rules OR model >= {t}", pair_prf(examples, combine(examples, sets))))
+    return rows
+
+
+def _table(title: str, rows: list[tuple[str, dict]]) -> str:
+    out = [
+        f"**{title}**",
+        "",
+        "| | precision | recall | F1 | tp | fp | fn |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, s in rows:
+        out.append(
+            f"| {name} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} "
+            f"| {s['tp']} | {s['fp']} | {s['fn']} |"
+        )
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus")
+    parser.add_argument("--actors", default=None, help="actor config (default: the packaged one)")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--C", type=float, default=4.0)
+    parser.add_argument("--test", action="store_true", help="also fit on train, score test once")
+    args = parser.parse_args()
+    corpus = load_corpus(args.corpus)
+    segmenter = Segmenter(args.actors)
+    train = reference_examples(corpus, segmenter, split_ids(corpus, "train"))
+    groups = [e.article_id for e in train]
+    predicted: dict[float, list] = {t: [None] * len(train) for t in THRESHOLDS}
+    for fit_idx, eval_idx in GroupKFold(args.folds).split(train, groups=groups):
+        model = ReferenceDetector(C=args.C).fit([train[i] for i in fit_idx])
+        held = [train[i] for i in eval_idx]
+        for t in THRESHOLDS:
+            for i, s in zip(eval_idx, model.predict(held, t), strict=True):
+                predicted[t][i] = s
+    title = f"{args.corpus} train, grouped {args.folds}-fold CV ({len(train)} sentences)"
+    print(_table(title, _rows(train, predicted)) + "\n")
+    cv = {t: pair_prf(train, combine(train, sets)) for t, sets in predicted.items()}
+    kept = [t for t in THRESHOLDS if cv[t]["precision"] >= MIN_PRECISION]
+    chosen = min(kept) if kept else max(THRESHOLDS)
+    print(
+        f"threshold chosen on the train folds (rules OR model, precision >= {MIN_PRECISION}): {chosen}\n"
+    )
+    if args.test:
+        test = reference_examples(corpus, segmenter, split_ids(corpus, "test"))
+        model = ReferenceDetector(C=args.C).fit(train)
+        sets = {t: model.predict(test, t) for t in THRESHOLDS}
+        print(
+            _table(f"{args.corpus} test, fit on train ({len(test)} sentences)", _rows(test, sets))
+        )
+        print(f"\nat the chosen threshold {chosen}: {pair_prf(test, combine(test, sets[chosen]))}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Accuracy of the actor config's sense rules on a sense test set.
+
+    python benchmarks/sense_rules.py data/senses/sense_cases.jsonl --part dev
+    python benchmarks/sense_rules.py data/senses/sense_cases.jsonl --part test --model
+
+Rules are tuned on ``--part dev`` only. ``--model`` also fits a TF-IDF logistic
+regression on the dev cases (the words around the mention, the mention masked)
+and scores it on the chosen part, for comparison. Prints figures, asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from framing.actors import load_lexicon
+from framing.senses import read_sense_cases, score_senses
+
+WINDOW = 40  # characters of context each side for the learned model
+
+
+def context(case: dict) -> str:
+    text, a, b = case["text"], case["start"], case["end"]
+    return f"{text[max(0, a - WINDOW) : a]} MENTION {text[b : b + WINDOW]}"
+
+
+def model_accuracy(train: list[dict], test: list[dict]) -> float:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    model = make_pipeline(
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+        LogisticRegression(C=10.0, max_iter=1000),
+    )
+    model.fit([context(c) for c in train], [c["sense"] for c in train])
+    predicted = model.predict([context(c) for c in test])
+    return sum(p == c["sense"] for p, c in zip(predicted, test, strict=True)) / len(test)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("cases", help="sense cases JSONL")
+    parser.add_argument("--part", default="dev", choices=["dev", "test", "all"])
+    parser.add_argument("--actors", default=None, help="actor config (default: the packaged one)")
+    parser.add_argument(
+        "--model", action="store_true", help="also fit TF-IDF LR on dev and score it"
+    )
+    parser.add_argument("--wrong", action="store_true", help="list the wrong cases")
+    args = parser.parse_args()
+    cases = read_sense_cases(args.cases)
+    chosen = [c for c in cases if args.part == "all" or c.get("part") == args.part]
+    scores = score_senses(chosen, load_lexicon(args.actors))
+    print(f"rules, part {args.part}: accuracy {scores['accuracy']:.3f} on {scores['n']} mentions")
+    for key, s in scores["by"].items():
+        print(f"  {key}: {s['accuracy']:.3f} ({s['n']})")
+    if args.wrong:
+        for w in scores["wrong"]:
+            print(
+                json.dumps(
+                    {
+                        k: w[k]
+                        for k in ("id", "surface", "sense", "sense_reason", "predicted", "text")
+                    }
+                )
+            )
+    if args.model:
+        dev = [c for c in cases if c.get("part") == "dev"]
+        if args.part == "dev":
+            print("model: fit and scored on dev would say nothing; use --part test")
+        else:
+            print(
+                f"TF-IDF LR (fit on {len(dev)} dev cases), part {args.part}: accuracy {model_accuracy(dev, chosen):.3f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""A learned reference detector: sentence + previous sentence → the actors referred to.
+
+The measured alternative to the rules of :mod:`framing.references` (issue #12,
+item 2). One example per annotated sentence: its text, the previous sentence's
+text, the actors the lexicon finds in both (``rule:`` / ``prev:`` tokens) and
+whether the article is dated after 2024-12-08 (when "the government" changes
+hands); the targets are the sentence's gold actors. Features: word 1–2-gram
+TF-IDF of the sentence and of the previous sentence, kept apart, and the tokens;
+one-vs-rest logistic regression. :func:`combine` gives the union with the rules'
+pairs, a model pair added when its probability reaches a threshold.
+
+Not part of the default pipeline: ``benchmarks/reference_model.py`` measures it
+against the rules (grouped cross-validation on the train articles, then the test
+articles once); see data/README.md for the figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MultiLabelBinarizer
+
+from framing.corpus import Corpus
+from framing.pairs import found_pairs
+from framing.segment import Segmenter
+
+TRANSITION = "2024-12-08"  # the date "Damascus" / "the government" change referent
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceExample:
+    article_id: str
+    text: str
+    previous: str  # the previous sentence ("" for the first)
+    tokens: str  # "rule:<actor> prev:<actor> era:after" — what the lexicon found, the era
+    rule_actors: frozenset[str]  # the pairs the rules find in this sentence
+    gold: frozenset[str]
+
+
+def reference_examples(
+    corpus: Corpus, segmenter: Segmenter, article_ids: Iterable[str]
+) -> list[ReferenceExample]:
+    """One example per annotated sentence of the articles (matched by offsets, as
+    :func:`framing.pairs.pair_scores` does)."""
+    by_article = corpus.annotations_by_article()
+    out = []
+    for art_id in article_ids:
+        article = corpus.articles.get(art_id)
+        if article is None:
+            continue
+        era = "era:after" if (article.date or "")[:10] >= TRANSITION else "era:before"
+        gold = {(a.start, a.end): a for a in by_article.get(art_id, [])}
+        sentences = segmenter.segment(article).sentences
+        for i, sentence in enumerate(sentences):
+            ann = gold.get((sentence.start, sentence.end))
+            if ann is None:
+                continue
+            prev = sentences[i - 1] if i else None
+            found = set(found_pairs(sentence))
+            prev_found = set(found_pairs(prev)) if prev is not None else set()
+            tokens = [era, *(f"rule:{a}" for a in sorted(found))]
+            tokens += [f"prev:{a}" for a in sorted(prev_found)]
+            out.append(
+                ReferenceExample(
+                    art_id,
+                    sentence.text,
+                    prev.text if prev is not None else "",
+                    " ".join(tokens),
+                    frozenset(found),
+                    frozenset(ann.stance),
+                )
+            )
+    return out
+
+
+def _columns(examples: Sequence[ReferenceExample]) -> np.ndarray:
+    return np.array([[e.text, e.previous, e.tokens] for e in examples], dtype=object)
+
+
+class ReferenceDetector(BaseEstimator):
+    """TF-IDF (sentence, previous sentence) + lexicon tokens → one-vs-rest logistic regression."""
+
+    def __init__(self, C: float = 4.0, min_df: int = 2) -> None:
+        self.C = C
+        self.min_df = min_df
+
+    def fit(self, examples: Sequence[ReferenceExample]) -> ReferenceDetector:
+        def words() -> TfidfVectorizer:
+            return TfidfVectorizer(ngram_range=(1, 2), min_df=self.min_df, sublinear_tf=True)
+
+        self.labels_ = MultiLabelBinarizer()
+        y = self.labels_.fit_transform([sorted(e.gold) for e in examples])
+        features = ColumnTransformer(
+            [
+                ("sentence", words(), 0),
+                ("previous", words(), 1),
+                ("tokens", CountVectorizer(token_pattern=r"\S+", binary=True), 2),
+            ]
+        )
+        classifier = OneVsRestClassifier(LogisticRegression(C=self.C, max_iter=2000))
+        self.pipeline_ = Pipeline([("features", features), ("classifier", classifier)])
+        self.pipeline_.fit(_columns(examples), y)
+        return self
+
+    @property
+    def actors(self) -> list[str]:
+        return list(self.labels_.classes_)
+
+    def predict_proba(self, examples: Sequence[ReferenceExample]) -> np.ndarray:
+        """``[n examples, n actors]`` probabilities, actors in :attr:`actors` order."""
+        return self.pipeline_.predict_proba(_columns(examples))
+
+    def predict(
+        self, examples: Sequence[ReferenceExample], threshold: float = 0.5
+    ) -> list[frozenset[str]]:
+        proba = self.predict_proba(examples)
+        return [
+            frozenset(a for a, p in zip(self.actors, row, strict=True) if p >= threshold)
+            for row in proba
+        ]
+
+
+def combine(
+    examples: Sequence[ReferenceExample], model_sets: Sequence[frozenset[str]]
+) -> list[frozenset[str]]:
+    """The rules' pairs, plus the model's (the union)."""
+    return [e.rule_actors | m for e, m in zip(examples, model_sets, strict=True)]
+
+
+def pair_prf(
+    examples: Sequence[ReferenceExample], predicted: Sequence[frozenset[str]]
+) -> dict[str, float | int]:
+    """Pair precision, recall and F1 of predicted actor sets against the gold."""
+    tp = sum(len(p & e.gold) for e, p in zip(examples, predicted, strict=True))
+    fp = sum(len(p - e.gold) for e, p in zip(examples, predicted, strict=True))
+    fn = sum(len(e.gold - p) for e, p in zip(examples, predicted, strict=True))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }

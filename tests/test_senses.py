@@ -1,0 +1,302 @@
+"""Mention sense rules, dated aliases, role nouns, carry-over and the data contract fields."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from framing.actors import ActorLexicon, load_lexicon
+from framing.corpus import Article, Mention, mention_problem
+from framing.io import RecordError
+from framing.segment import Segmenter
+from framing.senses import read_sense_cases, score_senses
+
+CASES = Path(__file__).resolve().parent.parent / "data" / "senses" / "sense_cases.jsonl"
+
+
+@pytest.fixture(scope="module")
+def syria() -> ActorLexicon:
+    return load_lexicon()
+
+
+def _senses(lexicon: ActorLexicon, text: str, date: str | None = None) -> list[tuple]:
+    return [(m.actor, m.surface, m.sense, m.sense_reason) for m in lexicon.find(text, date=date)]
+
+
+# --- context rules ----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "surface", "sense", "reason"),
+    [
+        ("Shops have Russian on their signs.", "Russian", "not_actor", "language"),
+        ("She speaks fluent Russian at home.", "Russian", "not_actor", "language"),
+        ("A Russian-language school opened.", "Russian", "not_actor", "language"),
+        ("Russian commentators mocked the deal.", "Russian", "not_actor", "people"),
+        ("Russian culture has admirers here.", "Russian", "not_actor", "people"),
+        ("Russian jets struck the town.", "Russian", "actor", ""),
+        ("A conference in Moscow discussed Syria.", "Moscow", "not_actor", "place"),
+        ("The forum was held in Moscow last week.", "Moscow", "not_actor", "place"),
+        ("A Moscow court fined the paper.", "Moscow", "not_actor", "place"),
+        ("Our Moscow correspondent reports.", "Moscow", "not_actor", "place"),
+        ("Moscow refused the request.", "Moscow", "actor", ""),
+        ("The Kyiv regime denied it.", "regime", "not_actor", "other_government"),
+        ("Kim and his regime sent shells.", "regime", "not_actor", "other_government"),
+        ("The regime in Tehran protested.", "The regime", "not_actor", "other_government"),
+        ("The regime bombed Aleppo.", "The regime", "actor", ""),
+    ],
+)
+def test_packaged_sense_rules(syria, text, surface, sense, reason):
+    found = [s for s in _senses(syria, text) if s[1] == surface]
+    assert found, f"{surface!r} not matched in {text!r}"
+    assert found[0][2:] == (sense, reason)
+
+
+def _lexicon(aliases: list, **actor) -> ActorLexicon:
+    return ActorLexicon.from_config({"actors": {"Russia": {"aliases": aliases, **actor}}})
+
+
+def test_rules_first_match_wins_and_otherwise():
+    lex = _lexicon(
+        [
+            {
+                "alias": "Russian",
+                "rules": [
+                    {"sense": "actor", "after": "jets"},
+                    {"sense": "not_actor", "reason": "language", "before": "speaks"},
+                ],
+                "otherwise": {"sense": "not_actor", "reason": "people"},
+            }
+        ]
+    )
+    assert _senses(lex, "Russian jets")[0][2] == "actor"
+    assert _senses(lex, "she speaks Russian")[0][2:] == ("not_actor", "language")
+    assert _senses(lex, "Russian poets")[0][2:] == ("not_actor", "people")
+    # a "before" word must end where the mention starts, on a word boundary
+    assert _senses(lex, "he respeaks Russian")[0][2:] == ("not_actor", "people")
+
+
+@pytest.mark.parametrize(
+    ("alias", "message"),
+    [
+        (
+            {"alias": "Moscow", "rules": [{"sense": "not_actor", "reason": "place"}]},
+            "needs 'before'",
+        ),
+        ({"alias": "Moscow", "rules": [{"sense": "not_actor", "before": "in"}]}, "needs a reason"),
+        ({"alias": "Moscow", "rules": [{"sense": "maybe", "before": "in"}]}, "sense must be"),
+        ({"alias": "Moscow", "rules": [{"sense": "actor", "after": "("}]}, "bad 'after' pattern"),
+        ({"alias": "Moscow", "start": "8 Dec 2024"}, "YYYY-MM-DD"),
+        ({"alias": "Moscow", "start": "2025-01-01", "end": "2024-01-01"}, "not before end"),
+    ],
+)
+def test_bad_rules_are_one_line_errors(alias, message):
+    with pytest.raises(ValueError, match=message):
+        _lexicon([alias])
+
+
+# --- dates --------------------------------------------------------------------
+def test_dated_alias_follows_article_date(syria):
+    text = "Damascus rejected the report."
+    assert _senses(syria, text, "2024-06-01")[0][:3] == ("Assad", "Damascus", "actor")
+    assert _senses(syria, text, "2024-12-08")[0][:3] == ("HTS", "Damascus", "actor")
+    assert _senses(syria, text, "2025-03-01T10:00:00Z")[0][0] == "HTS"
+    assert _senses(syria, text) == []  # no date: dated aliases do not match
+    assert _senses(syria, "Prices in Damascus rose.", "2025-03-01")[0][2:] == ("not_actor", "place")
+
+
+def test_same_spelling_needs_disjoint_dates():
+    spec = {"A": {"aliases": [{"alias": "the capital", "end": "2024-12-08"}]}}
+    ok = {"B": {"aliases": [{"alias": "the capital", "start": "2024-12-08"}]}}
+    lex = ActorLexicon.from_config({"actors": {**spec, **ok}})
+    assert lex.find("the capital", date="2024-12-07")[0].actor == "A"
+    assert lex.find("the capital", date="2024-12-08")[0].actor == "B"
+    clash = {"B": {"aliases": [{"alias": "the capital", "start": "2024-01-01"}]}}
+    with pytest.raises(ValueError, match="disjoint start/end"):
+        ActorLexicon.from_config({"actors": {**spec, **clash}})
+
+
+def test_config_round_trip_keeps_rules_dates_role_nouns_and_carry_over(syria):
+    again = ActorLexicon.from_config(syria.to_config())
+    text = "Damascus said Russian is taught. He spoke in Moscow. The group and the regime met."
+    for date in ("2024-01-01", "2025-06-01", None):
+        assert again.find(text, date=date) == syria.find(text, date=date)
+    assert again.carry_over.keys() == syria.carry_over.keys()
+    assert again.to_config() == syria.to_config()
+
+
+# --- implicit references ------------------------------------------------------
+def _pairs(text: str, date: str = "2025-05-01") -> list[list[tuple[str, str, str]]]:
+    seg = Segmenter()
+    sentences = seg.segment(Article("a", text, date=date)).sentences
+    return [[(m.actor, m.surface, m.how) for m in s.mentions if m.is_actor] for s in sentences]
+
+
+def test_role_noun_needs_antecedent():
+    assert _pairs("The group met in a village.") == [[]]
+    assert _pairs("HTS fighters arrived. The group took the town.") == [
+        [("HTS", "HTS", "alias")],
+        [("HTS", "The group", "role_noun")],
+    ]
+
+
+def test_carry_over_pronoun_after_named_leader():
+    got = _pairs("Ahmed al-Sharaa flew to Riyadh. He met the crown prince.")
+    assert got[1] == [("HTS", "He", "carry_over")]
+    # a chain: the carry-over mention is itself an antecedent
+    got = _pairs("Ahmed al-Sharaa flew to Riyadh. He met the crown prince. His aides stayed.")
+    assert got[2] == [("HTS", "His", "carry_over")]
+
+
+def test_carry_over_skips_the_speaker_and_takes_the_nearest_antecedent():
+    # "he said": the quoted speaker
+    assert _pairs("Assad fled in December. The city was calm, he said.")[1] == []
+    # the nearest antecedent (al-Sharaa, after Putin) takes "he"
+    got = _pairs("Putin received al-Sharaa in the Kremlin. He demanded the handover.")
+    assert got[1] == [("HTS", "He", "carry_over")]
+    # an antecedent in the cue's own sentence: no carry-over
+    got = _pairs("Putin spoke first. Assad's host, Lavrov, said he would wait.")
+    assert ("Russia", "he", "carry_over") not in got[1]
+
+
+def test_shared_cue_gives_every_actor_with_an_antecedent():
+    got = _pairs("Moscow and Damascus met in Geneva. Both sides called the talks useful.")
+    assert sorted(a for a, _, _ in got[1]) == ["HTS", "Russia"]
+    assert {h for _, _, h in got[1]} == {"carry_over"}
+
+
+def test_not_actor_mentions_make_no_pair_but_are_kept():
+    seg = Segmenter()
+    (s,) = seg.segment(
+        Article("a", "She speaks fluent Russian at the forum held in Moscow.")
+    ).sentences
+    assert s.actors == []
+    assert [(m.surface, m.sense, m.sense_reason) for m in s.mentions] == [
+        ("Russian", "not_actor", "language"),
+        ("Moscow", "not_actor", "place"),
+    ]
+    assert all(r["how"] == "alias" for r in s.to_record()["mentions"])
+
+
+# --- the data contract ----------------------------------------------------------
+def test_mention_record_round_trip_and_old_records():
+    m = Mention("Russia", 3, 10, "Russian", True, "not_actor", "language", "alias")
+    assert Mention.from_record(m.to_record()) == m
+    old = {"actor": "Russia", "start": 0, "end": 6, "surface": "Russia", "ambiguous": False}
+    assert Mention.from_record(old) == Mention("Russia", 0, 6, "Russia")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"sense": "maybe"}, "sense must be"),
+        ({"sense": "not_actor"}, "needs sense_reason"),
+        ({"sense": "not_actor", "sense_reason": "weather"}, "needs sense_reason"),
+        ({"sense_reason": "place"}, "on an actor mention"),
+        ({"how": "guess"}, "how must be"),
+        ({"start": 5, "end": 5}, "bad offsets"),
+    ],
+)
+def test_mention_contract_errors(changes, message):
+    rec = {"actor": "Russia", "start": 0, "end": 6, "surface": "Russia", **changes}
+    with pytest.raises(RecordError, match=message):
+        Mention.from_record(rec, where="x.jsonl:3")
+    assert mention_problem(Mention("Russia", 0, 6, "Russia")) == ""
+
+
+# --- the sense test set -----------------------------------------------------------
+def test_sense_cases_cover_three_actors_both_senses_and_two_parts():
+    cases = read_sense_cases(CASES)
+    assert len(cases) >= 150
+    kinds = collections.Counter((c["actor"], c["sense"], c["part"]) for c in cases)
+    for actor in ("Russia", "HTS", "Assad"):
+        for sense in ("actor", "not_actor"):
+            for part in ("dev", "test"):
+                assert kinds[(actor, sense, part)] >= 3, (actor, sense, part)
+
+
+def test_score_senses_counts_unmatched_as_wrong(syria):
+    cases = [
+        {
+            "text": "She speaks Russian.",
+            "actor": "Russia",
+            "start": 11,
+            "end": 18,
+            "sense": "not_actor",
+        },
+        {"text": "Russian jets flew.", "actor": "Russia", "start": 0, "end": 7, "sense": "actor"},
+        {"text": "Nothing here.", "actor": "Russia", "start": 0, "end": 7, "sense": "actor"},
+    ]
+    scores = score_senses(cases, syria)
+    assert scores["n"] == 3 and scores["accuracy"] == pytest.approx(2 / 3, abs=1e-3)
+    assert [w["predicted"] for w in scores["wrong"]] == ["unmatched"]
+
+
+def test_read_sense_cases_rejects_a_bad_case(tmp_path):
+    bad = tmp_path / "cases.jsonl"
+    bad.write_text(
+        '{"text": "In Moscow.", "actor": "Russia", "start": 3, "end": 9, "surface": "Moscow", '
+        '"sense": "not_actor", "sense_reason": "weather"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="cases.jsonl:1"):
+        read_sense_cases(bad)
+
+
+# --- fast paths give what the rules alone give -------------------------------
+def _toy(cue: str) -> Segmenter:
+    return Segmenter(
+        {
+            "actors": {
+                "Russia": {
+                    "aliases": ["Putin"],
+                    "carry_over": [{"cue": cue, "antecedents": ["Putin"]}],
+                }
+            }
+        }
+    )
+
+
+@pytest.mark.parametrize("cue", ["he|his", "h(?:e|is)"])  # plain words (automaton), a regex
+def test_carry_over_cue_search_agrees_with_the_regex(cue):
+    seg = _toy(cue)
+    assert seg.lexicon.references._words is None or cue == "he|his"
+    text = "Putin spoke. Then HİS aides left. Putin again. The theory held."
+    sentences = seg.segment(Article("a", text)).sentences
+    # "HİS": the dotted capital I matches "i" case-insensitively, as the regex does;
+    # "he" inside "The"/"theory" is no cue
+    assert [[(m.surface, m.how) for m in s.mentions] for s in sentences] == [
+        [("Putin", "alias")],
+        [("HİS", "carry_over")],
+        [("Putin", "alias")],
+        [],
+    ]
+
+
+def test_before_width_bounds_the_search_without_changing_the_decision():
+    from framing.senses import _max_width, parse_rules
+
+    assert _max_width("in|into") == 4
+    assert _max_width(r"between \w+ and") is None  # unbounded: the whole window
+    rules = parse_rules(
+        [
+            {"sense": "not_actor", "reason": "place", "before": "conference in"},
+            {"sense": "not_actor", "reason": "people", "after": "commentators"},
+            {"sense": "actor", "after": "jets|troops"},
+        ],
+        None,
+        "test",
+    )
+    text = (
+        "A conference in ... Moscow jets; Moscow commentators; conference in, (Moscow) in x Moscow"
+    )
+    spans = [(m.start(), m.end()) for m in re.finditer("Moscow", text)]
+    found = [rules.decide(text, a, b).reason for a, b in spans]
+    assert found == ["place", "people", "place", ""]
+    # the same rules searching the whole window decide the same
+    unbounded = dataclasses.replace(
+        rules, rules=tuple(dataclasses.replace(r, before_width=None) for r in rules.rules)
+    )
+    assert [unbounded.decide(text, a, b).reason for a, b in spans] == found
