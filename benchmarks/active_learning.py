@@ -7,7 +7,7 @@ Stance (sentence × actor pairs). The pool is every pair of the training article
 Each run starts from the pairs of a random 10% of the training articles, then adds
 batches of ``step`` × pool size chosen by each strategy of
 :data:`framing.annotate.selection.STRATEGIES`, retrains TF-IDF + logistic regression
-(``configs/model/tfidf_logreg.yaml``) after every batch and scores macro-F1 on the
+(``framing/conf/model/tfidf_logreg.yaml``) after every batch and scores macro-F1 on the
 corpus's test split. Printed: macro-F1 (mean ± sd over seeds) at 20/40/60% of the pool
 labelled, per strategy; saved: the learning curves in
 ``experiments/results/plots/active_learning.png`` and the table in
@@ -30,6 +30,7 @@ from framing.annotate.selection import STRATEGIES, select
 from framing.corpus import load_corpus
 from framing.evaluation import macro_f1
 from framing.labels import task_labels
+from framing.resources import CONFIG_DIR
 from framing.segment import Segmenter
 from framing.tasks import columns, corpus_examples
 
@@ -43,7 +44,7 @@ OVERRIDES: list[str] = []  # --override: config keys changed from tfidf_logreg.y
 
 
 def new_model(labels: list[str]):
-    cfg = OmegaConf.load(ROOT / "configs" / "model" / "tfidf_logreg.yaml")
+    cfg = OmegaConf.load(CONFIG_DIR / "model" / "tfidf_logreg.yaml")
     cfg = OmegaConf.merge(cfg, OmegaConf.from_dotlist(OVERRIDES))
     return instantiate(cfg, task="stance", labels=labels, multilabel=False, _convert_="all")
 
@@ -136,7 +137,7 @@ def main() -> None:
         + " — test macro-F1, mean ± sd over "
         f"{args.seeds} seeds, at the share of the training pool ({len(pool)} pairs) labelled; "
         f"start: the pairs of {START_ARTICLES:.0%} of the training articles, then batches of "
-        f"{args.step:.0%} of the pool. Model: `configs/model/tfidf_logreg.yaml`"
+        f"{args.step:.0%} of the pool. Model: `framing/conf/model/tfidf_logreg.yaml`"
         + (f" with {' '.join(args.override)}" if args.override else "")
         + ".\n\n"
         + table

@@ -4,9 +4,9 @@ Prints precision and recall overall, per actor and per way of finding
 (alias / role noun / carry-over), for one actor config or several side by side
 (e.g. the lexicon before and after a change)::
 
-    git show main:configs/actors/syria.yaml > /tmp/actors_before.yaml
+    git show 6490c5d:configs/actors/syria.yaml > /tmp/actors_before.yaml
     python benchmarks/pair_finding.py data/syria --split train \\
-        --actors /tmp/actors_before.yaml configs/actors/syria.yaml
+        --actors /tmp/actors_before.yaml framing/conf/actors/syria.yaml
 
 Tune on ``--split train``; report ``--split test`` once. ``--errors FILE`` writes
 the missed and spurious pairs of the last config as JSONL. Prints figures, asserts
@@ -30,7 +30,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("corpus", help="corpus folder")
     parser.add_argument("--split", default="train", choices=["train", "test", "all"])
-    parser.add_argument("--actors", nargs="+", default=["configs/actors/syria.yaml"])
+    parser.add_argument("--actors", nargs="+", default=["framing/conf/actors/syria.yaml"])
     parser.add_argument("--errors", help="write missed/spurious pairs (JSONL) of the last config")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON too")
     args = parser.parse_args()

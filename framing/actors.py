@@ -1,6 +1,6 @@
 """Actor lexicon from config → mention spans.
 
-The lexicon is data (``configs/actors/*.yaml``), never code. Each actor has a
+The lexicon is data (``framing/conf/actors/*.yaml``), never code. Each actor has a
 canonical name and aliases; an alias is a literal string, or a mapping with
 ``alias`` (or ``pattern`` for a regular expression), ``case_sensitive`` and
 ``ambiguous``. Matching rules (see the config file's header for the user view):
@@ -43,6 +43,7 @@ import yaml
 
 from framing.corpus import Mention
 from framing.references import CarryOver, ReferenceRules, parse_carry_over
+from framing.resources import CONFIG_DIR
 from framing.senses import SenseRules, parse_rules, rules_to_config
 
 try:
@@ -232,7 +233,7 @@ class ActorLexicon:
     # ------------------------------------------------------------------
     @classmethod
     def from_config(cls, config: Mapping[str, Any], name: str | None = None) -> ActorLexicon:
-        """Build from a mapping shaped like ``configs/actors/syria.yaml``."""
+        """Build from a mapping shaped like ``framing/conf/actors/syria.yaml``."""
         if "actors" not in config:
             raise ValueError(
                 "actor config needs an 'actors' mapping: {canonical name: {aliases: [...]}}"
@@ -445,7 +446,7 @@ def _parse_alias(actor: str, raw: Any, lexicon: str, how: str = "alias") -> Alia
     )
 
 
-DEFAULT_ACTORS = Path(__file__).resolve().parent.parent / "configs" / "actors" / "syria.yaml"
+DEFAULT_ACTORS = CONFIG_DIR / "actors" / "syria.yaml"
 
 
 def load_lexicon(spec: str | Path | Mapping[str, Any] | ActorLexicon | None = None) -> ActorLexicon:

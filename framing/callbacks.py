@@ -2,7 +2,7 @@
 
 :class:`SweepSummary` writes ``summary.md`` and ``summary.csv`` into the sweep
 folder when a multirun ends: the table ``framing compare <sweep>`` prints. Enable
-it in ``configs/config.yaml``::
+it in ``framing/conf/config.yaml``::
 
     hydra:
       callbacks:

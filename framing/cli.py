@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from framing.extras import MissingExtra
 from framing.version import package_version
 
 log = logging.getLogger("framing")
@@ -67,6 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         log.error("interrupted")
         return 130
+    except MissingExtra as exc:  # an ImportError: one line naming the extra to install
+        print(f"framing {args.command}: error: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # an OSError: before the one-line error below
         # the reader went away (``framing validate data/syria | head``): stop quietly;
         # point stdout at devnull so the interpreter's final flush does not fail again

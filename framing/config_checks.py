@@ -69,7 +69,7 @@ def check_config(cfg: DictConfig) -> None:
     ):
         raise ConfigError(
             f"actors={actors if actors is not _MISSING else None!r}: not an actor config "
-            "(choose one of configs/actors/, e.g. actors=syria)"
+            "(choose one of framing/conf/actors/, e.g. actors=syria)"
         )
 
 

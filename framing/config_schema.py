@@ -1,7 +1,7 @@
 """The types of ``framing-run``'s top-level config keys, as a Hydra structured config.
 
 :class:`RunConfig` is stored in Hydra's ConfigStore as ``framing_schema`` and is the
-first entry of ``configs/config.yaml``'s defaults list, so the YAML and every override
+first entry of ``framing/conf/config.yaml``'s defaults list, so the YAML and every override
 merge into it: a wrongly typed value stops ``framing-run`` at composition, before a run
 folder exists. :func:`override_type_error` checks the command-line overrides of the
 typed keys first, so ``framing-run seed=abc`` is one line

@@ -19,6 +19,7 @@ Models depend on this module, never on the tasks.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -38,9 +39,10 @@ def columns(examples: Any, names: Sequence[str]) -> dict[str, list]:
     iteration converts one row at a time; this reads the batch at once. Plain
     mappings of lists (e.g. :class:`ModelInputs` columns) pass through.
     """
-    from datasets import Dataset
-
-    if isinstance(examples, Dataset):
+    # a Dataset exists only once ``datasets`` is imported: do not import it (and with it
+    # torch) just to ask, so predicting with a scikit-learn model stays light
+    dataset_cls = getattr(sys.modules.get("datasets"), "Dataset", None)
+    if dataset_cls is not None and isinstance(examples, dataset_cls):
         if len(examples) == 0:
             return {n: [] for n in names}
         return examples.select_columns(list(names))[:]

@@ -1,6 +1,6 @@
 """Label sets and the one decision rule from probabilities to labels.
 
-The default label sets live in ``configs/task/*.yaml``, not in code.
+The default label sets live in ``framing/conf/task/*.yaml``, not in code.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from typing import Any
 
 import yaml
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+from framing.resources import CONFIG_DIR
 
 
 def task_labels(task: str, config_dir: Path = CONFIG_DIR) -> list[str]:
-    """The label list of ``configs/task/<task>.yaml``."""
+    """The label list of ``framing/conf/task/<task>.yaml``."""
     path = config_dir / "task" / f"{task}.yaml"
     if not path.is_file():
         raise FileNotFoundError(f"no task config {path}")

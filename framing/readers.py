@@ -34,6 +34,7 @@ from typing import Any
 from framing.corpus import Article
 from framing.csv_records import MODES as CSV_MODES
 from framing.csv_records import iter_csv_records
+from framing.extras import MissingExtra, require
 from framing.io import RecordError, iter_jsonl, walk_files
 
 MAX_ARTICLE_CHARS = 2_000_000  # longer "articles" are almost always a broken dump
@@ -250,7 +251,7 @@ def _has_surrogates(value: str) -> bool:
 
 
 def read_html(path: Path, article_id: str | None = None) -> Iterator[Article | RecordError]:
-    import trafilatura
+    trafilatura = require("trafilatura", "html", "reading HTML")
 
     where = str(path)
     try:
@@ -383,6 +384,8 @@ def _read_file(
     """One file's articles; whatever goes wrong in it stays in it (one error naming it)."""
     try:
         yield from _read_by_kind(path, fmt, columns, rel_id)
+    except MissingExtra:
+        raise  # not this file's fault: every file of its kind would fail the same way
     except Exception as exc:  # a reader or library failure must not end the other files
         log.debug("reading %s failed", path, exc_info=True)
         yield RecordError(

@@ -1,7 +1,7 @@
 """Implicit references: role nouns that need an antecedent, and carry-over.
 
 Two rules a researcher can read and audit, both configured per actor in the
-actor YAML (see ``configs/actors/syria.yaml``):
+actor YAML (see ``framing/conf/actors/syria.yaml``):
 
 * a ``role_nouns`` alias with ``needs_antecedent: true`` ("the group",
   "the ministry") counts only when the actor was named (by an alias) in the same

@@ -36,16 +36,17 @@ from framing.config_checks import check_config
 from framing.config_schema import override_type_error, register_schema
 from framing.environment import describe_environment, device, utc_now
 from framing.examples import columns
+from framing.extras import MissingExtra
 from framing.io import OutputDirError, atomic_write, ensure_writable_dir
 from framing.labels import decide
 from framing.mixing import add_training, is_multi_source, load_sources
-from framing.sources import PACKAGE_ROOT, ConfigError, load_examples, resolve_path
+from framing.resources import CONFIG_DIR
+from framing.sources import ConfigError, load_examples, resolve_path
 from framing.stages import run_stages, score_test_sets
 
 log = logging.getLogger("framing.run")
-CONFIG_DIR = PACKAGE_ROOT / "configs"
 register_schema()  # tests and notebooks that compose the config get the types too
-__all__ = ["CONFIG_DIR", "PACKAGE_ROOT", "ConfigError", "load_examples", "resolve_path", "run"]
+__all__ = ["CONFIG_DIR", "ConfigError", "load_examples", "resolve_path", "run"]
 
 
 def seed_everything(seed: int) -> None:
@@ -387,6 +388,7 @@ def _hydra_main(cfg: DictConfig) -> float | None:
         TaskError,
         SplitError,
         FileNotFoundError,
+        MissingExtra,
     ) as exc:
         log.error("%s", exc)
         mark_failed(out_dir, exc, started_at)

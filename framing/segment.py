@@ -45,7 +45,7 @@ class Segmenter:
     ----------
     actors:
         An :class:`~framing.actors.ActorLexicon`, an actor config mapping or YAML path;
-        ``None`` takes the packaged ``configs/actors/syria.yaml``.
+        ``None`` takes the packaged ``framing/conf/actors/syria.yaml``.
     splitter:
         Sentence splitter backend (see :mod:`framing.text.sentences`).
     """
@@ -114,7 +114,7 @@ def add_cli(subparsers: Any) -> None:
     )
     p.add_argument("-o", "--output", required=True, help="output file: .jsonl or .csv")
     add_input_arguments(p)
-    p.add_argument("--actors", help="actor config YAML (default: configs/actors/syria.yaml)")
+    p.add_argument("--actors", help="actor config YAML (default: framing/conf/actors/syria.yaml)")
     p.add_argument(
         "--splitter", default="sentencex", help="sentence splitter backend (default: sentencex)"
     )

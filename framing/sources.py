@@ -2,7 +2,7 @@
 
 :data:`DATASETS` maps a data config's ``format`` to its loader: adding a dataset
 format is one loader (here or in its own module), one entry in :data:`DATASETS` and
-one YAML in ``configs/data/``. A loader takes the resolved path and the task and
+one YAML in ``framing/conf/data/``. A loader takes the resolved path and the task and
 returns ``(examples, test_sets)``: a :class:`datasets.Dataset` of
 :func:`framing.examples.example_row` rows and the corpus's held-out test sets
 ``{name: article ids}`` (its ``fixed`` test split and its test-only sets, see
@@ -18,18 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from framing.config_checks import ConfigError  # re-exported: framing.run.ConfigError
+from framing.resources import CLONE_ROOT
 
 log = logging.getLogger("framing.run")
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 TestSets = dict[str, list[str]]  # held-out test set name → article ids
 
 
 def resolve_path(path: str | os.PathLike[str]) -> Path:
-    """An input path as given, else relative to the package's root (for the shipped data)."""
+    """An input path as given (relative to the working directory), else, when ``framing``
+    runs from its source checkout, relative to the checkout (the shipped ``data/syria``)."""
     p = Path(path).expanduser()
-    if p.is_absolute() or p.exists():
+    if p.is_absolute() or p.exists() or CLONE_ROOT is None:
         return p
-    alt = PACKAGE_ROOT / p
+    alt = CLONE_ROOT / p
     return alt if alt.exists() else p
 
 
@@ -108,7 +109,13 @@ def load_examples(
         raise ConfigError(f"data config {data_cfg.get('name', '?')!r} has no path")
     path = resolve_path(data_cfg["path"])
     if not path.exists():
-        raise ConfigError(f"data.path {str(path)!r} does not exist")
+        hint = "" if path.is_absolute() else f" (relative to {Path.cwd()}"
+        if hint:
+            hint += (
+                "; the shipped corpus data/syria lives in the source checkout: "
+                "pass data.path=/absolute/path/to/it)"
+            )
+        raise ConfigError(f"data.path {str(path)!r} does not exist{hint}")
     loader = DATASETS.get(fmt)
     if loader is None:
         raise ConfigError(f"unknown data.format {fmt!r}; choose {', '.join(DATASETS)}")

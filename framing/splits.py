@@ -11,7 +11,7 @@ split leaves them out of training, and only ``heldout`` with ``split.test=<name>
 on them.
 
 :data:`SPLITS` maps a split config's ``name`` to its builder: adding a split is one
-function here, one entry in :data:`SPLITS` and one YAML in ``configs/split/``.
+function here, one entry in :data:`SPLITS` and one YAML in ``framing/conf/split/``.
 """
 
 from __future__ import annotations

@@ -291,7 +291,7 @@ def add_cli(subparsers: Any) -> None:
     p = subparsers.add_parser("validate", help="check a corpus folder against the data contract")
     p.add_argument("corpus", help="corpus folder (articles.jsonl, annotations.jsonl, splits.json)")
     p.add_argument("--stats", action="store_true", help="print the label tables (Markdown)")
-    p.add_argument("--actors", help="actor config YAML (default: configs/actors/syria.yaml)")
+    p.add_argument("--actors", help="actor config YAML (default: framing/conf/actors/syria.yaml)")
     p.add_argument("--splitter", default="sentencex")
     p.add_argument("--strict", action="store_true", help="warnings count as problems too (exit 1)")
     p.add_argument(

@@ -54,7 +54,7 @@ def shipped_corpus() -> Path:
 
 @pytest.fixture(scope="session")
 def lexicon() -> ActorLexicon:
-    """The packaged default lexicon (configs/actors/syria.yaml)."""
+    """The packaged default lexicon (framing/conf/actors/syria.yaml)."""
     return load_lexicon()
 
 

@@ -6,7 +6,7 @@
                                  positive for one actor and negative for the other;
 * :func:`write_newsmtsc` / :func:`write_semeval` / :func:`write_persent`  tiny
   public-set fixtures (written here, never copied from the real sets);
-* :func:`compose_cfg`            ``hydra.compose`` over the package's ``configs/``.
+* :func:`compose_cfg`            ``hydra.compose`` over the package's ``framing/conf/``.
 """
 
 from __future__ import annotations

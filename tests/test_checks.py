@@ -24,7 +24,7 @@ from framing.checks.expand import count_cases
 from framing.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED_SUITE = ROOT / "data" / "checks" / "stance.yaml"
+SHIPPED_SUITE = ROOT / "framing" / "checks" / "suites" / "stance.yaml"
 CAPABILITIES = {
     "speaker_vs_target",
     "reported_speech",

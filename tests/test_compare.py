@@ -375,7 +375,7 @@ def test_launcher_configs_compose() -> None:
 
     import framing.run  # noqa: F401  (registers the config schema, framing/config_schema.py)
 
-    with initialize_config_dir(config_dir=str(ROOT / "configs"), version_base="1.3"):
+    with initialize_config_dir(config_dir=str(ROOT / "framing" / "conf"), version_base="1.3"):
         try:
             import hydra_plugins.hydra_joblib_launcher  # noqa: F401
         except ImportError:
@@ -397,7 +397,7 @@ def test_launcher_configs_compose() -> None:
         else:
             cfg = compose("config", ["hydra/launcher=slurm"], return_hydra_config=True)
             assert cfg.hydra.launcher.timeout_min == 120
-    launcher = yaml.safe_load((ROOT / "configs/hydra/launcher/slurm.yaml").read_text("utf-8"))
+    launcher = yaml.safe_load((ROOT / "framing/conf/hydra/launcher/slurm.yaml").read_text("utf-8"))
     assert launcher["defaults"] == ["submitit_slurm", "_self_"]
     for key in ("timeout_min", "cpus_per_task", "gpus_per_node", "mem_gb", "array_parallelism"):
         assert key in launcher

@@ -1,4 +1,4 @@
-"""Every config group option composes, and models instantiate (configs/, not configs/hydra)."""
+"""Every config group option composes, and models instantiate (framing/conf/, not framing/conf/hydra)."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def _overrides(group: str, name: str, data_files) -> list[str]:
 
 def test_every_group_has_options():
     for group in GROUPS:
-        assert options(group), f"configs/{group}/ is empty"
+        assert options(group), f"framing/conf/{group}/ is empty"
     assert "kfold" in options("split") and "stance" in options("task")
 
 
@@ -79,7 +79,7 @@ def test_option_composes(group, name, data_files):
         assert key in resolved
     if group in ("model", "task", "split", "data"):
         assert cfg[group].name == name, (
-            f"configs/{group}/{name}.yaml names itself {cfg[group].name}"
+            f"framing/conf/{group}/{name}.yaml names itself {cfg[group].name}"
         )
 
 
@@ -185,7 +185,7 @@ def test_experiment_recipes(name):
 
 
 def test_transformer_yaml_and_python_defaults_agree():
-    """configs/model/transformer.yaml and TransformerModel() give one set of defaults."""
+    """framing/conf/model/transformer.yaml and TransformerModel() give one set of defaults."""
     import inspect
 
     from framing.models.hf import TransformerModel

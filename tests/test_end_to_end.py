@@ -14,8 +14,8 @@ from framing import end_to_end as e2e
 from framing.cli import main
 from framing.corpus import load_corpus
 from framing.framing_model import FramingModel
+from framing.resources import CONFIG_DIR
 from framing.segment import Segmenter
-from framing.sources import PACKAGE_ROOT
 
 LABELS = ["negative", "neutral", "positive"]
 DATE = "2025-03-01"
@@ -88,7 +88,7 @@ def corpus(tmp_path) -> Path:
 
 @pytest.fixture
 def model(tmp_path) -> FramingModel:
-    actors = yaml.safe_load((PACKAGE_ROOT / "configs/actors/syria.yaml").read_text())
+    actors = yaml.safe_load((CONFIG_DIR / "actors" / "syria.yaml").read_text())
     folder = tmp_path / "model"
     folder.mkdir()
     (folder / "manifest.json").write_text("{}", encoding="utf-8")

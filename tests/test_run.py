@@ -32,7 +32,8 @@ from framing.calibration import expected_calibration_error
 from framing.compare import CompareError
 from framing.corpus import load_corpus
 from framing.models import load_saved_model
-from framing.run import PACKAGE_ROOT, ConfigError, load_examples, resolve_path, run
+from framing.resources import CLONE_ROOT
+from framing.run import ConfigError, load_examples, resolve_path, run
 from framing.segment import Segmenter
 from framing.splits import SplitError
 from framing.tasks import TaskError, corpus_examples
@@ -413,7 +414,7 @@ def test_multilabel_framing_run(tiny, tmp_path):
 
 def test_relative_data_path_falls_back_to_the_package_root(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert resolve_path("data/syria") == PACKAGE_ROOT / "data" / "syria"
+    assert resolve_path("data/syria") == CLONE_ROOT / "data" / "syria"
     assert resolve_path("nowhere/at/all") == Path("nowhere/at/all")
     (tmp_path / "data" / "syria").mkdir(parents=True)
     assert resolve_path("data/syria") == Path("data/syria")  # the working directory wins

@@ -61,7 +61,7 @@ def add_cli(subparsers: Any) -> None:
         help="articles.jsonl of the export (default: the one beside EXPORT)",
     )
     i.add_argument("--tool", choices=(*TOOLS, "adjudication", "auto"), default="auto")
-    i.add_argument("--actors", help="actor config YAML (default: configs/actors/syria.yaml)")
+    i.add_argument("--actors", help="actor config YAML (default: framing/conf/actors/syria.yaml)")
     i.set_defaults(func=cmd_import)
 
     s = sub.add_parser("select", help="the pairs a model is least sure of, to label next")

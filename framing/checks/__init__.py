@@ -1,6 +1,6 @@
 """Behavioural checks of stance models, in the spirit of CheckList (Ribeiro et al., 2020).
 
-Suites are data (``data/checks/*.yaml``, format in ``data/checks/README.md``): per
+Suites are data (``framing/checks/suites/*.yaml``, format in ``framing/checks/suites/README.md``): per
 capability, tests of three kinds — MFT (a sentence with the expected stance toward an
 actor), INV (variants whose predictions must agree) and DIR (a pair whose stance must
 move one way, or must not flip). Modules:

@@ -20,14 +20,14 @@ def add_cli(subparsers: Any) -> None:
         "check",
         help="behavioural checks of a stance model: pass rates per capability",
         description="Run a saved stance model on check suites (minimal pairs and templates, "
-        "data/checks/ by default) and print the pass rate per capability and actor.",
+        "the shipped suites in framing/checks/suites/ by default) and print the pass rate per capability and actor.",
     )
     p.add_argument("--model", required=True, help="a run folder (with model/) or a model folder")
     p.add_argument(
         "--suite",
         action="append",
         metavar="S",
-        help="a suite file or a folder of them (repeatable; default: data/checks/)",
+        help="a suite file or a folder of them (repeatable; default: the shipped framing/checks/suites/)",
     )
     p.add_argument("-o", "--output", metavar="JSON", help="also write the results here (JSON)")
     p.add_argument(

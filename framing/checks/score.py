@@ -30,24 +30,18 @@ from framing.actors import ActorLexicon, load_lexicon
 from framing.checks.expand import Case, Pair, expand_suite
 from framing.checks.suite import CheckError, Suite, load_suite
 from framing.io import atomic_write
+from framing.resources import CHECK_SUITES
+from framing.sources import resolve_path
 
-DEFAULT_SUITES = Path(__file__).resolve().parent.parent.parent / "data" / "checks"
+DEFAULT_SUITES = CHECK_SUITES  # framing/checks/suites/, shipped in the package
 MAX_FAILURES = 5  # failing cases kept per test in the JSON, as examples
 
 
 def suite_files(paths: Sequence[str | os.PathLike[str]] | None = None) -> list[Path]:
-    """Suite files from files and folders (a folder: its ``*.yaml``); none → ``data/checks/``."""
+    """Suite files from files and folders (a folder: its ``*.yaml``); none → the shipped ``framing/checks/suites/``."""
     out: list[Path] = []
     for raw in paths or [DEFAULT_SUITES]:
-        path = Path(raw).expanduser()
-        if (
-            not path.exists()
-            and not path.is_absolute()
-            and (DEFAULT_SUITES.parents[1] / path).exists()
-        ):
-            path = (
-                DEFAULT_SUITES.parents[1] / path
-            )  # as given in a run config, from the package root
+        path = resolve_path(raw)  # as given, else from the source checkout
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
             if not found:
@@ -219,7 +213,7 @@ def _failure(
 def run_checks(
     model: Any, suites: Sequence[str | os.PathLike[str]] | None = None, actors: Any = None
 ) -> dict[str, Any]:
-    """Load the suite files (default: ``data/checks/``) and check ``model`` on them.
+    """Load the suite files (default: the shipped ``framing/checks/suites/``) and check ``model`` on them.
 
     ``actors``: an actor config (path, mapping or lexicon) to fill and match the
     actor slots; default the one in the model's manifest.

@@ -1,6 +1,6 @@
 """Behavioural check suites as data: the file format and its loader.
 
-A suite is one YAML file (see ``data/checks/README.md`` for the user view)::
+A suite is one YAML file (see ``framing/checks/suites/README.md`` for the user view)::
 
     suite: stance                 # name (default: the file's stem)
     description: ...

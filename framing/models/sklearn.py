@@ -35,6 +35,7 @@ from sklearn.preprocessing import MultiLabelBinarizer, OneHotEncoder
 from sklearn.utils import check_array
 
 from framing.examples import columns
+from framing.extras import require
 from framing.models.cached_tfidf import CachedTfidf, FastOneHot
 from framing.models.features import (
     MARKINGS,
@@ -102,9 +103,8 @@ class VaderStance(ClassifierMixin, BaseEstimator):
         return out
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-        analyzer = SentimentIntensityAnalyzer()
+        vader = require("vaderSentiment.vaderSentiment", "vader", "the VADER baseline")
+        analyzer = vader.SentimentIntensityAnalyzer()
         c = np.array([analyzer.polarity_scores(t)["compound"] for t in self._texts(X)])
         scores = np.stack([-c, self.threshold - np.abs(c), c], axis=1) / self.temperature
         scores -= scores.max(axis=1, keepdims=True)
@@ -122,7 +122,7 @@ def _fit_calibration_folds(
 
     ``cv`` may be a number of folds (scikit-learn then uses *unshuffled* stratified
     folds, which follow the training file's order: warned) or a splitter with
-    ``n_splits`` such as a shuffled, seeded ``StratifiedKFold`` (configs/model/tfidf_svm.yaml).
+    ``n_splits`` such as a shuffled, seeded ``StratifiedKFold`` (framing/conf/model/tfidf_svm.yaml).
 
     With ``groups`` (the examples' article ids) and a splitter, the folds are a shuffled
     ``StratifiedGroupKFold`` with the splitter's ``n_splits`` and ``random_state``: the
@@ -138,7 +138,7 @@ def _fit_calibration_folds(
     if isinstance(cv, int):
         log.warning(
             "model %s: calibration cv=%d gives unshuffled folds in training-file order; "
-            "give a shuffled StratifiedKFold (see configs/model/tfidf_svm.yaml)",
+            "give a shuffled StratifiedKFold (see framing/conf/model/tfidf_svm.yaml)",
             name,
             cv,
         )

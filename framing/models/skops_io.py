@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,33 @@ from framing.io import TempFile
 from framing.models.safe_load import ModelFolderError, loader_error
 
 
+def _skops_io() -> Any:
+    """``skops.io``, imported without dragging torch in.
+
+    On import skops lists scikit-learn's estimators (``sklearn.utils.all_estimators``),
+    whose package walk imports ``sklearn.externals.array_api_compat.torch`` and with it
+    torch (seconds): loading a scikit-learn model would pay for the transformer stack.
+    While skops is imported, torch is made unimportable when nothing has imported it
+    yet; the walk skips packages that raise ImportError, and that torch shim holds no
+    estimator, so the trusted-type list is the same. Nothing caches the failed import:
+    torch imports normally afterwards.
+    """
+    if "skops.io" in sys.modules or "torch" in sys.modules:
+        import skops.io
+
+        return skops.io
+    sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` → ImportError
+    try:
+        import skops.io
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+    return skops.io
+
+
 def dump_skops(obj: Any, path: Path) -> None:
     """Save with skops through a temporary file (atomic)."""
-    import skops.io as sio
+    sio = _skops_io()
 
     temp = TempFile(path)
     try:
@@ -25,7 +50,7 @@ def dump_skops(obj: Any, path: Path) -> None:
 
 def load_skops(path: Path, trusted: Sequence[str] = ()) -> Any:
     """Load a skops file; refuses any type beyond skops' defaults and ``trusted`` (never pickle)."""
-    import skops.io as sio
+    sio = _skops_io()
 
     if not path.is_file():
         raise ModelFolderError(f"{path}: missing (the saved model)")
