@@ -69,7 +69,9 @@ def draw(
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", help="a test-only split of splits.json (default: the corpus proper)")
+    parser.add_argument(
+        "--split", help="a test-only split of splits.json (default: the corpus proper)"
+    )
     args = parser.parse_args(argv)
     corpus = load_corpus(HERE.parent)
     anns = population(corpus.annotations, corpus.test_only, args.split)
