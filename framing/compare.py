@@ -28,8 +28,14 @@ from typing import Any
 import numpy as np
 
 from framing.io import atomic_write
-from framing.predictions import PredictError, iter_prediction_rows, run_predictions_file
+from framing.predictions import (
+    PredictError,
+    iter_prediction_rows,
+    run_prediction,
+    run_predictions_file,
+)
 from framing.runs import CompareError, RunInfo, find_run_dirs, load_run, load_runs
+from framing.subcommand import add_command
 from framing.tables import FORMATS, Column, Table, group_table, render, run_row, runs_table
 
 __all__ = [
@@ -63,7 +69,7 @@ def load_predictions(run: RunInfo) -> dict[str, tuple[Any, Any]]:
         for lineno, rec in enumerate(iter_prediction_rows(path), 1):
             try:
                 key = str(rec["example_id"])
-                pair = (rec["gold"], rec["predicted"])
+                pair = run_prediction(rec)
             except (KeyError, TypeError) as exc:
                 raise CompareError(f"{path}: row {lineno}: bad prediction row ({exc})") from None
             if key in out:
@@ -339,8 +345,10 @@ def _positive_int(text: str) -> int:
 
 def add_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register ``framing compare``."""
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "compare",
+        handler,
         help="compare runs: table, groups (mean ± sd), significance tests, plots",
         description=(
             "One row per run (run folders, sweep folders or globs): Hydra overrides and "
@@ -383,5 +391,4 @@ def add_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the resampling tests (0)")
     p.add_argument("--plot", metavar="DIR", help="write comparison plots (PNG + SVG) to DIR")
-    p.set_defaults(func=handler)
     return p
