@@ -289,7 +289,11 @@ def _emit(text: str, output: str | None) -> None:
 
 
 def handler(args: argparse.Namespace) -> int:
-    """``framing compare``: returns the exit code (2 for unusable runs)."""
+    """compare runs: table, groups (mean ± sd), significance tests, plots
+
+    One row per run (run folders, sweep folders or globs): Hydra overrides and headline
+    metrics. --test runs paired significance tests on two runs.
+    """
     try:
         runs = load_runs(args.paths)
         test = args.test or args.mcnemar
@@ -345,16 +349,7 @@ def _positive_int(text: str) -> int:
 
 def add_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register ``framing compare``."""
-    p = add_command(
-        subparsers,
-        "compare",
-        handler,
-        help="compare runs: table, groups (mean ± sd), significance tests, plots",
-        description=(
-            "One row per run (run folders, sweep folders or globs): Hydra overrides and "
-            "headline metrics. --test runs paired significance tests on two runs."
-        ),
-    )
+    p = add_command(subparsers, "compare", handler)
     p.add_argument("paths", nargs="+", metavar="PATH", help="run folders, sweep folders or globs")
     p.add_argument(
         "--group-by",

@@ -54,7 +54,8 @@ if TYPE_CHECKING:
 
 PARQUET_ROW_GROUP = 20_000  # rows buffered per Parquet row group
 OUTPUT_SUFFIXES = (".jsonl", ".csv", ".parquet")
-KEY_FIELDS = [
+# the key columns a run row copies from its example, then those of the actor's mentions
+EXAMPLE_KEY_FIELDS = (
     "example_id",
     "article_id",
     "source",
@@ -64,10 +65,8 @@ KEY_FIELDS = [
     "end",
     "sentence",
     "actor",
-    "mentions",
-    "evidence",
-    "sense",
-]
+)
+KEY_FIELDS = [*EXAMPLE_KEY_FIELDS, "mentions", "evidence", "sense"]
 # task → (predicted-label column, probability-column prefix, model-id column)
 TASK_COLUMNS = {
     "stance": ("stance", "p_", "stance_model"),
@@ -144,20 +143,8 @@ def run_fields(task: str, labels: Sequence[str]) -> list[str]:
     )
 
 
-# example columns copied into every run row (``target_spans`` becomes ``mentions``)
-RUN_EXAMPLE_COLUMNS = (
-    "example_id",
-    "article_id",
-    "source",
-    "date",
-    "sentence_index",
-    "start",
-    "end",
-    "sentence",
-    "actor",
-    "target_spans",
-    "label",
-)
+# the example columns a run row is built from (``target_spans`` become ``mentions``)
+RUN_EXAMPLE_COLUMNS = (*EXAMPLE_KEY_FIELDS, "target_spans", "label")
 
 
 def run_rows(
@@ -178,7 +165,7 @@ def run_rows(
     rows = []
     for k, i in enumerate(scored):
         i = int(i)
-        row = {c: examples[c][i] for c in KEY_FIELDS[:9]}  # example_id … actor
+        row = {c: examples[c][i] for c in EXAMPLE_KEY_FIELDS}
         row["source"] = row["source"] or None  # as in inference rows: absent, not ""
         row["date"] = row["date"] or None
         row.update(
