@@ -26,6 +26,7 @@ from framing.predictions import (
     prediction_columns,
     run_fields,
 )
+from framing.report import make_report
 from framing.run import run
 
 STANCE = ["negative", "neutral", "positive"]
@@ -113,8 +114,11 @@ def test_a_run_and_framing_predict_write_the_same_columns(tiny, tmp_path, task):
     assert ran[0][model_col] == "tfidf_logreg" and predicted[0][model_col].startswith(
         "tfidf_logreg@"
     )
-    # the CSV reads back as the JSONL
+    # the CSV reads back as the JSONL, and framing report reads a run's predictions too
     assert list(iter_prediction_rows(tmp_path / "run" / "predictions.csv")) == ran
+    report = make_report(tmp_path / "run" / "predictions.jsonl", tmp_path / "report")
+    heading = "## Stance toward each actor" if task == "stance" else "## Frames"
+    assert heading in report.markdown.read_text(encoding="utf-8")
 
 
 def test_compact_reference_predictions_keep_the_label_column(tmp_path):
