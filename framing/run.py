@@ -6,8 +6,8 @@ HydraConfig (tests, notebooks). A run folder holds:
 * ``config.yaml``            the resolved config (Hydra adds ``.hydra/`` too);
 * ``metrics.json``           pooled out-of-fold metrics with a bootstrap interval,
                              per fold, mean ± sd over folds, subsets;
-* ``predictions.jsonl/.csv`` one row per example: gold, prediction, per-label
-                             probabilities, fold;
+* ``predictions.jsonl/.csv`` one row per example in the prediction format of
+                             :mod:`framing.predictions` (run rows: with gold and fold);
 * ``confusion_matrix.png``;
 * ``reliability_diagram.png/.svg`` accuracy against confidence per bin (single-label);
                              ``metrics.json`` carries the ECE under ``calibration``;
@@ -309,6 +309,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         proba_all,
         pred_all,
         fold_of,
+        task,
         labels,
         str(cfg.model.get("name")),
     )
@@ -364,12 +365,19 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     return metrics
 
 
-def _write_predictions(out: Path, examples, scored, proba, pred, fold_of, labels, model_id) -> None:
-    from framing.predictions import RUN_ID_COLUMNS, run_rows, write_run_predictions
+def _write_predictions(
+    out: Path, examples, scored, proba, pred, fold_of, task, labels, model_id
+) -> None:
+    from framing.predictions import (
+        RUN_EXAMPLE_COLUMNS,
+        run_fields,
+        run_rows,
+        write_run_predictions,
+    )
 
-    data = columns(examples, [*RUN_ID_COLUMNS, "target_spans", "label"])
-    rows = run_rows(data, scored, proba, pred, fold_of, labels, model_id)
-    write_run_predictions(out, rows, labels)
+    data = columns(examples, RUN_EXAMPLE_COLUMNS)
+    rows = run_rows(data, scored, proba, pred, fold_of, task, labels, model_id)
+    write_run_predictions(out, rows, run_fields(task, labels))
 
 
 # ---------------------------------------------------------------------------
