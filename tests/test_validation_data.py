@@ -3,37 +3,21 @@ model's fit(validation=); a model that cannot take them is refused in one line."
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from run_helpers import build_tiny_corpus, newsmtsc_records, run_cfg, write_newsmtsc
+from test_extend import FirstLabel
 
 from framing.run import ConfigError, run
 
 SEEN: dict[str, list[str]] = {}
 
 
-class DevRecorder:
-    """A toy model that records the validation examples it was given."""
-
-    kind = "toy"
-
-    def __init__(self, task: str, labels: list[str], multilabel: bool = False, **params):
-        self.labels = labels
+class DevRecorder(FirstLabel):
+    """The toy model of tests/test_extend.py, recording the validation examples it gets."""
 
     def fit(self, examples, validation=None):
         SEEN["validation"] = [] if validation is None else list(validation["example_id"])
         return self
-
-    def predict_proba(self, examples):
-        proba = np.zeros((len(examples["sentence"]), len(self.labels)))
-        proba[:, 0] = 1.0
-        return proba
-
-    def save(self, directory):
-        raise AssertionError("save_model=false")
-
-    def params(self):
-        return {}
 
 
 TOY = ("model=majority", f"model._target_={__name__}.DevRecorder", "~model.classifier")
