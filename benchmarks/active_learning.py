@@ -82,8 +82,10 @@ def simulate(
             return curve
         rest = sorted(set(range(len(pool))) - set(labelled))
         # batches end on multiples of ``step`` (20%, 30%, ...), so every run has those points
-        target = (np.floor(len(labelled) / batch + 1e-9) + 1) * batch
-        n = int(min(round(target) - len(labelled), len(rest)))
+        k = np.floor(len(labelled) / batch + 1e-9) + 1
+        while round(k * batch) <= len(labelled):  # 409 labelled, next stop 409.2: the one after
+            k += 1
+        n = int(min(round(k * batch) - len(labelled), len(rest)))
         proba = model.predict_proba(pool.select(rest))
         chosen = select(proba, [texts[i] for i in rest], n, strategy, seed=seed * 1000 + len(curve))
         labelled += [rest[i] for i in chosen]
