@@ -8,6 +8,10 @@
 * VADER                   — :class:`VaderStance`, a no-training lexicon baseline
   over the target's context window (stance only).
 
+``per_actor=True`` (stance only) fits the whole pipeline once per target actor
+(:class:`framing.models.per_target.PerTargetClassifier`), as SemEval-2016's
+official baseline does.
+
 For the framing task target marking, the window and the actor feature are
 switched off (there is no target).
 """
@@ -44,6 +48,7 @@ from framing.models.features import (
     context_window,
     examples_frame,
 )
+from framing.models.per_target import PerTargetClassifier
 
 log = logging.getLogger(__name__)
 MODEL_FILE = "model.skops"
@@ -52,6 +57,7 @@ TRUSTED_TYPES = [
     "framing.models.features.TargetFeatures",
     "framing.models.sklearn.VaderStance",
     "framing.models.sklearn.ConstantFeature",
+    "framing.models.per_target.PerTargetClassifier",
     # scikit-learn's own calibration internals (tfidf_svm), not trusted by skops by default
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
@@ -187,8 +193,8 @@ class FastPredictor:
         self.steps = steps
 
     @classmethod
-    def compile(cls, pipeline: Pipeline | None) -> FastPredictor | None:
-        if pipeline is None or [name for name, _ in pipeline.steps] != [
+    def compile(cls, pipeline: Any) -> FastPredictor | None:
+        if not isinstance(pipeline, Pipeline) or [name for name, _ in pipeline.steps] != [
             "target",
             "features",
             "clf",
@@ -269,6 +275,7 @@ class SklearnModel:
         task: str = "stance",
         labels: Sequence[str] = (),
         multilabel: bool = False,
+        per_actor: bool = False,
     ) -> None:
         if features not in ("tfidf", "none", "raw"):
             raise ValueError(
@@ -280,6 +287,8 @@ class SklearnModel:
             )
         if isinstance(classifier, VaderStance) and task != "stance":
             raise ValueError(f"model {name}: the VADER baseline predicts stance only, not {task}")
+        if per_actor and (task != "stance" or multilabel):
+            raise ValueError(f"model {name}: per_actor needs the stance task, not {task}")
         self.classifier = classifier
         self.name = name
         self.features = features
@@ -294,7 +303,8 @@ class SklearnModel:
         self.char_ngrams = tuple(char_ngrams)
         self.min_df = min_df
         self.max_features = max_features
-        self.pipeline: Pipeline | None = None
+        self.per_actor = bool(per_actor)
+        self.pipeline: Pipeline | PerTargetClassifier | None = None
         self._binarizer: MultiLabelBinarizer | None = None
         self._fast: FastPredictor | None = None
         self._fast_for: Pipeline | None = None  # the pipeline ``_fast`` was compiled from
@@ -312,15 +322,34 @@ class SklearnModel:
             "word_ngrams": list(self.word_ngrams),
             "char_ngrams": list(self.char_ngrams),
             "classifier": type(self.classifier).__name__,
+            "per_actor": self.per_actor,
         }
 
-    def build(self, y: Sequence | None = None, groups: Sequence | None = None) -> Pipeline:
+    def build(
+        self,
+        y: Sequence | None = None,
+        groups: Sequence | None = None,
+        actors: Sequence | None = None,
+    ) -> Pipeline | PerTargetClassifier:
         """The unfitted pipeline; ``y`` and ``groups`` (article ids) shape the calibration
-        folds of a ``CalibratedClassifierCV`` (see :func:`_fit_calibration_folds`)."""
+        folds of a ``CalibratedClassifierCV`` (see :func:`_fit_calibration_folds`).
+
+        With ``per_actor`` the pipeline is wrapped in a :class:`PerTargetClassifier`; the
+        calibration folds are then drawn inside each target's clone by the configured
+        splitter, their number cut to the rarest class of any target (``actors``).
+        """
         clf = clone(self.classifier)
         self._calibration_cv = None
         if y is not None and isinstance(clf, CalibratedClassifierCV) and not self.multilabel:
-            self._calibration_cv = _fit_calibration_folds(clf, y, self.name, groups)
+            if self.per_actor and actors is not None:
+                strata = [f"{a}\t{label}" for a, label in zip(actors, y, strict=True)]
+                _fit_calibration_folds(clf, strata, self.name)
+            else:
+                self._calibration_cv = _fit_calibration_folds(clf, y, self.name, groups)
+        pipeline = self._pipeline(clf)
+        return PerTargetClassifier(pipeline) if self.per_actor else pipeline
+
+    def _pipeline(self, clf: Any) -> Pipeline:
         if self.multilabel:
             clf = OneVsRestClassifier(clf)
         if self.features == "none":
@@ -373,14 +402,14 @@ class SklearnModel:
         y = columns(examples, ["label"])["label"]
         names = examples.column_names if hasattr(examples, "column_names") else list(examples)
         groups = columns(examples, ["article_id"])["article_id"] if "article_id" in names else None
-        self.pipeline = self.build(y, groups)
+        self.pipeline = self.build(y, groups, X["actor"].tolist() if self.per_actor else None)
         if self.multilabel:
             self._binarizer = MultiLabelBinarizer(classes=self.labels)
             self.pipeline.fit(X, self._binarizer.fit_transform(y))
         else:
             self.pipeline.fit(X, y)
         if self._calibration_cv is not None:  # the folds were index arrays: keep the splitter
-            self.pipeline.named_steps["clf"].set_params(cv=self._calibration_cv)
+            self._classifier_step().set_params(cv=self._calibration_cv)
         return self
 
     def predict_proba(self, examples: Any) -> np.ndarray:
@@ -395,6 +424,14 @@ class SklearnModel:
             return proba  # columns already in label order (MultiLabelBinarizer(classes=labels))
         classes = [str(c) for c in self.pipeline.classes_]
         return as_label_matrix(proba, classes, self.labels)
+
+    def _classifier_step(self) -> Any:
+        """The pipeline's ``clf`` step (per actor: the unfitted template's)."""
+        pipeline = self.pipeline
+        if isinstance(pipeline, PerTargetClassifier):
+            pipeline = pipeline.estimator
+        assert isinstance(pipeline, Pipeline)
+        return pipeline.steps[-1][1]
 
     def fast_predictor(self) -> FastPredictor | None:
         """The fast predict path for the fitted pipeline (built once; ``None`` when the
@@ -422,7 +459,8 @@ class SklearnModel:
         pipeline = load_skops(Path(directory) / MODEL_FILE, TRUSTED_TYPES)
         params = manifest.get("model", {})
         model = cls.__new__(cls)
-        model.classifier = pipeline.named_steps["clf"]
+        model.pipeline = pipeline
+        model.classifier = model._classifier_step()
         model.name = params.get("name", "sklearn")
         model.features = params.get("features", "tfidf")
         model.task = manifest["task"]
@@ -434,7 +472,7 @@ class SklearnModel:
         model.word_ngrams = tuple(params.get("word_ngrams", (1, 2)))
         model.char_ngrams = tuple(params.get("char_ngrams", (2, 5)))
         model.min_df, model.max_features = 1, None
-        model.pipeline = pipeline
+        model.per_actor = isinstance(pipeline, PerTargetClassifier)
         model._binarizer = None
         model._fast = model._fast_for = None
         return model
