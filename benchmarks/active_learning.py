@@ -17,6 +17,7 @@ labelled, per strategy; saved: the learning curves in
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import sys
 from pathlib import Path
@@ -43,9 +44,21 @@ START_ARTICLES = 0.10
 OVERRIDES: list[str] = []  # --override: config keys changed from tfidf_logreg.yaml
 
 
+@functools.lru_cache(maxsize=1)
+def model_config():
+    """``model=tfidf_logreg`` as framing-run composes it (its defaults list pulls in the
+    shared TF-IDF feature block), with the --override keys applied."""
+    from hydra import compose, initialize_config_dir
+
+    import framing.run  # noqa: F401  (registers the typed config schema)
+
+    with initialize_config_dir(str(CONFIG_DIR), version_base="1.3"):
+        cfg = compose("config", overrides=["model=tfidf_logreg"]).model
+    return OmegaConf.merge(cfg, OmegaConf.from_dotlist(OVERRIDES))
+
+
 def new_model(labels: list[str]):
-    cfg = OmegaConf.load(CONFIG_DIR / "model" / "tfidf_logreg.yaml")
-    cfg = OmegaConf.merge(cfg, OmegaConf.from_dotlist(OVERRIDES))
+    cfg = model_config()
     return instantiate(cfg, task="stance", labels=labels, multilabel=False, _convert_="all")
 
 

@@ -59,7 +59,9 @@ def test_scikit_learn_model_predicts_without_torch(tmp_path_factory, tmp_path):
 
 
 def test_missing_extra_is_one_line_naming_it(monkeypatch):
+    # both: an earlier test may have imported the submodule already
     monkeypatch.setitem(sys.modules, "vaderSentiment", None)
+    monkeypatch.setitem(sys.modules, "vaderSentiment.vaderSentiment", None)
     with pytest.raises(MissingExtra, match=r'pip install "framing\[vader\]"'):
         require("vaderSentiment.vaderSentiment", "vader", "the VADER baseline")
     monkeypatch.setitem(sys.modules, "trafilatura", None)

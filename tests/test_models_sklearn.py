@@ -368,3 +368,35 @@ def test_as_label_matrix_reorders_and_fills():
     proba = np.array([[0.2, 0.8], [0.6, 0.4]])
     out = as_label_matrix(proba, ["b", "a"], ["a", "c", "b"])
     assert np.array_equal(out, [[0.8, 0.0, 0.2], [0.4, 0.0, 0.6]])
+
+
+def test_compact_tfidf_saves_the_vocabulary_as_arrays_and_transforms_the_same(tmp_path):
+    import zipfile
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from framing.models.compact_tfidf import CompactTfidfVectorizer, unpack_vocabulary
+    from framing.models.skops_io import dump_skops, load_skops
+
+    docs = ["Moscow’s envoy met HTS leaders", "naïve café talks in Idlib", "the envoy left Idlib"]
+    plain = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit(docs)
+    compact = CompactTfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit(docs)
+    dump_skops(plain, tmp_path / "plain.skops")
+    dump_skops(compact, tmp_path / "compact.skops")
+    loaded = load_skops(
+        tmp_path / "compact.skops", ["framing.models.compact_tfidf.CompactTfidfVectorizer"]
+    )
+    assert loaded.vocabulary_ == plain.vocabulary_  # unicode terms exact
+    np.testing.assert_allclose(loaded.transform(docs).toarray(), plain.transform(docs).toarray())
+    sizes = {
+        name: zipfile.ZipFile(tmp_path / f"{name}.skops").getinfo("schema.json").file_size
+        for name in ("plain", "compact")
+    }
+    assert sizes["compact"] * 5 < sizes["plain"], sizes  # one node, not one per n-gram
+    with pytest.raises(ValueError, match="disagree"):
+        unpack_vocabulary(np.zeros(3, dtype=np.uint8), np.array([1, 1]), np.array([0, 1]))
+    # without the framing type trusted, the file is refused, never loaded
+    from framing.models.safe_load import ModelFolderError
+
+    with pytest.raises(ModelFolderError, match="CompactTfidfVectorizer"):
+        load_skops(tmp_path / "compact.skops", [])

@@ -41,6 +41,7 @@ from sklearn.utils import check_array
 from framing.examples import columns
 from framing.extras import require
 from framing.models.cached_tfidf import CachedTfidf, FastOneHot
+from framing.models.compact_tfidf import CompactTfidfVectorizer
 from framing.models.features import (
     MARKINGS,
     TargetFeatures,
@@ -58,6 +59,7 @@ TRUSTED_TYPES = [
     "framing.models.sklearn.VaderStance",
     "framing.models.sklearn.ConstantFeature",
     "framing.models.per_target.PerTargetClassifier",
+    "framing.models.compact_tfidf.CompactTfidfVectorizer",
     # scikit-learn's own calibration internals (tfidf_svm), not trusted by skops by default
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
@@ -359,7 +361,7 @@ class SklearnModel:
         columns = [
             (
                 "word",
-                TfidfVectorizer(
+                CompactTfidfVectorizer(
                     ngram_range=self.word_ngrams,
                     sublinear_tf=True,
                     min_df=self.min_df,
@@ -369,7 +371,7 @@ class SklearnModel:
             ),
             (
                 "char",
-                TfidfVectorizer(
+                CompactTfidfVectorizer(
                     analyzer="char_wb",
                     ngram_range=self.char_ngrams,
                     sublinear_tf=True,
@@ -383,7 +385,9 @@ class SklearnModel:
             columns.append(
                 (
                     "window",
-                    TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+"),
+                    CompactTfidfVectorizer(
+                        ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+"
+                    ),
                     "window",
                 )
             )

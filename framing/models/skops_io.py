@@ -26,6 +26,10 @@ def _skops_io() -> Any:
         import skops.io
 
         return skops.io
+    # scikit-learn (and scipy.stats under it) first: scipy's array-API helpers look torch
+    # up in sys.modules while they import and fail on the shim
+    import sklearn.base  # noqa: F401
+
     sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` → ImportError
     try:
         import skops.io
@@ -54,14 +58,14 @@ def load_skops(path: Path, trusted: Sequence[str] = ()) -> Any:
 
     if not path.is_file():
         raise ModelFolderError(f"{path}: missing (the saved model)")
+    # one pass: skops audits every type while it builds the object (a second, separate
+    # audit with get_untrusted_types read the whole file twice)
+    from skops.io.exceptions import UntrustedTypesFoundException
+
     try:
-        untrusted = sio.get_untrusted_types(file=path)
+        return sio.load(path, trusted=list(trusted))
+    except UntrustedTypesFoundException:
+        unexpected = sorted(set(sio.get_untrusted_types(file=path)) - set(trusted))
+        raise ModelFolderError(f"{path}: refusing to load untrusted types {unexpected}") from None
     except Exception as exc:  # a truncated or foreign file: zipfile, KeyError, json errors
-        raise loader_error(path, exc) from None
-    unexpected = sorted(set(untrusted) - set(trusted))
-    if unexpected:
-        raise ModelFolderError(f"{path}: refusing to load untrusted types {unexpected}")
-    try:
-        return sio.load(path, trusted=[t for t in untrusted if t in trusted])
-    except Exception as exc:
         raise loader_error(path, exc) from None

@@ -1,31 +1,46 @@
 """Inter-annotator agreement on the double-annotated 10% sample.
 
-    python data/syria/agreement/agreement.py         # prints kappas, writes disagreements.jsonl
+    python data/syria/agreement/agreement.py                    # the corpus proper's sample
+    python data/syria/agreement/agreement.py --split realistic  # a test-only split's (agreement/realistic/)
+
+Prints kappas, writes ``agreement.json`` and ``disagreements.jsonl`` beside the sample:
 
 * stance: Cohen's kappa over every (sentence, actor) pair that either annotator
   labelled, with "not about" as a fourth category (so disagreeing on *whether* a
   sentence is about an actor counts), and over the pairs both labelled;
 * frames: Cohen's kappa over the sentences' primary frames.
 
+A test-only split's report also holds, per actor, how many pairs each annotator
+listed and how many labels agree; actor presence (one item per sentence and actor,
+listed or not, section 6 of the guidelines); and the sense of the lexicon's alias
+mentions: for every (sentence, actor) where an alias of the actor occurs, whether each
+annotator listed the actor, against the lexicon's sense rules ("Moscow" the place,
+"Russian" the language, another country's "regime" are ``not_actor``). The corpus
+proper's report keeps the keys it was published with.
+
 Disagreements are written to ``disagreements.jsonl`` for adjudication.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
+from sample import sample_dir  # the sibling script: where a sample and its labels live
 from sklearn.metrics import cohen_kappa_score
 
-from framing.corpus import load_corpus
+from framing.annotate.agreement import cohen_pairs
+from framing.corpus import Corpus, load_corpus
 from framing.io import write_jsonl
+from framing.segment import Segmenter
 
 HERE = Path(__file__).resolve().parent
 ABSENT = "not_about"
 
 
-def load_first() -> dict[str, dict]:
-    corpus = load_corpus(HERE.parent)
+def load_first(corpus: Corpus) -> dict[str, dict]:
+    """The first annotator's labels by sample id (before any adjudication)."""
     out = {}
     for ann in corpus.annotations:
         key = f"{ann.article_id}:{ann.start}-{ann.end}"
@@ -34,13 +49,8 @@ def load_first() -> dict[str, dict]:
     return out
 
 
-def main() -> None:
-    first = load_first()
-    second = [
-        json.loads(x)
-        for x in (HERE / "second_annotator.jsonl").read_text(encoding="utf-8").splitlines()
-        if x.strip()
-    ]
+def score(first: dict[str, dict], second: list[dict]) -> tuple[dict, list[dict]]:
+    """The published agreement figures and the disagreements, one row per sentence."""
     s_union_a, s_union_b, s_both_a, s_both_b, f_a, f_b = [], [], [], [], [], []
     disagreements = []
     for rec in second:
@@ -80,8 +90,122 @@ def main() -> None:
         "frame_agreement": round(sum(x == y for x, y in zip(f_a, f_b, strict=True)) / len(f_a), 3),
         "sentences_with_disagreement": len(disagreements),
     }
-    write_jsonl(HERE / "disagreements.jsonl", disagreements)
-    (HERE / "agreement.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return report, disagreements
+
+
+def _kappa(ratings: dict, a: str = "first", b: str = "second") -> dict:
+    """Cohen's kappa, item count and raw agreement of two raters (3 decimals)."""
+    pairs = cohen_pairs({k: {a: r[a], b: r[b]} for k, r in ratings.items()})
+    got = pairs.get(f"{a}|{b}") or pairs.get(f"{b}|{a}")
+    if got is None:
+        return {"kappa": None, "n": 0, "agreement": None}
+    kappa = None if got["kappa"] is None else round(got["kappa"], 3)
+    return {"kappa": kappa, "n": got["n"], "agreement": round(got["agreement"], 3)}
+
+
+def per_actor(first: dict[str, dict], second: list[dict], actors: list[str]) -> dict:
+    """Per actor: pairs each annotator listed, listed by both, same label, presence kappa."""
+    out = {}
+    for actor in actors:
+        a = [first[rec["id"]]["stance"].get(actor) for rec in second]
+        b = [rec["stance"].get(actor) for rec in second]
+        both = [(x, y) for x, y in zip(a, b, strict=True) if x and y]
+        out[actor] = {
+            "first": sum(x is not None for x in a),
+            "second": sum(y is not None for y in b),
+            "both": len(both),
+            "same_label": sum(x == y for x, y in both),
+        }
+    return out
+
+
+def presence(first: dict[str, dict], second: list[dict], actors: list[str]) -> dict:
+    """Actor presence: one item per (sentence, actor), listed or not, for every actor."""
+    ratings = {
+        (rec["id"], actor): {
+            "first": str(actor in first[rec["id"]]["stance"]),
+            "second": str(actor in rec["stance"]),
+        }
+        for rec in second
+        for actor in actors
+    }
+    return _kappa(ratings)
+
+
+def alias_senses(
+    corpus: Corpus, first: dict[str, dict], second: list[dict], segmenter: Segmenter
+) -> dict:
+    """For every sampled (sentence, actor) where the lexicon finds an alias of the actor:
+    whether each annotator listed the actor, against the lexicon's sense of the mention
+    (``actor`` when any of the actor's alias mentions there has that sense)."""
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+    for rec in second:
+        article_id, span = rec["id"].rsplit(":", 1)
+        start, end = (int(x) for x in span.split("-"))
+        spans.setdefault(article_id, []).append((start, end, rec["id"]))
+    ratings: dict[tuple[str, str], dict[str, str]] = {}
+    by_id = {rec["id"]: rec for rec in second}
+    for article_id, wanted in spans.items():
+        mentions = [
+            m
+            for s in segmenter.segment(corpus.articles[article_id]).sentences
+            for m in s.mentions
+            if m.how == "alias"
+        ]
+        for start, end, key in wanted:
+            for m in mentions:
+                if m.start < start or m.end > end:
+                    continue
+                item = ratings.setdefault(
+                    (key, m.actor),
+                    {
+                        "first": "actor" if m.actor in first[key]["stance"] else "not_actor",
+                        "second": "actor" if m.actor in by_id[key]["stance"] else "not_actor",
+                        "lexicon": "not_actor",
+                    },
+                )
+                if m.is_actor:
+                    item["lexicon"] = "actor"
+    count = {
+        rater: sum(r[rater] == "not_actor" for r in ratings.values())
+        for rater in ("first", "second", "lexicon")
+    }
+    return {
+        "items": len(ratings),
+        "not_actor": count,
+        "first_second": _kappa(ratings),
+        "first_lexicon": _kappa(ratings, "first", "lexicon"),
+        "second_lexicon": _kappa(ratings, "second", "lexicon"),
+        "disagreements": [
+            {"id": key, "actor": actor, **r}
+            for (key, actor), r in sorted(ratings.items())
+            if len(set(r.values())) > 1
+        ],
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--split", help="a test-only split of splits.json (default: the corpus proper)"
+    )
+    args = parser.parse_args(argv)
+    here = sample_dir(args.split)
+    corpus = load_corpus(HERE.parent)
+    first = load_first(corpus)
+    second = [
+        json.loads(x)
+        for x in (here / "second_annotator.jsonl").read_text(encoding="utf-8").splitlines()
+        if x.strip()
+    ]
+    report, disagreements = score(first, second)
+    if args.split is not None:
+        actors = sorted({a for ann in corpus.annotations for a in ann.stance})
+        report["per_actor"] = per_actor(first, second, actors)
+        report["presence"] = presence(first, second, actors)
+        report["alias_senses"] = alias_senses(corpus, first, second, Segmenter())
+    write_jsonl(here / "disagreements.jsonl", disagreements)
+    (here / "agreement.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=2))
 
 

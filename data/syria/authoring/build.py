@@ -15,8 +15,9 @@ Steps (all seeded, so the output is reproducible):
 3. every article is cleaned and split by the package itself, and each authored
    sentence is anchored to the splitter sentence it became (offsets into the
    cleaned body); sentences the splitter does not reproduce are reported;
-4. the adjudicated labels of the double-annotated sample
-   (``agreement/adjudication.jsonl``) replace the first annotator's; the first
+4. the adjudicated labels of the double-annotated samples
+   (``agreement/adjudication.jsonl`` and ``agreement/<split>/adjudication.jsonl``
+   for a test-only split) replace the first annotator's; the first
    labels stay in each record's ``first_annotation`` so agreement can be recomputed;
 5. a fixed held-out test set of 20% of the articles is drawn with a recorded seed,
    redrawn with the next seed until every actor × stance label appears at least
@@ -187,14 +188,17 @@ def anchor(authored: list[dict], sentences, article_id: str, problems: list[str]
 
 
 def apply_adjudication(annotations: list[dict]) -> int:
-    path = HERE.parent / "agreement" / "adjudication.jsonl"
-    if not path.is_file():
-        return 0
+    """Apply ``agreement/adjudication.jsonl`` (the corpus proper's sample) and each
+    test-only split's ``agreement/<split>/adjudication.jsonl``."""
+    folder = HERE.parent / "agreement"
     decisions = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            rec = json.loads(line)
-            decisions[rec["id"]] = rec
+    for path in [folder / "adjudication.jsonl", *sorted(folder.glob("*/adjudication.jsonl"))]:
+        if not path.is_file():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                decisions[rec["id"]] = rec
     n = 0
     for ann in annotations:
         rec = decisions.get(f"{ann['article_id']}:{ann['start']}-{ann['end']}")
