@@ -79,9 +79,10 @@ def test_per_actor_model_saves_and_loads_with_skops(tmp_path):
     assert isinstance(loaded.classifier, LogisticRegression)
 
 
-def test_per_actor_is_refused_for_the_framing_task():
-    with pytest.raises(ValueError, match="per_actor needs the stance task"):
-        SklearnModel(LogisticRegression(), name="x", task="framing", per_actor=True)
+def test_per_actor_is_off_for_the_framing_task():
+    """Framing has no target: per_actor is switched off, as the window and actor feature are."""
+    model = SklearnModel(LogisticRegression(), name="x", task="framing", per_actor=True)
+    assert model.per_actor is False and model.params()["per_actor"] is False
 
 
 def _frame(actors: list[str]) -> pd.DataFrame:

@@ -12,8 +12,8 @@
 (:class:`framing.models.per_target.PerTargetClassifier`), as SemEval-2016's
 official baseline does.
 
-For the framing task target marking, the window and the actor feature are
-switched off (there is no target).
+For the framing task target marking, the window, the actor feature and
+``per_actor`` are switched off (there is no target).
 """
 
 from __future__ import annotations
@@ -289,8 +289,6 @@ class SklearnModel:
             )
         if isinstance(classifier, VaderStance) and task != "stance":
             raise ValueError(f"model {name}: the VADER baseline predicts stance only, not {task}")
-        if per_actor and (task != "stance" or multilabel):
-            raise ValueError(f"model {name}: per_actor needs the stance task, not {task}")
         self.classifier = classifier
         self.name = name
         self.features = features
@@ -305,7 +303,7 @@ class SklearnModel:
         self.char_ngrams = tuple(char_ngrams)
         self.min_df = min_df
         self.max_features = max_features
-        self.per_actor = bool(per_actor)
+        self.per_actor = bool(per_actor) and stance and not multilabel
         self.pipeline: Pipeline | PerTargetClassifier | None = None
         self._binarizer: MultiLabelBinarizer | None = None
         self._fast: FastPredictor | None = None
