@@ -11,9 +11,10 @@ reports it once for the chosen recipe.
 Each ``--candidate NAME=OVERRIDES`` is a set of ``framing-run`` overrides (space
 separated); its model is composed and built exactly as ``framing-run`` builds it. Folds:
 ``--folds`` (5) stratified by target × stance, reshuffled per seed; the seed is also the
-run's ``seed`` (the calibration folds). Printed, and written to ``--out`` as JSON: per
-candidate the mean and sd over seeds of F_avg (the task's official metric, mean F1 of
-FAVOR and AGAINST over the pooled out-of-fold predictions) and macro-F1, and the wall time.
+run's ``seed`` (the calibration folds). Printed, and written to ``--out`` as JSON after
+each candidate: per candidate the mean and sd over seeds of F_avg (the task's official
+metric, mean F1 of FAVOR and AGAINST over the pooled out-of-fold predictions) and
+macro-F1, and the wall time.
 """
 
 from __future__ import annotations
@@ -101,19 +102,22 @@ def main() -> None:
             f"({row['wall_seconds']:.0f} s, {len(args.seeds)} seed(s) × {args.folds} folds)",
             flush=True,
         )
-    if args.out:
-        out = args.out.expanduser()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        payload = {
-            "train_file": TRAIN,
-            "n_train": len(examples),
-            "folds": args.folds,
-            "seeds": args.seeds,
-            "official_baseline_test_f_avg": OFFICIAL_BASELINE_F_AVG,
-            "candidates": results,
-        }
-        with atomic_write(out) as fh:
-            json.dump(payload, fh, indent=2)
+        if args.out:  # rewritten after every candidate: a long run keeps what it measured
+            write_results(args.out.expanduser(), len(examples), args, results)
+
+
+def write_results(out: Path, n_train: int, args: argparse.Namespace, results: list) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "train_file": TRAIN,
+        "n_train": n_train,
+        "folds": args.folds,
+        "seeds": args.seeds,
+        "official_baseline_test_f_avg": OFFICIAL_BASELINE_F_AVG,
+        "candidates": results,
+    }
+    with atomic_write(out) as fh:
+        json.dump(payload, fh, indent=2)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,9 @@ in Windows-1252 as the official one is."""
 
 from __future__ import annotations
 
+import importlib
+import json
+import sys
 from pathlib import Path
 
 from run_helpers import compose_cfg
@@ -68,3 +71,41 @@ def test_recipe_trains_one_model_per_target_and_reports_f_avg(tmp_path):
     steps = model.pipeline.estimators_["Atheism"].named_steps["features"].named_transformers_
     vocabulary = list(steps["char"].vocabulary_)
     assert any("“" in g for g in vocabulary) and not any("\ufffd" in g for g in vocabulary)
+
+
+def test_cv_benchmark_scores_candidates_on_the_training_file_only(tmp_path, monkeypatch):
+    """benchmarks/semeval2016_cv.py: recipes compared by CV on the training file; the test
+    file is never opened (it does not exist here)."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    cv = importlib.import_module("semeval2016_cv")
+    folder = write_semeval_dir(tmp_path / "semeval")
+    (folder / TEST).unlink()
+    out = tmp_path / "cv.json"
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        [
+            "semeval2016_cv.py",
+            "--data",
+            str(folder),
+            "--folds",
+            "2",
+            "--seeds",
+            "1",
+            "2",
+            "--candidate",
+            "recipe=experiment=semeval2016",
+            "--candidate",
+            "pooled=experiment=semeval2016 model=tfidf_svm model.actor_feature=true",
+            "--out",
+            str(out),
+        ],
+    )
+    cv.main()
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["n_train"] == 4 * 6 and result["seeds"] == [1, 2]
+    names = [c["name"] for c in result["candidates"]]
+    assert names == ["recipe", "pooled"]
+    recipe = result["candidates"][0]
+    assert len(recipe["per_seed"]) == 2 and 0 <= recipe["f_avg"]["mean"] <= 100
+    assert recipe["overrides"] == ["experiment=semeval2016"]
