@@ -3,7 +3,8 @@
     python benchmarks/active_learning.py [--seeds 3] [--step 0.1]
 
 Stance (sentence × actor pairs). The pool is every pair of the training articles
-(the corpus minus its fixed test split); its labels are hidden until "annotated".
+(the corpus minus its fixed test split: the 72 training articles and the 44 test-only
+realistic ones); its labels are hidden until "annotated".
 Each run starts from the pairs of a random 10% of the training articles, then adds
 batches of ``step`` × pool size chosen by each strategy of
 :data:`framing.annotate.selection.STRATEGIES`, retrains TF-IDF + logistic regression
@@ -82,8 +83,10 @@ def simulate(
             return curve
         rest = sorted(set(range(len(pool))) - set(labelled))
         # batches end on multiples of ``step`` (20%, 30%, ...), so every run has those points
-        target = (np.floor(len(labelled) / batch + 1e-9) + 1) * batch
-        n = int(min(round(target) - len(labelled), len(rest)))
+        k = np.floor(len(labelled) / batch + 1e-9) + 1
+        while round(k * batch) <= len(labelled):  # 409 labelled, next stop 409.2: the one after
+            k += 1
+        n = int(min(round(k * batch) - len(labelled), len(rest)))
         proba = model.predict_proba(pool.select(rest))
         chosen = select(proba, [texts[i] for i in rest], n, strategy, seed=seed * 1000 + len(curve))
         labelled += [rest[i] for i in chosen]
@@ -168,9 +171,11 @@ def plot(curves: dict[str, list[list[tuple[float, float]]]], path: Path) -> None
 
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
     for name, runs in curves.items():
-        n = min(len(c) for c in runs)
-        x = np.mean([[s for s, _ in c[:n]] for c in runs], axis=0) * 100
-        y = np.array([[f for _, f in c[:n]] for c in runs])
+        # the start (its share differs per seed: whole articles) at its mean share, then every
+        # batch stop, each run read with at() as in the table
+        stops = np.arange(0.2, REPORT_AT[-1] + 1e-9, 0.1)
+        x = np.array([np.mean([c[0][0] for c in runs]), *stops]) * 100
+        y = np.array([[c[0][1], *(at(c, float(s)) for s in stops)] for c in runs])
         ax.plot(x, y.mean(axis=0), marker="o", ms=3, label=name)
         ax.fill_between(
             x, y.mean(axis=0) - y.std(axis=0), y.mean(axis=0) + y.std(axis=0), alpha=0.15

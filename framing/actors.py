@@ -24,8 +24,8 @@ canonical name and aliases; an alias is a literal string, or a mapping with
   ministry"); with ``needs_antecedent`` they count only after a named mention of
   the actor (see :mod:`framing.references`, which also holds ``carry_over``).
 
-All aliases are compiled into one regular expression whose alternatives are
-factored into a prefix trie, so a sentence is scanned once, whatever the
+All aliases (:class:`framing.aliases.Alias`) are compiled into one regular expression
+whose alternatives are factored into a prefix trie (:class:`framing.aliases.AliasTrie`), so a sentence is scanned once, whatever the
 lexicon's size. When the lexicon has literal aliases only (no ``pattern``) and
 ``pyahocorasick`` is installed, the scan is an Aho-Corasick automaton instead,
 about twice as fast; it finds the same mentions (see :meth:`ActorLexicon.find`).
@@ -35,16 +35,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from framing.aliases import Alias, AliasTrie
 from framing.corpus import Mention
 from framing.references import CarryOver, ReferenceRules, parse_carry_over
 from framing.resources import CONFIG_DIR
-from framing.senses import SenseRules, parse_rules, rules_to_config
+from framing.senses import parse_rules, rules_to_config
 
 try:
     import ahocorasick
@@ -52,103 +52,6 @@ except ImportError:  # the regex scan finds the same mentions, only slower
     ahocorasick = None
 
 _WORD = r"[^\W_]"
-
-
-@dataclass(frozen=True, slots=True)
-class Alias:
-    actor: str
-    text: str | None = None
-    pattern: str | None = None
-    case_sensitive: bool = False
-    ambiguous: bool = False
-    start: str | None = None  # ISO date, inclusive
-    end: str | None = None  # ISO date, exclusive
-    senses: SenseRules = SenseRules()
-    how: str = "alias"  # "alias" | "role_noun"
-    needs_antecedent: bool = False
-
-    def valid_on(self, date: str | None) -> bool:
-        """Whether the alias means its actor on ``date`` (an ISO date or ``None``)."""
-        if self.start is None and self.end is None:
-            return True
-        if not date:
-            return False
-        day = date[:10]
-        return (self.start is None or day >= self.start) and (self.end is None or day < self.end)
-
-    def overlaps(self, other: Alias) -> bool:
-        lo = max(self.start or "", other.start or "")
-        hi = min(self.end or "9999", other.end or "9999")
-        return lo < hi
-
-    def mention(self, text: str, start: int, end: int, offset: int) -> Mention:
-        senses = self.senses
-        if senses.rules or senses.otherwise.sense != "actor":  # bool(senses), inlined
-            sense = senses.decide(text, start, end)
-            decided, reason = sense.sense, sense.reason
-        else:
-            decided, reason = "actor", ""
-        return Mention(
-            self.actor,
-            start + offset,
-            end + offset,
-            text[start:end],
-            self.ambiguous,
-            decided,
-            reason,
-            self.how,
-        )
-
-    def variants(self) -> list[str]:
-        """Literal spellings this alias matches (for literal aliases)."""
-        assert self.text is not None
-        base = {self.text}
-        if "'" in self.text or "’" in self.text:
-            base |= {self.text.replace("’", "'"), self.text.replace("'", "’")}
-        if self.case_sensitive or (self.text.isupper() and len(self.text) <= 5):
-            return sorted(base)
-        out = set(base)
-        for b in base:
-            if b[:1].islower():  # "the Kremlin" also opens a sentence as "The Kremlin"
-                out.add(b[:1].upper() + b[1:])
-            if sum(c.isalpha() for c in b) >= 4:
-                out.add(b.upper())
-        return sorted(out)
-
-
-class _Trie:
-    """Build a regex alternation factored by common prefixes."""
-
-    def __init__(self) -> None:
-        self.root: dict[str, Any] = {}
-
-    def add(self, word: str) -> None:
-        node = self.root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def pattern(self) -> str:
-        return self._node(self.root) or ""
-
-    def _node(self, node: dict[str, Any]) -> str | None:
-        if "" in node and len(node) == 1:
-            return None
-        alts = []
-        optional = False
-        # longer continuations are tried first because the end marker is tried last
-        for ch in sorted(k for k in node if k):
-            sub = self._node(node[ch])
-            alts.append(re.escape(ch) + (sub or ""))
-        if "" in node:
-            optional = True
-        if len(alts) == 1:
-            result = alts[0]
-            if optional:
-                return f"(?:{result})?" if len(result) > 1 else f"{result}?"
-            return result
-        result = "(?:" + "|".join(alts) + ")"
-        return result + "?" if optional else result
 
 
 class ActorLexicon:
@@ -201,7 +104,7 @@ class ActorLexicon:
             for variant, same in self._literal.items()
             if len(same) == 1 and same[0].start is None and same[0].end is None
         }
-        trie = _Trie()
+        trie = AliasTrie()
         for variant in self._literal:
             trie.add(variant)
         alternatives = []

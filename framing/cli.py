@@ -1,9 +1,9 @@
 """The ``framing`` command: sub-commands for segmenting, validating, predicting, comparing.
 
 Every sub-command lives with the code it runs: each module of :data:`COMMAND_MODULES`
-has ``add_cli(subparsers)``, which adds its parser and sets its handler
-(``set_defaults(func=handler)``; the handler takes the parsed arguments and returns the
-exit code). Adding a sub-command is one ``add_cli`` and one entry here. The Hydra
+has ``add_cli(subparsers)``, which adds its parser and handler with
+:func:`framing.subcommand.add_command` (the handler takes the parsed arguments and
+returns the exit code). Adding a sub-command is one ``add_cli`` and one entry here. The Hydra
 experiment runner is the separate ``framing-run`` command.
 """
 

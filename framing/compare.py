@@ -28,8 +28,14 @@ from typing import Any
 import numpy as np
 
 from framing.io import atomic_write
-from framing.predictions import PredictError, iter_prediction_rows, run_predictions_file
+from framing.predictions import (
+    PredictError,
+    iter_prediction_rows,
+    run_prediction,
+    run_predictions_file,
+)
 from framing.runs import CompareError, RunInfo, find_run_dirs, load_run, load_runs
+from framing.subcommand import add_command
 from framing.tables import FORMATS, Column, Table, group_table, render, run_row, runs_table
 
 __all__ = [
@@ -63,7 +69,7 @@ def load_predictions(run: RunInfo) -> dict[str, tuple[Any, Any]]:
         for lineno, rec in enumerate(iter_prediction_rows(path), 1):
             try:
                 key = str(rec["example_id"])
-                pair = (rec["gold"], rec["predicted"])
+                pair = run_prediction(rec)
             except (KeyError, TypeError) as exc:
                 raise CompareError(f"{path}: row {lineno}: bad prediction row ({exc})") from None
             if key in out:
@@ -283,7 +289,11 @@ def _emit(text: str, output: str | None) -> None:
 
 
 def handler(args: argparse.Namespace) -> int:
-    """``framing compare``: returns the exit code (2 for unusable runs)."""
+    """compare runs: table, groups (mean ± sd), significance tests, plots
+
+    One row per run (run folders, sweep folders or globs): Hydra overrides and headline
+    metrics. --test runs paired significance tests on two runs.
+    """
     try:
         runs = load_runs(args.paths)
         test = args.test or args.mcnemar
@@ -339,14 +349,7 @@ def _positive_int(text: str) -> int:
 
 def add_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register ``framing compare``."""
-    p = subparsers.add_parser(
-        "compare",
-        help="compare runs: table, groups (mean ± sd), significance tests, plots",
-        description=(
-            "One row per run (run folders, sweep folders or globs): Hydra overrides and "
-            "headline metrics. --test runs paired significance tests on two runs."
-        ),
-    )
+    p = add_command(subparsers, "compare", handler)
     p.add_argument("paths", nargs="+", metavar="PATH", help="run folders, sweep folders or globs")
     p.add_argument(
         "--group-by",
@@ -383,5 +386,4 @@ def add_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the resampling tests (0)")
     p.add_argument("--plot", metavar="DIR", help="write comparison plots (PNG + SVG) to DIR")
-    p.set_defaults(func=handler)
     return p

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from framing.engine import ArticleFailure, Predictor
 from framing.framing_model import FramingModel, load_model
 from framing.pairs import pair_scores, scores_markdown
+from framing.subcommand import add_command
 from framing.summary import summarize_rows
 
 if TYPE_CHECKING:
@@ -244,10 +245,7 @@ def end_to_end_metrics(cfg: Any, out: Path) -> dict[str, Any]:
 # ---------------------------------------------------------------------------
 # the command line
 def add_cli(subparsers: Any) -> None:
-    p = subparsers.add_parser(
-        "evaluate-pipeline",
-        help="score raw test articles end to end: pair finding, stance, net stance",
-    )
+    p = add_command(subparsers, "evaluate-pipeline", cmd_evaluate_pipeline)
     p.add_argument("--model", required=True, help="a stance run folder (with model/) or model")
     p.add_argument("--data", default="data/syria", help="corpus folder (default: data/syria)")
     p.add_argument(
@@ -258,10 +256,10 @@ def add_cli(subparsers: Any) -> None:
     )
     p.add_argument("--actors", help="actor config YAML instead of the one saved with the model")
     p.add_argument("-o", "--output", help="also write the scores as JSON")
-    p.set_defaults(func=cmd_evaluate_pipeline)
 
 
 def cmd_evaluate_pipeline(args: argparse.Namespace) -> int:
+    """score raw test articles end to end: pair finding, stance, net stance"""
     from framing.corpus import load_corpus
     from framing.io import atomic_write
     from framing.sources import resolve_path

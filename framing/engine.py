@@ -17,11 +17,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from framing.corpus import Article, Sentence
-from framing.examples import ModelInputs, relative_spans
+from framing.examples import ModelInputs, example_id, relative_spans
 from framing.framing_model import DEFAULT_BATCH_SIZE, FramingModel
 from framing.given_targets import actors_of, locate, parse_targets, sentence_targets, spans_for
 from framing.io import RecordError
-from framing.predictions import PredictError, output_fields
+from framing.predictions import (
+    PredictError,
+    label_column,
+    model_column,
+    output_fields,
+    probability_columns,
+)
 
 log = logging.getLogger("framing.predict")
 
@@ -322,15 +328,18 @@ class Predictor:
             frame_lab = self.frame.decide(proba)
             frame_p = proba.round(6).tolist()
         si = fi = 0
-        stance_cols = [f"p_{lab}" for lab in self.stance.labels] if self.stance else []
-        frame_cols = [f"frame_p_{lab}" for lab in self.frame.labels] if self.frame else []
-        stance_id = self.stance.model_id if self.stance else None
-        frame_id = self.frame.model_id if self.frame else None
+        stance_cols = probability_columns("stance", self.stance.labels) if self.stance else []
+        frame_cols = probability_columns("framing", self.frame.labels) if self.frame else []
+        stance_col, frame_col = label_column("stance"), label_column("framing")
+        model_ids = {
+            model_column(m.task): m.model_id for m in (self.stance, self.frame) if m is not None
+        }
         for doc in docs:
             art = doc.article
             rows: list[dict[str, Any]] = []
             for k, sentence in enumerate(doc.sentences):
                 base = {
+                    "example_id": example_id(art.id, sentence.start, sentence.end),
                     "article_id": art.id,
                     "source": art.source,
                     "date": art.date,
@@ -342,7 +351,7 @@ class Predictor:
                 frame_part: dict[str, Any] = {}
                 if frame_p is not None:
                     frame_part = {
-                        "frame": frame_lab[fi],
+                        frame_col: frame_lab[fi],
                         **dict(zip(frame_cols, frame_p[fi], strict=True)),
                     }
                     fi += 1
@@ -353,11 +362,12 @@ class Predictor:
                         sense = "actor"  # the input names the target (--targets-from)
                     row = {
                         **base,
+                        "example_id": example_id(art.id, sentence.start, sentence.end, actor),
                         "actor": actor,
                         "mentions": self._spans(doc, k, sentence, actor)[0],
                         "evidence": found,
                         "sense": sense,
-                        "stance": stance_lab[si],
+                        stance_col: stance_lab[si],
                         **dict(zip(stance_cols, stance_p[si], strict=True)),
                         **frame_part,
                     }
@@ -366,13 +376,10 @@ class Predictor:
                 if not actors and self.frame is not None:
                     row = {**base, "actor": "", "mentions": [], "evidence": [], "sense": None}
                     if self.stance is not None:
-                        row["stance"] = None
+                        row[stance_col] = None
                         row.update(dict.fromkeys(stance_cols))
                     row.update(frame_part)
                     rows.append(row)
             for row in rows:
-                if stance_id is not None:
-                    row["stance_model"] = stance_id
-                if frame_id is not None:
-                    row["frame_model"] = frame_id
+                row.update(model_ids)
             yield ArticleResult(art, rows, len(doc.sentences), doc.n_stance + doc.n_frame)

@@ -12,6 +12,7 @@ spans relative to the sentence: ``target_spans`` (the actor's) and ``other_spans
   (:data:`INPUT_COLUMNS`), built at inference (:mod:`framing.engine`,
   :class:`framing.framing_model.FramingModel`);
 * :func:`relative_spans` — the target / other spans of a segmented sentence;
+* :func:`example_id` — the id of a sentence or a (sentence, actor) pair of an article;
 * :func:`columns` — whole columns of a Dataset (or a mapping of lists) as lists.
 
 Models depend on this module, never on the tasks.
@@ -109,6 +110,14 @@ def example_row(
         "date": date,
         "label": label,
     }
+
+
+def example_id(article_id: str, start: int, end: int, actor: str = "") -> str:
+    """The id of the sentence at ``start``–``end`` of an article, ``<article_id>:<start>-<end>``,
+    or of the pair (that sentence, ``actor``), ``…:<actor>``: the same in a run's
+    predictions (built from the corpus) and in ``framing predict`` rows."""
+    key = f"{article_id}:{start}-{end}"
+    return f"{key}:{actor}" if actor else key
 
 
 def relative_spans(

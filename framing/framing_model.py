@@ -91,10 +91,12 @@ class FramingModel:
         if self._segmenter is None:
             from framing.segment import Segmenter
 
-            actors = self.manifest.get("actors")
+            actors = self.manifest.get("actors") or None  # {}: a model saved without one
             if actors is None:
                 log.warning(
-                    "%s: the manifest has no actor config; using the packaged default", self.path
+                    "%s: the manifest has no actor config (e.g. a model trained on a public "
+                    "set); using the packaged default, give --actors / actors= to choose",
+                    self.path,
                 )
             self._segmenter = Segmenter(actors, splitter=self.splitter)
         return self._segmenter

@@ -12,6 +12,8 @@ import argparse
 import logging
 from pathlib import Path
 
+from framing.subcommand import add_command
+
 __all__ = ["push_model"]
 log = logging.getLogger(__name__)
 
@@ -46,21 +48,20 @@ def push_model(
 
 
 def add_cli(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "push",
-        help="upload a saved model and its card to the Hugging Face Hub",
-        description="Upload a saved model folder (or a run's model/) with its model card to "
-        "a Hub model repository, created if missing. Needs a login (hf auth login or HF_TOKEN).",
-    )
+    p = add_command(sub, "push", _cmd_push)
     p.add_argument("model", help="saved model folder or run folder")
     p.add_argument("repo_id", help="the Hub repository, e.g. user/framing-stance")
     p.add_argument("--private", action="store_true", help="create the repository as private")
     p.add_argument("--revision", help="branch to push to (default: main)")
     p.add_argument("--message", help="commit message")
-    p.set_defaults(func=_cmd_push)
 
 
 def _cmd_push(args: argparse.Namespace) -> int:
+    """upload a saved model and its card to the Hugging Face Hub
+
+    Upload a saved model folder (or a run's model/) with its model card to a Hub model
+    repository, created if missing. Needs a login (hf auth login or HF_TOKEN).
+    """
     try:
         url = push_model(
             args.model,

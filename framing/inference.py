@@ -29,7 +29,7 @@ from framing.engine import ArticleFailure, Predictor, parse_shard, shard_of
 from framing.framing_model import DEFAULT_BATCH_SIZE, FramingModel, load_model
 from framing.io import ErrorLog, RecordError, ensure_writable_dir, error_file
 from framing.prediction_writer import CHUNK_ARTICLES, OutputWriter
-from framing.predictions import OUTPUT_SUFFIXES, PARQUET_ROW_GROUP, PredictError
+from framing.predictions import OUTPUT_SUFFIXES, PARQUET_ROW_GROUP, PredictError, model_column
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -160,25 +160,21 @@ def predict_files(
     if isinstance(shard, str):
         shard = parse_shard(shard)
     ensure_writable_dir(output.parent)  # a read-only output folder: before the models load
-    stance, frame = split_models([load_model(m) for m in models])
-    predictor = Predictor(
-        stance,
-        frame,
+    predictor = build_predictor(
+        models,
         batch_size,
         targets_from=targets_from,
         keep_not_actor=keep_not_actor,
         actors=actors,
     )
+    stance, frame = predictor.stance, predictor.frame
     stats = PredictStats(output=output, errors_path=error_file(output))
     writer = OutputWriter(
         output,
         predictor.fields,
         multilabel_frames=bool(frame and frame.multilabel),
         resume=resume,
-        model_ids={
-            "stance_model": stance.model_id if stance else None,
-            "frame_model": frame.model_id if frame else None,
-        },
+        model_ids={model_column(m.task): m.model_id for m in (stance, frame) if m is not None},
         row_group_size=row_group_size,
         chunk_articles=chunk_articles,
     )
@@ -269,6 +265,17 @@ def predict_files(
         )
         log.info("summary -> %s", ", ".join(str(p) for p in written))
     return stats
+
+
+def build_predictor(
+    models: Sequence[str | os.PathLike[str] | FramingModel],
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    **options: Any,
+) -> Predictor:
+    """The :class:`Predictor` of up to one stance and one framing model (folders or
+    :func:`load_model` results); ``options`` as :class:`Predictor` takes them."""
+    stance, frame = split_models([load_model(m) for m in models])
+    return Predictor(stance, frame, batch_size, **options)
 
 
 def split_models(
@@ -402,9 +409,8 @@ def analyze_articles(
         raise PredictError(f"{stance.path}: stance_model is a {stance.task} model")
     if frame is not None and frame.task != "framing":
         raise PredictError(f"{frame.path}: frame_model is a {frame.task} model")
-    predictor = Predictor(
-        stance,
-        frame,
+    predictor = build_predictor(
+        [m for m in (stance, frame) if m is not None],
         batch_size,
         targets_from=targets_from,
         keep_not_actor=keep_not_actor,

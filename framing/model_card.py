@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from framing.io import atomic_write
+from framing.subcommand import add_command
 
 __all__ = ["CARD", "build_card", "pipeline_loadable", "write_card"]
 log = logging.getLogger(__name__)
@@ -343,17 +344,16 @@ def write_card(path: str | Path) -> Path:
 
 
 def add_cli(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "card",
-        help="write the model card (README.md) of a saved model",
-        description="(Re)write README.md, the Hugging Face model card, in a saved model folder "
-        "from its manifest and its run's metrics.json.",
-    )
+    p = add_command(sub, "card", _cmd_card)
     p.add_argument("model", help="saved model folder or run folder")
-    p.set_defaults(func=_cmd_card)
 
 
 def _cmd_card(args: argparse.Namespace) -> int:
+    """write the model card (README.md) of a saved model
+
+    (Re)write README.md, the Hugging Face model card, in a saved model folder from its
+    manifest and its run's metrics.json.
+    """
     try:
         path = write_card(args.model)
     except (FileNotFoundError, ValueError, KeyError) as exc:

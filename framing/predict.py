@@ -46,6 +46,7 @@ from framing.predictions import (
     prediction_columns,
     prediction_schema,
 )
+from framing.subcommand import add_command
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -86,14 +87,7 @@ log = logging.getLogger(__name__)
 def add_cli(subparsers: Any) -> None:
     from framing.readers import add_input_arguments
 
-    p = subparsers.add_parser(
-        "predict",
-        help="predict stance and/or frames for new articles with saved models",
-        description=(
-            "Run saved models over new articles (clean → split → match as in training). "
-            "Give a stance model, a framing model or one of each."
-        ),
-    )
+    p = add_command(subparsers, "predict", cmd_predict)
     p.add_argument(
         "--model",
         action="append",
@@ -170,7 +164,6 @@ def add_cli(subparsers: Any) -> None:
     p.add_argument(
         "--no-progress", action="store_true", help="no progress bar (default: on a terminal)"
     )
-    p.set_defaults(func=cmd_predict)
 
 
 def _raise_interrupt(signum: int, frame: Any) -> None:
@@ -178,6 +171,11 @@ def _raise_interrupt(signum: int, frame: Any) -> None:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
+    """predict stance and/or frames for new articles with saved models
+
+    Run saved models over new articles (clean → split → match as in training). Give a stance
+    model, a framing model or one of each.
+    """
     from framing.readers import Columns
 
     columns = Columns.from_args(args)

@@ -37,7 +37,6 @@ from framing.io import (
     OutputLock,
     TempFile,
     atomic_write,
-    dumps,
     fsync,
     remove_dead_temps,
 )
@@ -48,6 +47,7 @@ from framing.predictions import (
     csv_line,
     csv_values,
     iter_prediction_rows,
+    jsonl_line,
     prediction_columns,
     prediction_schema,
 )
@@ -236,9 +236,7 @@ class OutputWriter:
     def write_article(self, rows: list[dict[str, Any]]) -> None:
         """Take the rows of one whole article; commit a part when a chunk is full."""
         with DeferSignals():
-            self._buffer.extend(
-                (dumps({f: r.get(f) for f in self.fields}) + "\n").encode("utf-8") for r in rows
-            )
+            self._buffer.extend(jsonl_line(r, self.fields) for r in rows)
             self._buffered_articles += 1
             self.n_rows += len(rows)
             self.n_articles += 1

@@ -1,28 +1,38 @@
-"""The prediction file format: its columns, its reader and the run-row writer.
+"""The prediction file format: its columns, its row encoding, its reader.
 
-Two kinds of rows share this format and this module:
+One schema for every prediction row, defined here (:func:`prediction_fields`):
 
-* **inference rows** (``framing predict``, :func:`framing.analyze_articles`), in this
-  order: ``article_id``, ``source``, ``date``, ``sentence_index``, ``start``, ``end``
-  (offsets into the cleaned article body), ``sentence``, ``actor``, ``mentions`` (the
-  actor's spans ``[[start, end], …]`` relative to the sentence, those judged the actor),
-  ``evidence`` (every mention of the actor: :data:`EVIDENCE_FIELDS`), ``sense``
-  (``actor``, or ``not_actor`` for a pair kept by ``--keep-not-actor`` whose every
-  mention is judged not the actor; empty on a frame-only row); with a stance model
-  ``stance`` and ``p_<label>`` per stance label; with a framing model ``frame`` (a
-  list for a multi-label model) and ``frame_p_<label>`` per frame label; then
-  ``stance_model`` / ``frame_model``, the ids of the models that predicted
-  (:func:`output_fields`);
-* **run rows** (a run's out-of-fold ``predictions.jsonl``): ``example_id``,
-  ``article_id``, ``sentence_index``, ``start``, ``end``, ``sentence``, ``actor``,
-  ``mentions``, ``gold``, ``predicted``, ``p_<label>`` per label, ``fold``, ``model``
-  (:func:`run_fields`, :func:`write_run_predictions`).
+* the **key** columns (:data:`KEY_FIELDS`): ``example_id`` (``<article_id>:<start>-<end>``
+  for a sentence, ``…:<actor>`` for a (sentence, actor) pair;
+  :func:`framing.examples.example_id`), ``article_id``, ``source``, ``date``,
+  ``sentence_index``, ``start``, ``end`` (offsets into the cleaned article body),
+  ``sentence``, ``actor`` (empty on a frame-only row), ``mentions`` (the actor's spans
+  ``[[start, end], …]`` relative to the sentence, those judged the actor), ``evidence``
+  (every mention of the actor: :data:`EVIDENCE_FIELDS`) and ``sense`` (``actor``, or
+  ``not_actor`` for a pair kept by ``--keep-not-actor`` whose every mention is judged not
+  the actor; empty on a frame-only row);
+* per task (:data:`TASK_COLUMNS`): the predicted label, ``stance`` or ``frame`` (a list
+  for a multi-label model), one probability per label, ``p_<label>`` (stance) or
+  ``frame_p_<label>`` (framing), and last the id of the model that predicted,
+  ``stance_model`` / ``frame_model``.
 
-Files are JSONL, CSV or Parquet, chosen by the extension. Every file goes through a
+**Inference rows** (``framing predict``, :func:`framing.analyze_articles`;
+:func:`output_fields`) hold these for a stance and/or a framing model. **Run rows** (a
+run's out-of-fold ``predictions.jsonl``; :func:`run_fields`, :func:`run_rows`) hold them
+for the run's one task and add only ``gold`` (before the predicted label) and ``fold``
+(before the model id); their ``evidence`` and ``sense`` are empty (a run's examples are
+annotated pairs, not the matcher's), and their model id is the model config's name (the
+out-of-fold predictions come from one model per fold). Run rows of older versions
+(``predicted``, ``model``; a framing run's ``p_<label>``) are still read
+(:func:`run_prediction`).
+
+Files are JSONL, CSV or Parquet, chosen by the extension; a row is encoded by
+:func:`jsonl_line` / :func:`csv_values` for both kinds. Every file goes through a
 :class:`framing.io.TempFile` and is renamed into place; inference rows are written by
-:class:`framing.prediction_writer.OutputWriter` (durable parts, a lock per output).
-:func:`iter_prediction_rows` reads any of them back (CSV values typed as in JSONL).
-This module is a leaf: it imports nothing of the package but :mod:`framing.io`.
+:class:`framing.prediction_writer.OutputWriter` (durable parts, a lock per output), run
+rows by :func:`write_run_predictions`. :func:`iter_prediction_rows` reads any of them
+back (CSV values typed as in JSONL). This module is a leaf: it imports nothing of the
+package but :mod:`framing.io`.
 """
 
 from __future__ import annotations
@@ -44,7 +54,9 @@ if TYPE_CHECKING:
 
 PARQUET_ROW_GROUP = 20_000  # rows buffered per Parquet row group
 OUTPUT_SUFFIXES = (".jsonl", ".csv", ".parquet")
-KEY_FIELDS = [
+# the key columns a run row copies from its example, then those of the actor's mentions
+EXAMPLE_KEY_FIELDS = (
+    "example_id",
     "article_id",
     "source",
     "date",
@@ -53,11 +65,14 @@ KEY_FIELDS = [
     "end",
     "sentence",
     "actor",
-    "mentions",
-    "evidence",
-    "sense",
-]
-
+)
+KEY_FIELDS = [*EXAMPLE_KEY_FIELDS, "mentions", "evidence", "sense"]
+# task → (predicted-label column, probability-column prefix, model-id column)
+TASK_COLUMNS = {
+    "stance": ("stance", "p_", "stance_model"),
+    "framing": ("frame", "frame_p_", "frame_model"),
+}
+PROBABILITY_PREFIXES = tuple(prefix for _, prefix, _ in TASK_COLUMNS.values())
 EVIDENCE_FIELDS = ("start", "end", "surface", "ambiguous", "sense", "sense_reason", "how")
 
 
@@ -65,37 +80,71 @@ class PredictError(ValueError):
     """Prediction cannot run as asked (one clear line for the user)."""
 
 
-def output_fields(stance: Any | None, frame: Any | None) -> list[str]:
-    """The inference-row columns, in order, for a stance and/or framing model (anything
-    with ``labels``)."""
+def label_column(task: str) -> str:
+    """The predicted-label column of ``task``: ``stance`` or ``frame``."""
+    return TASK_COLUMNS[task][0]
+
+
+def probability_columns(task: str, labels: Iterable[str]) -> list[str]:
+    """The probability columns of ``task``'s ``labels``: ``p_<label>`` / ``frame_p_<label>``."""
+    prefix = TASK_COLUMNS[task][1]
+    return [f"{prefix}{lab}" for lab in labels]
+
+
+def model_column(task: str) -> str:
+    """The model-id column of ``task``: ``stance_model`` or ``frame_model``."""
+    return TASK_COLUMNS[task][2]
+
+
+def prediction_fields(
+    stance_labels: Sequence[str] | None = None,
+    frame_labels: Sequence[str] | None = None,
+    *,
+    run: bool = False,
+) -> list[str]:
+    """The columns of prediction rows, in order: :data:`KEY_FIELDS`, then per task given
+    (stance first) its label and probability columns, then the model ids. ``run``: the
+    rows of a run (one task), which add ``gold`` before the label and ``fold`` before
+    the model id."""
+    tasks = [
+        (task, labels)
+        for task, labels in (("stance", stance_labels), ("framing", frame_labels))
+        if labels is not None
+    ]
+    if not tasks:
+        raise PredictError("give a stance model, a framing model or both")
+    if run and len(tasks) != 1:
+        raise ValueError("a run's prediction rows hold one task")
     fields = list(KEY_FIELDS)
-    if stance is not None:
-        fields += ["stance", *[f"p_{lab}" for lab in stance.labels]]
-    if frame is not None:
-        fields += ["frame", *[f"frame_p_{lab}" for lab in frame.labels]]
-    if stance is not None:
-        fields.append("stance_model")
-    if frame is not None:
-        fields.append("frame_model")
+    for task, labels in tasks:
+        if run:
+            fields.append("gold")
+        fields += [label_column(task), *probability_columns(task, labels)]
+    if run:
+        fields.append("fold")
+    fields += [model_column(task) for task, _ in tasks]
     return fields
 
 
-# example columns copied into every run row, in output order
-RUN_ID_COLUMNS = (
-    "example_id",
-    "article_id",
-    "sentence_index",
-    "start",
-    "end",
-    "sentence",
-    "actor",
-)
+def output_fields(stance: Any | None, frame: Any | None) -> list[str]:
+    """The inference-row columns, in order, for a stance and/or framing model (anything
+    with ``labels``)."""
+    return prediction_fields(
+        stance.labels if stance is not None else None, frame.labels if frame is not None else None
+    )
 
 
-def run_fields(labels: Sequence[str]) -> list[str]:
-    """The run-row columns, in order, for a model with ``labels``."""
-    p_cols = [f"p_{lab}" for lab in labels]
-    return [*RUN_ID_COLUMNS, "mentions", "gold", "predicted", *p_cols, "fold", "model"]
+def run_fields(task: str, labels: Sequence[str]) -> list[str]:
+    """The run-row columns, in order, for a ``task`` model with ``labels``."""
+    if task not in TASK_COLUMNS:
+        raise ValueError(f"unknown task {task!r}")
+    return prediction_fields(
+        labels if task == "stance" else None, labels if task == "framing" else None, run=True
+    )
+
+
+# the example columns a run row is built from (``target_spans`` become ``mentions``)
+RUN_EXAMPLE_COLUMNS = (*EXAMPLE_KEY_FIELDS, "target_spans", "label")
 
 
 def run_rows(
@@ -104,48 +153,65 @@ def run_rows(
     proba: Any,
     pred: Sequence[Any],
     fold_of: Sequence[int],
+    task: str,
     labels: Sequence[str],
     model_id: str,
 ) -> list[dict[str, Any]]:
-    """Run rows for the ``scored`` examples: ``examples`` holds the :data:`RUN_ID_COLUMNS`,
-    ``target_spans`` and ``label`` as columns; ``proba`` is ``(n_examples, n_labels)``,
+    """Run rows for the ``scored`` examples: ``examples`` holds the
+    :data:`RUN_EXAMPLE_COLUMNS` as columns; ``proba`` is ``(n_examples, n_labels)``,
     ``pred`` one decision per scored example."""
-    p_cols = [f"p_{lab}" for lab in labels]
+    p_cols = probability_columns(task, labels)
+    label_col, model_col = label_column(task), model_column(task)
     rows = []
     for k, i in enumerate(scored):
         i = int(i)
-        row = {c: examples[c][i] for c in RUN_ID_COLUMNS}
+        row = {c: examples[c][i] for c in EXAMPLE_KEY_FIELDS}
+        row["source"] = row["source"] or None  # as in inference rows: absent, not ""
+        row["date"] = row["date"] or None
         row.update(
-            mentions=examples["target_spans"][i], gold=examples["label"][i], predicted=pred[k]
+            mentions=examples["target_spans"][i],
+            evidence=None,
+            sense=None,
+            gold=examples["label"][i],
         )
+        row[label_col] = pred[k]
         row.update({c: round(float(proba[i, j]), 6) for j, c in enumerate(p_cols)})
-        row.update(fold=int(fold_of[i]), model=model_id)
+        row["fold"] = int(fold_of[i])
+        row[model_col] = model_id
         rows.append(row)
     return rows
 
 
+def jsonl_line(row: Mapping[str, Any], fields: Sequence[str]) -> bytes:
+    """One JSONL line (with its line end) of a prediction row: ``fields``, in order."""
+    return (dumps({f: row.get(f) for f in fields}) + "\n").encode("utf-8")
+
+
 def write_run_predictions(
-    out_dir: str | os.PathLike[str], rows: Iterable[dict[str, Any]], labels: Sequence[str]
+    out_dir: str | os.PathLike[str], rows: Iterable[dict[str, Any]], fields: Sequence[str]
 ) -> None:
-    """A run's ``predictions.jsonl`` and ``predictions.csv`` in ``out_dir``."""
+    """A run's ``predictions.jsonl`` and ``predictions.csv`` in ``out_dir`` (columns
+    ``fields``: :func:`run_fields`), encoded as inference rows are."""
     out = Path(out_dir)
     rows = list(rows)
-    with atomic_write(out / "predictions.jsonl") as fh:
-        for row in rows:
-            fh.write(dumps(row) + "\n")
-    with atomic_write(out / "predictions.csv") as fh:
-        writer = csv.DictWriter(fh, fieldnames=run_fields(labels))
-        writer.writeheader()
-        for row in rows:
-            flat = dict(row)
-            for key in ("mentions", "gold", "predicted"):
-                if isinstance(flat[key], list):
-                    flat[key] = json.dumps(flat[key]) if key == "mentions" else ";".join(flat[key])
-            writer.writerow(flat)
+    with atomic_write(out / "predictions.jsonl", "wb") as fh:
+        fh.write(b"".join(jsonl_line(row, fields) for row in rows))
+    with atomic_write(out / "predictions.csv", "wb") as fh:
+        fh.write(csv_line(fields))
+        fh.write(b"".join(csv_line(csv_values(row, fields)) for row in rows))
+
+
+def run_prediction(row: Mapping[str, Any]) -> tuple[Any, Any]:
+    """``(gold, predicted label)`` of a run row, also of one written by an older version
+    (``predicted``). Raises :class:`KeyError` when the row has neither."""
+    for name in ("stance", "frame", "predicted"):
+        if name in row:
+            return row["gold"], row[name]
+    raise KeyError("stance")
 
 
 RUN_PREDICTIONS = ("predictions.jsonl", "predictions.jsonl.gz")
-COMPACT_ID_COLUMNS = ("example_id", "gold", "predicted")
+COMPACT_FIELDS = ("example_id", "gold", "stance", "frame", "fold")
 
 
 def run_predictions_file(run_dir: str | os.PathLike[str]) -> Path | None:
@@ -160,9 +226,10 @@ def run_predictions_file(run_dir: str | os.PathLike[str]) -> Path | None:
 
 def compact_run_predictions(run_dir: str | os.PathLike[str]) -> Path:
     """Replace a run's ``predictions.jsonl`` and ``predictions.csv`` by one
-    ``predictions.jsonl.gz`` holding per example only ``example_id``, ``gold``,
-    ``predicted``, ``p_<label>`` and ``fold`` (the sentence, offsets and spans are in the
-    corpus). Written reproducibly (no gzip timestamp) and atomically."""
+    ``predictions.jsonl.gz`` holding per example only ``example_id``, ``gold``, the
+    predicted label (``stance`` / ``frame``), its probabilities and ``fold`` (the
+    sentence, offsets and spans are in the corpus). Written reproducibly (no gzip
+    timestamp) and atomically."""
     run_dir = Path(run_dir)
     source = run_dir / "predictions.jsonl"
     target = run_dir / "predictions.jsonl.gz"
@@ -171,9 +238,11 @@ def compact_run_predictions(run_dir: str | os.PathLike[str]) -> Path:
         gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz,
     ):
         for row in iter_prediction_rows(source):
-            keep = {c: row[c] for c in COMPACT_ID_COLUMNS}
-            keep.update({k: v for k, v in row.items() if k.startswith("p_")})
-            keep["fold"] = row["fold"]
+            keep = {
+                k: v
+                for k, v in row.items()
+                if k in COMPACT_FIELDS or k.startswith(PROBABILITY_PREFIXES)
+            }
             gz.write((dumps(keep) + "\n").encode("utf-8"))
     source.unlink()
     with contextlib.suppress(FileNotFoundError):
@@ -212,6 +281,7 @@ def prediction_schema(fields: Sequence[str], multilabel_frames: bool = False) ->
     ev = {"start": pa.int32(), "end": pa.int32(), "ambiguous": pa.bool_()}
     types = {
         "sentence_index": pa.int32(),
+        "fold": pa.int32(),
         "start": pa.int64(),
         "end": pa.int64(),
         "mentions": pa.list_(pa.list_(pa.int32())),
@@ -220,7 +290,7 @@ def prediction_schema(fields: Sequence[str], multilabel_frames: bool = False) ->
     }
     out = []
     for f in fields:
-        if f.startswith(("p_", "frame_p_")):
+        if f.startswith(PROBABILITY_PREFIXES):
             out.append(pa.field(f, pa.float64()))
         else:
             out.append(pa.field(f, types.get(f, pa.string())))
@@ -229,7 +299,8 @@ def prediction_schema(fields: Sequence[str], multilabel_frames: bool = False) ->
 
 # ---------------------------------------------------------------------------
 # reading predictions back (resume, summaries, reports)
-_INT_FIELDS = ("sentence_index", "start", "end")
+_INT_FIELDS = ("sentence_index", "start", "end", "fold")
+_OPTIONAL_FIELDS = ("source", "date", "sense", "stance", "frame", "stance_model", "frame_model")
 
 
 def _csv_row(row: dict[str, str]) -> dict[str, Any]:
@@ -237,13 +308,15 @@ def _csv_row(row: dict[str, str]) -> dict[str, Any]:
     for k, v in row.items():
         if k in _INT_FIELDS:
             out[k] = int(v) if v != "" else None
-        elif k.startswith(("p_", "frame_p_")):
+        elif k.startswith(PROBABILITY_PREFIXES):
             out[k] = float(v) if v != "" else None
-        elif k in ("mentions", "evidence"):
+        elif k == "mentions":
             out[k] = json.loads(v) if v else []
-        elif k == "frame" and ";" in v:
+        elif k == "evidence":  # empty in run rows
+            out[k] = json.loads(v) if v else None
+        elif k in ("frame", "gold") and ";" in v:  # multi-label
             out[k] = v.split(";")
-        elif k in ("source", "date", "stance", "sense", "frame", "stance_model", "frame_model"):
+        elif k in _OPTIONAL_FIELDS:
             out[k] = v if v != "" else None
         else:
             out[k] = v

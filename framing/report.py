@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from framing.io import atomic_write
 from framing.predictions import labels_from_columns, load_predictions, prediction_columns
+from framing.subcommand import add_command
 from framing.summary import (
     NEGATIVE,
     POSITIVE,
@@ -341,18 +342,17 @@ def make_report(predictions: str | os.PathLike[str], out_dir: str | os.PathLike[
 
 # ---------------------------------------------------------------------------
 def add_cli(subparsers: Any) -> None:
-    p = subparsers.add_parser(
-        "report",
-        help="figures and a Markdown summary from a predictions file",
-        description="Stance toward each actor by source and by month, frame shares "
-        "overall and by source: PNG figures plus report.md.",
-    )
+    p = add_command(subparsers, "report", cmd_report)
     p.add_argument("predictions", help="a `framing predict` output (.jsonl, .csv or .parquet)")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
-    p.set_defaults(func=cmd_report)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    """figures and a Markdown summary from a predictions file
+
+    Stance toward each actor by source and by month, frame shares overall and by source: PNG
+    figures plus report.md.
+    """
     try:
         report = make_report(args.predictions, args.output)
     except (ValueError, FileNotFoundError) as exc:

@@ -6,8 +6,8 @@ HydraConfig (tests, notebooks). A run folder holds:
 * ``config.yaml``            the resolved config (Hydra adds ``.hydra/`` too);
 * ``metrics.json``           pooled out-of-fold metrics with a bootstrap interval,
                              per fold, mean ± sd over folds, subsets;
-* ``predictions.jsonl/.csv`` one row per example: gold, prediction, per-label
-                             probabilities, fold;
+* ``predictions.jsonl/.csv`` one row per example in the prediction format of
+                             :mod:`framing.predictions` (run rows: with gold and fold);
 * ``confusion_matrix.png``;
 * ``reliability_diagram.png/.svg`` accuracy against confidence per bin (single-label);
                              ``metrics.json`` carries the ECE under ``calibration``;
@@ -43,6 +43,7 @@ from framing.mixing import add_training, is_multi_source, load_sources
 from framing.resources import CONFIG_DIR
 from framing.sources import ConfigError, load_examples, resolve_path
 from framing.stages import run_stages, score_test_sets
+from framing.validation_data import load_validation
 
 log = logging.getLogger("framing.run")
 register_schema()  # tests and notebooks that compose the config get the types too
@@ -87,27 +88,27 @@ def make_folds(cfg: DictConfig, examples, test_sets, segmenter, task, labels, mu
     return builder(cfg.split, int(cfg.seed), examples, test_sets, load_test)
 
 
-def named_test_data(test_data: Any, split_name: str = "cross_dataset") -> dict[str, Any]:
+def named_test_data(
+    test_data: Any, split_name: str = "cross_dataset", setting: str = "split.test_data"
+) -> dict[str, Any]:
     """``split.test_data`` as ``{setting path: data config}``: one data config (``format`` and
     ``path``), a list of them, or named test sets (``{name: data config}``, each reported on
     its own; the single config's own ``format``/``path`` are then ignored unless ``path`` is set)."""
     if isinstance(test_data, DictConfig | ListConfig):
         test_data = OmegaConf.to_container(test_data, resolve=True, throw_on_missing=False)
     if not test_data:
-        raise ConfigError(
-            f"split={split_name} needs split.test_data: a data config with format and path"
-        )
+        raise ConfigError(f"split={split_name} needs {setting}: a data config with format and path")
     if isinstance(test_data, list):
-        return {f"split.test_data[{i}]": t for i, t in enumerate(test_data)}
+        return {f"{setting}[{i}]": t for i, t in enumerate(test_data)}
     named = {
-        f"split.test_data.{k}": {"name": str(k), **v}
+        f"{setting}.{k}": {"name": str(k), **v}
         for k, v in test_data.items()
         if isinstance(v, Mapping)
     }
     if named and test_data.get("path") in (None, "???"):
         return named
     return {
-        "split.test_data": {k: v for k, v in test_data.items() if not isinstance(v, Mapping)},
+        setting: {k: v for k, v in test_data.items() if not isinstance(v, Mapping)},
         **named,
     }
 
@@ -183,6 +184,8 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         cfg, examples, test_sets, segmenter, task, labels, multilabel
     )
     folds, examples, refit_idx = add_training(folds, examples, refit_idx, extra)
+    validation = load_validation(cfg, task, labels, multilabel, segmenter)
+    fit_options = {} if validation is None else {"validation": validation}
     log.info(
         "%s: %d examples, %d fold(s), model %s",
         task,
@@ -206,7 +209,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         if trained_on is None or not np.array_equal(fold.train, trained_on):
             model = instantiate_model(cfg, task, labels, multilabel)
             try:
-                model.fit(examples.select(fold.train))
+                model.fit(examples.select(fold.train), **fit_options)
             except ValueError as exc:
                 raise ConfigError(
                     f"model {cfg.model.get('name')!r} failed to train on fold {fold.index}: {exc}"
@@ -306,6 +309,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         proba_all,
         pred_all,
         fold_of,
+        task,
         labels,
         str(cfg.model.get("name")),
     )
@@ -331,7 +335,7 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         final = reusable
         if final is None:
             final = instantiate_model(cfg, task, labels, multilabel)
-            final.fit(examples.select(refit_idx))
+            final.fit(examples.select(refit_idx), **fit_options)
     if extra_tests:  # eval.test_data: the final model scored on further test sets
         if multilabel:
             raise ConfigError("eval.test_data is supported for single-label tasks")
@@ -361,12 +365,19 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     return metrics
 
 
-def _write_predictions(out: Path, examples, scored, proba, pred, fold_of, labels, model_id) -> None:
-    from framing.predictions import RUN_ID_COLUMNS, run_rows, write_run_predictions
+def _write_predictions(
+    out: Path, examples, scored, proba, pred, fold_of, task, labels, model_id
+) -> None:
+    from framing.predictions import (
+        RUN_EXAMPLE_COLUMNS,
+        run_fields,
+        run_rows,
+        write_run_predictions,
+    )
 
-    data = columns(examples, [*RUN_ID_COLUMNS, "target_spans", "label"])
-    rows = run_rows(data, scored, proba, pred, fold_of, labels, model_id)
-    write_run_predictions(out, rows, labels)
+    data = columns(examples, RUN_EXAMPLE_COLUMNS)
+    rows = run_rows(data, scored, proba, pred, fold_of, task, labels, model_id)
+    write_run_predictions(out, rows, run_fields(task, labels))
 
 
 # ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from framing.actors import ActorLexicon, load_lexicon
 from framing.corpus import Article, Mention, Sentence
 from framing.io import ErrorLog, RecordError, atomic_write, dumps, error_file
 from framing.references import resolve_references
+from framing.subcommand import add_command
 from framing.text.clean import CleanedArticle, clean_article
 from framing.text.sentences import get_splitter
 
@@ -103,9 +104,7 @@ def mentions_in(sentence: Sentence, actor: str) -> list[Mention]:
 def add_cli(subparsers: Any) -> None:
     from framing.readers import add_input_arguments
 
-    p = subparsers.add_parser(
-        "segment", help="clean, split and match articles: one row per sentence"
-    )
+    p = add_command(subparsers, "segment", cmd_segment)
     p.add_argument(
         "inputs",
         nargs="+",
@@ -118,10 +117,10 @@ def add_cli(subparsers: Any) -> None:
     p.add_argument(
         "--splitter", default="sentencex", help="sentence splitter backend (default: sentencex)"
     )
-    p.set_defaults(func=cmd_segment)
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
+    """clean, split and match articles: one row per sentence"""
     from tqdm.auto import tqdm
 
     from framing.readers import Columns, read_articles

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from framing.corpus import Annotation, Corpus, Sentence
-from framing.examples import columns, example_features, example_row, relative_spans
+from framing.examples import columns, example_features, example_id, example_row, relative_spans
 
 if TYPE_CHECKING:
     from datasets import Dataset
@@ -112,7 +112,7 @@ def corpus_examples(
                     rows.append(
                         example_row(
                             **base,
-                            example_id=f"{art_id}:{ann.start}-{ann.end}:{actor}",
+                            example_id=example_id(art_id, ann.start, ann.end, actor),
                             actor=actor,
                             target_spans=target,
                             other_spans=other,
@@ -133,7 +133,7 @@ def corpus_examples(
                 rows.append(
                     example_row(
                         **base,
-                        example_id=f"{art_id}:{ann.start}-{ann.end}",
+                        example_id=example_id(art_id, ann.start, ann.end),
                         actor="",
                         target_spans=[],
                         other_spans=other,

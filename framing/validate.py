@@ -24,6 +24,7 @@ from framing.corpus_contract import (
 )
 from framing.io import RecordError
 from framing.segment import Segmenter
+from framing.subcommand import add_command
 
 
 def validate_corpus(
@@ -288,7 +289,7 @@ def _tables_markdown(
 # ---------------------------------------------------------------------------
 # the command line
 def add_cli(subparsers: Any) -> None:
-    p = subparsers.add_parser("validate", help="check a corpus folder against the data contract")
+    p = add_command(subparsers, "validate", cmd_validate)
     p.add_argument("corpus", help="corpus folder (articles.jsonl, annotations.jsonl, splits.json)")
     p.add_argument("--stats", action="store_true", help="print the label tables (Markdown)")
     p.add_argument("--actors", help="actor config YAML (default: framing/conf/actors/syria.yaml)")
@@ -303,10 +304,10 @@ def add_cli(subparsers: Any) -> None:
         action="store_true",
         help="list every warning (default: a summary with counts)",
     )
-    p.set_defaults(func=cmd_validate)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """check a corpus folder against the data contract"""
     from framing.corpus import load_corpus
     from framing.labels import task_labels
 

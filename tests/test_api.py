@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -187,6 +188,20 @@ def test_version_mismatch_warns(stance_run, monkeypatch):
     with pytest.warns(framing.ModelVersionWarning, match="trained with framing"):
         model = framing.load_model(stance_run)
     assert model.trained_with != "99.0"
+
+
+def test_model_saved_without_actors_uses_the_packaged_lexicon(tmp_path, stance_run, caplog):
+    """A model saved with an empty actor config (a public-set benchmark) still predicts."""
+    copy = tmp_path / "model"
+    shutil.copytree(stance_run / "model", copy)
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    manifest["actors"] = {}
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="framing"):
+        model = framing.load_model(copy)
+        assert set(model.actors) == {"Russia", "HTS", "Assad"}
+    assert "no actor config" in caplog.text
+    assert len(model.predict(["Russia praised HTS."])) == 2
 
 
 def test_untrusted_model_is_refused(tmp_path, stance_run):

@@ -46,8 +46,10 @@ def make_run(
     ids: list[str] | None = None,
     headline: float | None = None,
     wall: float = 1.5,
+    label_column: str = "stance",
 ) -> Path:
-    """A run folder shaped like framing-run's: metrics.json, predictions.jsonl, .hydra/."""
+    """A run folder shaped like framing-run's: metrics.json, predictions.jsonl, .hydra/
+    (``label_column="predicted"``: rows as versions before one prediction schema wrote)."""
     folder.mkdir(parents=True)
     ids = ids or [f"a{i // 4}:{i}:{ACTORS[i % 3]}" for i in range(len(gold))]
     actors = [i.rsplit(":", 1)[1] for i in ids]
@@ -72,7 +74,7 @@ def make_run(
     (folder / "metrics.json").write_text(json.dumps(metrics), encoding="utf-8")
     with (folder / "predictions.jsonl").open("w", encoding="utf-8") as fh:
         for k, (g, p) in enumerate(zip(gold, pred, strict=True)):
-            row = {"example_id": ids[k], "actor": actors[k], "gold": g, "predicted": p, "fold": 0}
+            row = {"example_id": ids[k], "actor": actors[k], "gold": g, label_column: p, "fold": 0}
             fh.write(json.dumps(row) + "\n")
     hydra = folder / ".hydra"
     hydra.mkdir()
@@ -117,6 +119,24 @@ def test_identical_runs_are_not_different(
     assert test["approximate_randomization"]["p_value"] > 0.5
     assert test["mcnemar"]["p_value"] == 1.0
     assert test["paired_bootstrap"]["n_boot"] == 10_000  # the default
+
+
+def test_old_run_rows_are_still_compared(
+    tmp_path: Path, gold: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run folder of a version before the one prediction schema (``predicted``, not
+    ``stance``) compares as the same predictions written today."""
+    pred = _predictions(gold, 0.7, 3)
+    better = _predictions(gold, 0.9, 4)
+    old = make_run(tmp_path / "old", gold, pred, label_column="predicted")
+    new = make_run(tmp_path / "new", gold, pred)
+    other = make_run(tmp_path / "other", gold, better)
+    argv = ["--test", "--mcnemar", "--format", "json", "--seed", "1"]
+    from_old = _json_out(capsys, ["compare", str(old), str(other), *argv])["test"]
+    from_new = _json_out(capsys, ["compare", str(new), str(other), *argv])["test"]
+    assert from_old["n"] == 400 and from_old["difference"] > 0
+    for key in ("difference", "paired_bootstrap", "mcnemar"):
+        assert from_old[key] == from_new[key]
 
 
 def test_clearly_better_run_is_significant(

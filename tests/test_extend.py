@@ -1,8 +1,9 @@
 """Each extension point, extended the way the README's "How to extend" says, with a toy.
 
 In the spirit of scikit-learn's ``check_estimator``: a toy actor domain, reader,
-dataset, model and metric are added through the one place each is listed (a YAML, a
-registry entry or a ``_target_``) and run through the code that uses them.
+dataset, model, metric and behavioural-check suite are added through the one place each
+is listed (a YAML, a registry entry or a ``_target_``) and run through the code that
+uses them.
 """
 
 from __future__ import annotations
@@ -154,7 +155,7 @@ def test_toy_model(tmp_path):
     rows = [
         json.loads(x) for x in (tmp_path / "run" / "predictions.jsonl").read_text().splitlines()
     ]
-    assert {r["predicted"] for r in rows} == {"negative"}
+    assert {r["stance"] for r in rows} == {"negative"}
     assert out["overall"]["accuracy"] == pytest.approx(
         np.mean([r["gold"] == "negative" for r in rows])
     )
@@ -191,3 +192,49 @@ def test_toy_metric(tmp_path, monkeypatch):
     assert [r["run"] for r in table.rows] == ["b", "a"]  # best first
     text = render(table, "markdown")
     assert "neg. recall" in text and "0.750" in text
+
+
+# ---------------------------------------------------------------------------
+# behavioural check: a capability is an entry of a suite, a suite is one YAML file
+TOY_SUITE = """\
+suite: toy
+description: A toy suite with one capability of its own.
+task: stance
+cases_per_actor: 2
+actors:
+  Russia: [Russia, the Kremlin]
+lists:
+  place: [Homs, Hama]
+capabilities:
+  - name: toy_capability
+    description: The place and the weather do not change the stance; praise raises it.
+    tests:
+      - {type: inv, name: weather, template: "{actor} sent a delegation to {place}.",
+         perturb: ["{sentence} It was raining."]}
+      - {type: dir, name: praise raises, direction: up,
+         template: "{actor} met officials in {place}.", then: "{actor} was praised in {place}."}
+"""
+
+
+def test_toy_check_suite(tmp_path):
+    """A suite file with a new capability runs in a run (``eval.check_suites``) and in
+    ``framing check --suite``: a majority model keeps every label (INV passes) and never
+    moves (DIR ``up`` fails), so the capability passes half of its cases."""
+    from framing.cli import main as cli_main
+
+    suite = tmp_path / "toy.yaml"
+    suite.write_text(TOY_SUITE, encoding="utf-8")
+    corpus = build_tiny_corpus(tmp_path / "corpus", n_articles=6)
+    cfg = run_cfg(corpus, "model=majority", "eval.checks=true", f"eval.check_suites=['{suite}']")
+    out = run(cfg, tmp_path / "run")
+    (capability,) = out["checks"]["capabilities"]
+    assert capability["capability"] == "toy_capability"
+    assert capability["cases"] == 4 and capability["pass_rate"] == 0.5
+    report = tmp_path / "checks.json"
+    code = cli_main(
+        ["check", "--model", str(tmp_path / "run"), "--suite", str(suite), "-o", str(report)]
+    )
+    assert code == 0
+    results = json.loads(report.read_text(encoding="utf-8"))
+    assert [c["capability"] for c in results["capabilities"]] == ["toy_capability"]
+    assert results["capabilities"][0]["pass_rate"] == 0.5

@@ -183,7 +183,7 @@ def test_given_validation_set_scores_the_epochs(
     def no_inner_split(*args, **kwargs):
         raise AssertionError("the inner validation split is not used when a set is given")
 
-    monkeypatch.setattr(hf, "_grouped_validation", no_inner_split)
+    monkeypatch.setattr(hf, "grouped_validation", no_inner_split)
     data, dev = _examples(24), _examples(12)
     m = _model(tiny_checkpoint, epochs=2, patience=5)
     scored = []
@@ -328,14 +328,14 @@ def test_temperature_fitted_on_validation_saved_and_applied(
     tiny_checkpoint: Path, tmp_path: Path
 ) -> None:
     from framing.calibration import fit_temperature, undo_temperature
-    from framing.models.hf import _grouped_validation
+    from framing.models.hf_trainer import grouped_validation
 
     data = _examples()
     model = _model(tiny_checkpoint, epochs=1, patience=1).fit(data)
     t = model.temperature
     assert t > 0 and t != 1.0 and model.params()["temperature"] == t
     proba = model.predict_proba(data)
-    _, val = _grouped_validation(data["article_id"], model.validation_share, model.seed)
+    _, val = grouped_validation(data["article_id"], model.validation_share, model.seed)
     y = np.array([LABELS.index(data["label"][i]) for i in val])
 
     def nll(p: np.ndarray) -> float:

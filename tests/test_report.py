@@ -11,6 +11,7 @@ import pytest
 from framing import predict as fp
 from framing import report as fr
 from framing.cli import main
+from framing.examples import example_id
 from framing.summary import summarize_rows
 
 STANCE = ["negative", "neutral", "positive"]
@@ -41,6 +42,7 @@ HAND_MADE = [
 
 def _row(art, source, date, index, actor, stance, frame) -> dict:
     row = {
+        "example_id": example_id(art, 10 * index, 10 * index + 9, actor),
         "article_id": art,
         "source": source,
         "date": date,

@@ -32,6 +32,7 @@ from framing.calibration import expected_calibration_error
 from framing.compare import CompareError
 from framing.corpus import load_corpus
 from framing.models import load_saved_model
+from framing.predictions import label_column, model_column, probability_columns
 from framing.resources import CLONE_ROOT
 from framing.run import ConfigError, load_examples, resolve_path, run
 from framing.segment import Segmenter
@@ -199,15 +200,15 @@ def _check_run_folder(out: Path, metrics: dict, task: str, labels: list[str], n:
     assert "mean" in on_disk["aggregate"]["accuracy"]
     assert (out / "confusion_matrix.png").read_bytes()[:4] == b"\x89PNG"
     assert (out / "reliability_diagram.png").read_bytes()[:4] == b"\x89PNG"
-    _check_calibration(out, on_disk, labels)
+    _check_calibration(out, on_disk, task, labels)
     cfg = OmegaConf.load(out / "config.yaml")
     assert cfg.task.name == task and cfg.n_boot == 50 and cfg.split.n_splits == 2
 
 
-def _check_calibration(out: Path, metrics: dict, labels: list[str]) -> None:
+def _check_calibration(out: Path, metrics: dict, task: str, labels: list[str]) -> None:
     """The ECE in metrics.json is the ECE of predictions.jsonl (15 bins), overall and per fold."""
     rows = _jsonl(out / "predictions.jsonl")
-    proba = np.array([[r[f"p_{lab}"] for lab in labels] for r in rows])
+    proba = np.array([[r[c] for c in probability_columns(task, labels)] for r in rows])
     gold = np.array([labels.index(r["gold"]) for r in rows])
     cal = metrics["calibration"]
     assert cal["n_bins"] == 15 and sum(cal["bins"]["count"]) == len(rows)
@@ -221,16 +222,17 @@ def _check_calibration(out: Path, metrics: dict, labels: list[str]) -> None:
     assert metrics["aggregate"]["ece"]["n_folds"] == len(metrics["folds"])
 
 
-def _check_predictions(out: Path, labels: list[str], n: int) -> list[dict]:
+def _check_predictions(out: Path, task: str, labels: list[str], n: int) -> list[dict]:
     rows = _jsonl(out / "predictions.jsonl")
     assert len(rows) == n
     assert len({r["example_id"] for r in rows}) == n
-    p_cols = [f"p_{lab}" for lab in labels]
+    p_cols = probability_columns(task, labels)
+    predicted = label_column(task)
     for r in rows:
         assert r["fold"] in (0, 1)
         probs = [r[c] for c in p_cols]
         assert sum(probs) == pytest.approx(1.0, abs=1e-4)
-        assert r["predicted"] == labels[int(np.argmax(probs))]
+        assert r[predicted] == labels[int(np.argmax(probs))]
         assert r["gold"] in labels
         assert r["sentence"]
     # out-of-fold: grouped by article, each article scored in exactly one fold
@@ -242,23 +244,28 @@ def _check_predictions(out: Path, labels: list[str], n: int) -> list[dict]:
     with (out / "predictions.csv").open(encoding="utf-8", newline="") as fh:
         table = list(csv.DictReader(fh))
     assert len(table) == n
-    assert list(table[0]) == [
+    assert list(table[0]) == list(rows[0])
+    assert list(rows[0]) == [
         "example_id",
         "article_id",
+        "source",
+        "date",
         "sentence_index",
         "start",
         "end",
         "sentence",
         "actor",
         "mentions",
+        "evidence",
+        "sense",
         "gold",
-        "predicted",
+        predicted,
         *p_cols,
         "fold",
-        "model",
+        model_column(task),
     ]
     assert [t["example_id"] for t in table] == [r["example_id"] for r in rows]
-    assert [t["predicted"] for t in table] == [r["predicted"] for r in rows]
+    assert [t[predicted] for t in table] == [r[predicted] for r in rows]
     assert json.loads(table[0]["mentions"]) == rows[0]["mentions"]
     return rows
 
@@ -276,12 +283,12 @@ def test_stance_run_end_to_end(stance_run, tiny):
     assert set(subsets) == {"multi_actor", "multi_actor_differing"}
     assert 0 < subsets["multi_actor_differing"]["n"] <= subsets["multi_actor"]["n"] < n
     assert "macro_f1_ci" in subsets["multi_actor"]
-    rows = _check_predictions(out, STANCE, n)
+    rows = _check_predictions(out, "stance", STANCE, n)
     assert {r["actor"] for r in rows} <= ACTORS
     for r in rows:
         for s, e in r["mentions"]:
             assert 0 <= s < e <= len(r["sentence"])
-    assert all(r["model"] == "tfidf_logreg" for r in rows)
+    assert all(r["stance_model"] == "tfidf_logreg" for r in rows)
 
 
 def test_stance_run_saves_a_reloadable_model(stance_run, tiny):
@@ -318,7 +325,7 @@ def test_framing_run_end_to_end(framing_run, tiny):
     assert "f1_pn" not in metrics["overall"]
     assert "per_actor" not in metrics["overall"]
     assert "subsets" not in metrics
-    rows = _check_predictions(out, labels, n)
+    rows = _check_predictions(out, "framing", labels, n)
     assert all(r["actor"] == "" and r["mentions"] == [] for r in rows)
     manifest = json.loads((out / "model" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["task"] == "framing" and manifest["input_format"]["target_marking"] == "none"
@@ -403,8 +410,8 @@ def test_multilabel_framing_run(tiny, tmp_path):
         assert key in metrics["overall"]
         assert key in metrics["aggregate"]
     rows = _jsonl(tmp_path / "predictions.jsonl")
-    assert all(isinstance(r["gold"], list) and isinstance(r["predicted"], list) for r in rows)
-    assert all(r["predicted"] for r in rows)  # never an empty prediction
+    assert all(isinstance(r["gold"], list) and isinstance(r["frame"], list) for r in rows)
+    assert all(r["frame"] for r in rows)  # never an empty prediction
     assert not (tmp_path / "confusion_matrix.png").exists()
     assert not (tmp_path / "reliability_diagram.png").exists() and "calibration" not in metrics
     with (tmp_path / "predictions.csv").open(encoding="utf-8", newline="") as fh:
@@ -489,7 +496,7 @@ def test_vader_on_framing_is_refused_or_gives_probabilities(tiny, tmp_path):
         return
     labels = list(cfg.task.labels)
     for r in _jsonl(tmp_path / "predictions.jsonl"):
-        assert sum(r[f"p_{lab}"] for lab in labels) == pytest.approx(1.0, abs=1e-4)
+        assert sum(r[f"frame_p_{lab}"] for lab in labels) == pytest.approx(1.0, abs=1e-4)
 
 
 def test_tfidf_svm_with_rare_classes_runs_or_says_one_line(tiny, tmp_path):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from framing.io import ErrorLog, RecordError, atomic_write, dumps, iter_jsonl, write_jsonl
+from framing.subcommand import add_command
 
 log = logging.getLogger("framing")
 TOOLS = ("label-studio", "doccano")
@@ -19,7 +20,7 @@ def add_cli(subparsers: Any) -> None:
     p = subparsers.add_parser("annotate", help="export to Label Studio/doccano, import, select")
     sub = p.add_subparsers(dest="annotate_command", required=True, metavar="STEP")
 
-    e = sub.add_parser("export", help="sentences with mentions and model pre-annotations")
+    e = add_command(sub, "export", cmd_export)
     e.add_argument("articles", nargs="+", metavar="ARTICLES", help="files or folders of articles")
     e.add_argument(
         "--model",
@@ -43,9 +44,8 @@ def add_cli(subparsers: Any) -> None:
     )
     e.add_argument("--actors", help="actor config YAML (default: the model's, else syria.yaml)")
     e.add_argument("--splitter", default="sentencex")
-    e.set_defaults(func=cmd_export)
 
-    i = sub.add_parser("import", help="annotations exported by the tool → corpus")
+    i = add_command(sub, "import", cmd_import)
     i.add_argument(
         "exports",
         nargs="+",
@@ -62,9 +62,8 @@ def add_cli(subparsers: Any) -> None:
     )
     i.add_argument("--tool", choices=(*TOOLS, "adjudication", "auto"), default="auto")
     i.add_argument("--actors", help="actor config YAML (default: framing/conf/actors/syria.yaml)")
-    i.set_defaults(func=cmd_import)
 
-    s = sub.add_parser("select", help="the pairs a model is least sure of, to label next")
+    s = add_command(sub, "select", cmd_select)
     s.add_argument("--model", required=True, metavar="RUN_OR_MODEL_DIR")
     s.add_argument(
         "--pool",
@@ -78,11 +77,11 @@ def add_cli(subparsers: Any) -> None:
     )
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("-o", "--output", required=True, help="chosen pairs (JSONL)")
-    s.set_defaults(func=cmd_select)
 
 
 # ---------------------------------------------------------------------------
 def cmd_export(args: argparse.Namespace) -> int:
+    """sentences with mentions and model pre-annotations"""
     from tqdm.auto import tqdm
 
     from framing import load_model
@@ -184,6 +183,7 @@ def _load_articles(corpus: Path, extra: list[Path]) -> tuple[dict[str, Any], dic
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """annotations exported by the tool → corpus"""
     from framing.annotate import doccano, label_studio
     from framing.annotate.agreement import agreement
     from framing.annotate.merge import CorpusMerger
@@ -296,6 +296,7 @@ def _ratings(rows: list[Any], pending: list[dict[str, Any]]) -> dict[str, dict]:
 
 # ---------------------------------------------------------------------------
 def cmd_select(args: argparse.Namespace) -> int:
+    """the pairs a model is least sure of, to label next"""
     from framing import load_model
     from framing.annotate.selection import STRATEGIES, select
     from framing.annotate.tasks import task_id

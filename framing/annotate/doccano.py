@@ -23,7 +23,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from framing.annotate.judgments import Judgment, Span, judgment_from_spans, task_meta
+from framing.annotate.judgments import (
+    Judgment,
+    Span,
+    judgment_from_spans,
+    judgment_or_error,
+    task_meta,
+)
 from framing.annotate.tasks import NOT_ACTOR, AnnotationTask, best
 from framing.io import RecordError, iter_jsonl
 
@@ -150,10 +156,6 @@ def read_export(path: Path, actors: set[str]) -> Iterator[Judgment | RecordError
                 yield record
                 continue
             where = f"{name}:{lineno}"
-            try:
-                judgment = _judgment(record, annotator, actors, where)
-            except RecordError as exc:
-                yield exc
-                continue
+            judgment = judgment_or_error(_judgment, record, annotator, actors, where)
             if judgment is not None:
                 yield judgment

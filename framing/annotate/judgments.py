@@ -13,6 +13,7 @@ against the mentions the export highlighted and builds a :class:`Judgment`:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -54,6 +55,17 @@ class Judgment:
         if self.rejected:
             out["not_actor"] = self.rejected
         return out
+
+
+def judgment_or_error(
+    build: Callable[..., Judgment | None], *args: Any
+) -> Judgment | RecordError | None:
+    """``build(*args)`` (an importer's record → judgment), or the :class:`RecordError` it
+    raised: a bad record is one error and the import goes on with the rest."""
+    try:
+        return build(*args)
+    except RecordError as exc:
+        return exc
 
 
 def task_meta(record: dict[str, Any], where: str) -> dict[str, Any]:

@@ -26,7 +26,13 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from framing.annotate.judgments import Judgment, Span, judgment_from_spans, task_meta
+from framing.annotate.judgments import (
+    Judgment,
+    Span,
+    judgment_from_spans,
+    judgment_or_error,
+    task_meta,
+)
 from framing.annotate.tasks import NOT_ACTOR, AnnotationTask, best
 from framing.io import RecordError
 
@@ -215,10 +221,6 @@ def read_export(path: Path, actors: set[str]) -> Iterator[Judgment | RecordError
             where = f"{path} task {n} (id {task.get('id')}) annotation {annotation.get('id')}"
             if annotation.get("was_cancelled"):
                 continue
-            try:
-                judgment = _judgment(task, annotation, actors, where)
-            except RecordError as exc:
-                yield exc
-                continue
+            judgment = judgment_or_error(_judgment, task, annotation, actors, where)
             if judgment is not None:
                 yield judgment

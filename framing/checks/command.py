@@ -10,18 +10,14 @@ from typing import Any
 
 from framing.checks.score import format_table, metrics_summary, run_checks, write_results
 from framing.checks.suite import CheckError
+from framing.subcommand import add_command
 
 log = logging.getLogger(__name__)
 RESULTS_FILE = "checks.json"  # in a run folder, next to metrics.json
 
 
 def add_cli(subparsers: Any) -> None:
-    p = subparsers.add_parser(
-        "check",
-        help="behavioural checks of a stance model: pass rates per capability",
-        description="Run a saved stance model on check suites (minimal pairs and templates, "
-        "the shipped suites in framing/checks/suites/ by default) and print the pass rate per capability and actor.",
-    )
+    p = add_command(subparsers, "check", cmd_check)
     p.add_argument("--model", required=True, help="a run folder (with model/) or a model folder")
     p.add_argument(
         "--suite",
@@ -33,10 +29,15 @@ def add_cli(subparsers: Any) -> None:
     p.add_argument(
         "--actors", help="actor config YAML for the actor slots (default: the model's own)"
     )
-    p.set_defaults(func=cmd_check)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """behavioural checks of a stance model: pass rates per capability
+
+    Run a saved stance model on check suites (minimal pairs and templates, the shipped
+    suites in framing/checks/suites/ by default) and print the pass rate per capability and
+    actor.
+    """
     from framing import load_model
 
     try:

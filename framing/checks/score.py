@@ -56,8 +56,10 @@ def suite_files(paths: Sequence[str | os.PathLike[str]] | None = None) -> list[P
 
 def model_lexicon(model: Any) -> ActorLexicon:
     """The actor config the model was trained with (its manifest), else the packaged one."""
-    actors = (getattr(model, "manifest", None) or {}).get("actors")
-    return load_lexicon(actors)
+    segmenter = getattr(model, "segmenter", None)  # a FramingModel: its own fallback rule
+    if segmenter is not None:
+        return segmenter.lexicon
+    return load_lexicon((getattr(model, "manifest", None) or {}).get("actors") or None)
 
 
 def predict_pairs(model: Any, pairs: Iterable[Pair]) -> dict[Pair, np.ndarray]:

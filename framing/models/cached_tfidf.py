@@ -77,20 +77,22 @@ def _sorted_rows(counts: sp.csr_array) -> sp.csr_array:
 
 
 class _Store:
-    """Variable-length rows of integers in two growing arrays (row pointers, values)."""
+    """Variable-length rows of integers in two growing arrays (row pointers, values):
+    the CSR ``indptr`` and ``indices`` of the rows added so far (``ptr[: n + 1]``)."""
 
-    def __init__(self) -> None:
-        self.ptr = np.zeros(1024, dtype=np.int64)
-        self.values = np.empty(4096, dtype=np.int64)
+    def __init__(self, dtype: Any = np.int64, n_values: int = 4096) -> None:
+        self.dtype = dtype
+        self.ptr = np.zeros(1024, dtype=dtype)
+        self.values = np.empty(n_values, dtype=dtype)
         self.n = 0
 
     def add(self, values: Sequence[int]) -> int:
         row, start = self.n, int(self.ptr[self.n])
         end = start + len(values)
         if row + 2 > len(self.ptr):
-            self.ptr = np.concatenate([self.ptr, np.zeros(len(self.ptr), dtype=np.int64)])
+            self.ptr = np.concatenate([self.ptr, np.zeros(len(self.ptr), dtype=self.dtype)])
         if end > len(self.values):
-            grown = np.empty(max(2 * len(self.values), end), dtype=np.int64)
+            grown = np.empty(max(2 * len(self.values), end), dtype=self.dtype)
             grown[:start] = self.values[:start]
             self.values = grown
         self.values[start:end] = values
@@ -186,27 +188,14 @@ class CachedTfidf:
     # -- char_wb -------------------------------------------------------
     def _reset_cache(self) -> None:
         self._slots = _WordSlots(self)
-        self._ptr = np.zeros(1024, dtype=np.int32)  # row pointers, slot -> its columns
-        self._cols = np.empty(16_384, dtype=np.int32)
+        self._word_cols = _Store(np.int32, 16_384)  # per slot (word) its columns
         self._ones = np.ones(0, dtype=np.float64)
-        self._n_slots = 0
 
     def _add_word(self, word: str) -> int:
         vocab = self.vectorizer.vocabulary_
         # the vectorizer's own n-grams of one word (its document loop, for that word)
         cols = [c for c in map(vocab.get, self.vectorizer._char_wb_ngrams(word)) if c is not None]
-        slot, start = self._n_slots, int(self._ptr[self._n_slots])
-        end = start + len(cols)
-        if slot + 2 > len(self._ptr):
-            self._ptr = np.concatenate([self._ptr, np.zeros(len(self._ptr), dtype=np.int32)])
-        if end > len(self._cols):
-            grown = np.empty(max(2 * len(self._cols), end), dtype=np.int32)
-            grown[:start] = self._cols[:start]
-            self._cols = grown
-        self._cols[start:end] = cols
-        self._ptr[slot + 1] = end
-        self._n_slots += 1
-        return slot
+        return self._word_cols.add(cols)
 
     def _char_wb_counts(self, docs: Sequence[str]) -> sp.csr_array:
         if len(self._slots) > self.cache_size:
@@ -222,15 +211,16 @@ class CachedTfidf:
             # sklearn: preprocess, collapse whitespace, split on whitespace
             extend(map(get, pre(doc).split()))
             append(len(occ))
-        n_slots = self._n_slots
-        nnz = int(self._ptr[n_slots])
+        store = self._word_cols
+        n_slots = store.n
+        nnz = int(store.ptr[n_slots])
         if len(self._ones) < nnz:
             self._ones = np.ones(2 * nnz, dtype=np.float64)
         words = sp.csr_array(
             (
                 self._ones[:nnz],
-                self._cols[:nnz],
-                self._ptr[: n_slots + 1],
+                store.values[:nnz],
+                store.ptr[: n_slots + 1],
             ),
             shape=(n_slots, self.n_features),
         )

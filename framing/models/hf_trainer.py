@@ -2,7 +2,9 @@
 
 * :func:`make_weighted_trainer` — a ``Trainer`` with optional class weights in the loss;
 * :func:`make_log_callback`     — per-epoch loss and validation metrics into the run log
-  and the model's ``history``.
+  and the model's ``history``;
+* :func:`grouped_validation`    — the inner validation split early stopping holds out,
+  grouped by article.
 
 Both classes are made on first use, so importing this module does not import transformers.
 """
@@ -11,7 +13,10 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Sequence
 from typing import Any
+
+import numpy as np
 
 log = logging.getLogger("framing.models.hf")
 
@@ -70,3 +75,18 @@ def make_log_callback():
                 )
 
     return LogCallback
+
+
+def grouped_validation(
+    groups: Sequence[str], share: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Inner train/validation indices, grouped by article (no article on both sides)."""
+    idx = np.arange(len(groups))
+    if share <= 0 or len(set(groups)) < 4:
+        return idx, np.array([], dtype=int)
+    from sklearn.model_selection import GroupShuffleSplit
+
+    tr, va = next(
+        GroupShuffleSplit(n_splits=1, test_size=share, random_state=seed).split(idx, groups=groups)
+    )
+    return np.sort(tr), np.sort(va)

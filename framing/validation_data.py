@@ -1,0 +1,59 @@
+"""``split.validation_data``: the examples a model selects its epoch on.
+
+A benchmark with its own dev files (NewsMTSC's dev-rw and dev-mt) selects the epoch
+and fits the transformer's temperature on them, as its paper did, instead of on an
+inner split of the training file: ``framing-run experiment=newsmtsc`` names them. Any
+split may set it; a model whose ``fit`` takes no ``validation=`` is refused in one line.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from typing import Any
+
+from omegaconf import DictConfig
+
+from framing.config_checks import ConfigError
+from framing.sources import load_examples
+
+log = logging.getLogger("framing.run")
+
+
+def load_validation(cfg: DictConfig, task, labels, multilabel, segmenter) -> Any:
+    """``split.validation_data`` (one data config, a list, or ``{name: data config}``): the
+    examples a model that takes ``fit(..., validation=)`` selects its epoch on and fits its
+    temperature on (a benchmark's dev files), instead of an inner split of its training
+    examples; ``None`` when not set."""
+    spec = cfg.split.get("validation_data")
+    if not spec:
+        return None
+    if "validation" not in inspect.signature(_model_fit(cfg)).parameters:
+        raise ConfigError(
+            f"split.validation_data: model {cfg.model.get('name')!r} cannot use a validation "
+            "set (its fit() takes no validation=); leave the setting out"
+        )
+    from datasets import concatenate_datasets
+
+    from framing.run import named_test_data
+    from framing.sources import DATASETS
+
+    parts = []
+    setting = "split.validation_data"
+    for key, vcfg in named_test_data(spec, str(cfg.split.get("name")), setting).items():
+        if not vcfg.get("format"):
+            raise ConfigError(f"{key}.format is not set; choose {', '.join(DATASETS)}")
+        parts.append(load_examples(vcfg, task, labels, multilabel, segmenter)[0])
+    validation = concatenate_datasets([parts[0], *(p.cast(parts[0].features) for p in parts[1:])])
+    log.info("validation: %d examples from %s", len(validation), setting)
+    return validation
+
+
+def _model_fit(cfg: DictConfig) -> Any:
+    """The ``fit`` of the class ``cfg.model._target_`` names (for its signature)."""
+    from hydra.utils import get_class
+
+    try:
+        return get_class(str(cfg.model.get("_target_"))).fit
+    except Exception as exc:
+        raise ConfigError(f"model._target_ {cfg.model.get('_target_')!r}: {exc}") from exc
