@@ -41,10 +41,11 @@ class RunConfig:
     n_boot: int = 1000
     save_model: bool = True
     eval: EvalConfig = field(default_factory=EvalConfig)
-    # recipe keys: a two-stage recipe's stages (framing.stages) and the NewsMTSC folder the
-    # public-set recipes interpolate (experiment=newsmtsc, experiment=stance_transfer)
+    # recipe keys: a two-stage recipe's stages (framing.stages) and the public-set folders
+    # the benchmark recipes interpolate (experiment=newsmtsc, stance_transfer, semeval2016)
     stages: Any = None
     newsmtsc_dir: Any = None
+    semeval_dir: Any = None
 
 
 def register_schema() -> None:

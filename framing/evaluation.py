@@ -49,7 +49,13 @@ def macro_f1(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]
 
 
 def f1_pn(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]) -> float | None:
-    """Macro-F1 over the positive and negative classes only (None if the label set lacks them)."""
+    """Macro-F1 over the positive and negative classes only (None if the label set lacks them).
+
+    Each class's F1 is computed over all examples (a neutral example predicted positive is
+    a false positive of positive), so this is NewsMTSC's F1pn and also SemEval-2016 task
+    6's official metric, F_avg = (F1(FAVOR) + F1(AGAINST)) / 2, as its ``eval.pl`` computes
+    it (over all targets' tweets pooled).
+    """
     if not all(lab in labels for lab in POSITIVE_NEGATIVE):
         return None
     return float(

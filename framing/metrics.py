@@ -55,7 +55,9 @@ METRICS: tuple[Metric, ...] = (
         aliases=("macro-f1", "f1", "headline"),
     ),
     Metric("accuracy", "accuracy", _overall("accuracy")),
-    Metric("f1_pn", "F1pn", _overall("f1_pn"), aliases=("f1pn",)),
+    # F1 over positive and negative: NewsMTSC's F1pn, and SemEval-2016 task 6's official
+    # F_avg, (F1(FAVOR) + F1(AGAINST)) / 2 with NONE counted in both (framing.evaluation.f1_pn)
+    Metric("f1_pn", "F1pn", _overall("f1_pn"), aliases=("f1pn", "f_avg", "favg")),
     Metric(
         "multi_actor_macro_f1",
         "multi-actor F1",

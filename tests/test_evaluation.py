@@ -224,3 +224,37 @@ def test_plot_confusion_writes_png(tmp_path):
     assert path == tmp_path / "sub" / "cm.png"
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert [p.name for p in path.parent.iterdir()] == ["cm.png"]  # no temp file left
+
+
+def _semeval_eval_pl_f_avg(gold: list[str], guess: list[str]) -> float:
+    """SemEval-2016 task 6's ``eval.pl``, transcribed: per class P = tp/guessed, R = tp/gold,
+    F = 2PR/(P+R) (0 when undefined), over all tweets; the score is the mean of the F of
+    FAVOR and AGAINST."""
+    fs = []
+    for cat in ("FAVOR", "AGAINST"):
+        tp = sum(g == p == cat for g, p in zip(gold, guess, strict=True))
+        n_guess, n_gold = guess.count(cat), gold.count(cat)
+        p = tp / n_guess if n_guess else 0.0
+        r = tp / n_gold if n_gold else 0.0
+        fs.append(2 * p * r / (p + r) if p + r else 0.0)
+    return sum(fs) / 2
+
+
+def test_f1_pn_is_semevals_official_f_avg():
+    """NONE predicted as FAVOR is a FAVOR false positive; FAVOR predicted as NONE a miss."""
+    to_task = {"AGAINST": "negative", "NONE": "neutral", "FAVOR": "positive"}
+    gold = ["FAVOR", "FAVOR", "FAVOR", "AGAINST", "AGAINST", "NONE", "NONE", "NONE", "AGAINST"]
+    guess = ["FAVOR", "NONE", "AGAINST", "AGAINST", "AGAINST", "FAVOR", "NONE", "AGAINST", "NONE"]
+    expected = _semeval_eval_pl_f_avg(gold, guess)
+    # by hand: FAVOR P 1/2 R 1/3 F 0.4; AGAINST P 2/4 R 2/3 F 4/7
+    assert expected == pytest.approx((0.4 + 4 / 7) / 2)
+    got = f1_pn([to_task[g] for g in gold], [to_task[p] for p in guess], LABELS)
+    assert got == pytest.approx(expected)
+    # a class never guessed scores 0, as in eval.pl
+    assert f1_pn(["positive", "negative"], ["neutral", "negative"], LABELS) == pytest.approx(0.5)
+
+
+def test_f_avg_sorts_tables_as_f1_pn():
+    from framing.tables import _canonical
+
+    assert _canonical("f_avg") == _canonical("F_avg") == _canonical("favg") == "f1_pn"

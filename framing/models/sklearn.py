@@ -8,8 +8,12 @@
 * VADER                   — :class:`VaderStance`, a no-training lexicon baseline
   over the target's context window (stance only).
 
-For the framing task target marking, the window and the actor feature are
-switched off (there is no target).
+``per_actor=True`` (stance only) fits the whole pipeline once per target actor
+(:class:`framing.models.per_target.PerTargetClassifier`), as SemEval-2016's
+official baseline does.
+
+For the framing task target marking, the window, the actor feature and
+``per_actor`` are switched off (there is no target).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from framing.models.features import (
     context_window,
     examples_frame,
 )
+from framing.models.per_target import PerTargetClassifier
 
 log = logging.getLogger(__name__)
 MODEL_FILE = "model.skops"
@@ -53,6 +58,7 @@ TRUSTED_TYPES = [
     "framing.models.features.TargetFeatures",
     "framing.models.sklearn.VaderStance",
     "framing.models.sklearn.ConstantFeature",
+    "framing.models.per_target.PerTargetClassifier",
     "framing.models.compact_tfidf.CompactTfidfVectorizer",
     # scikit-learn's own calibration internals (tfidf_svm), not trusted by skops by default
     "sklearn.calibration._CalibratedClassifier",
@@ -189,8 +195,8 @@ class FastPredictor:
         self.steps = steps
 
     @classmethod
-    def compile(cls, pipeline: Pipeline | None) -> FastPredictor | None:
-        if pipeline is None or [name for name, _ in pipeline.steps] != [
+    def compile(cls, pipeline: Any) -> FastPredictor | None:
+        if not isinstance(pipeline, Pipeline) or [name for name, _ in pipeline.steps] != [
             "target",
             "features",
             "clf",
@@ -271,6 +277,7 @@ class SklearnModel:
         task: str = "stance",
         labels: Sequence[str] = (),
         multilabel: bool = False,
+        per_actor: bool = False,
     ) -> None:
         if features not in ("tfidf", "none", "raw"):
             raise ValueError(
@@ -296,7 +303,8 @@ class SklearnModel:
         self.char_ngrams = tuple(char_ngrams)
         self.min_df = min_df
         self.max_features = max_features
-        self.pipeline: Pipeline | None = None
+        self.per_actor = bool(per_actor) and stance and not multilabel
+        self.pipeline: Pipeline | PerTargetClassifier | None = None
         self._binarizer: MultiLabelBinarizer | None = None
         self._fast: FastPredictor | None = None
         self._fast_for: Pipeline | None = None  # the pipeline ``_fast`` was compiled from
@@ -314,15 +322,34 @@ class SklearnModel:
             "word_ngrams": list(self.word_ngrams),
             "char_ngrams": list(self.char_ngrams),
             "classifier": type(self.classifier).__name__,
+            "per_actor": self.per_actor,
         }
 
-    def build(self, y: Sequence | None = None, groups: Sequence | None = None) -> Pipeline:
+    def build(
+        self,
+        y: Sequence | None = None,
+        groups: Sequence | None = None,
+        actors: Sequence | None = None,
+    ) -> Pipeline | PerTargetClassifier:
         """The unfitted pipeline; ``y`` and ``groups`` (article ids) shape the calibration
-        folds of a ``CalibratedClassifierCV`` (see :func:`_fit_calibration_folds`)."""
+        folds of a ``CalibratedClassifierCV`` (see :func:`_fit_calibration_folds`).
+
+        With ``per_actor`` the pipeline is wrapped in a :class:`PerTargetClassifier`; the
+        calibration folds are then drawn inside each target's clone by the configured
+        splitter, their number cut to the rarest class of any target (``actors``).
+        """
         clf = clone(self.classifier)
         self._calibration_cv = None
         if y is not None and isinstance(clf, CalibratedClassifierCV) and not self.multilabel:
-            self._calibration_cv = _fit_calibration_folds(clf, y, self.name, groups)
+            if self.per_actor and actors is not None:
+                strata = [f"{a}\t{label}" for a, label in zip(actors, y, strict=True)]
+                _fit_calibration_folds(clf, strata, self.name)
+            else:
+                self._calibration_cv = _fit_calibration_folds(clf, y, self.name, groups)
+        pipeline = self._pipeline(clf)
+        return PerTargetClassifier(pipeline) if self.per_actor else pipeline
+
+    def _pipeline(self, clf: Any) -> Pipeline:
         if self.multilabel:
             clf = OneVsRestClassifier(clf)
         if self.features == "none":
@@ -377,14 +404,14 @@ class SklearnModel:
         y = columns(examples, ["label"])["label"]
         names = examples.column_names if hasattr(examples, "column_names") else list(examples)
         groups = columns(examples, ["article_id"])["article_id"] if "article_id" in names else None
-        self.pipeline = self.build(y, groups)
+        self.pipeline = self.build(y, groups, X["actor"].tolist() if self.per_actor else None)
         if self.multilabel:
             self._binarizer = MultiLabelBinarizer(classes=self.labels)
             self.pipeline.fit(X, self._binarizer.fit_transform(y))
         else:
             self.pipeline.fit(X, y)
         if self._calibration_cv is not None:  # the folds were index arrays: keep the splitter
-            self.pipeline.named_steps["clf"].set_params(cv=self._calibration_cv)
+            self._classifier_step().set_params(cv=self._calibration_cv)
         return self
 
     def predict_proba(self, examples: Any) -> np.ndarray:
@@ -399,6 +426,14 @@ class SklearnModel:
             return proba  # columns already in label order (MultiLabelBinarizer(classes=labels))
         classes = [str(c) for c in self.pipeline.classes_]
         return as_label_matrix(proba, classes, self.labels)
+
+    def _classifier_step(self) -> Any:
+        """The pipeline's ``clf`` step (per actor: the unfitted template's)."""
+        pipeline = self.pipeline
+        if isinstance(pipeline, PerTargetClassifier):
+            pipeline = pipeline.estimator
+        assert isinstance(pipeline, Pipeline)
+        return pipeline.steps[-1][1]
 
     def fast_predictor(self) -> FastPredictor | None:
         """The fast predict path for the fitted pipeline (built once; ``None`` when the
@@ -426,7 +461,8 @@ class SklearnModel:
         pipeline = load_skops(Path(directory) / MODEL_FILE, TRUSTED_TYPES)
         params = manifest.get("model", {})
         model = cls.__new__(cls)
-        model.classifier = pipeline.named_steps["clf"]
+        model.pipeline = pipeline
+        model.classifier = model._classifier_step()
         model.name = params.get("name", "sklearn")
         model.features = params.get("features", "tfidf")
         model.task = manifest["task"]
@@ -438,7 +474,7 @@ class SklearnModel:
         model.word_ngrams = tuple(params.get("word_ngrams", (1, 2)))
         model.char_ngrams = tuple(params.get("char_ngrams", (2, 5)))
         model.min_df, model.max_features = 1, None
-        model.pipeline = pipeline
+        model.per_actor = isinstance(pipeline, PerTargetClassifier)
         model._binarizer = None
         model._fast = model._fast_for = None
         return model

@@ -1,0 +1,111 @@
+"""experiment=semeval2016: the SemEval-2016 task 6 (subtask A) recipe on tiny fixtures
+written here in the official file format (ID, Target, Tweet, Stance), the training file
+in Windows-1252 as the official one is."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+
+from run_helpers import compose_cfg
+
+from framing.models import load_saved_model
+from framing.models.per_target import PerTargetClassifier
+from framing.run import run
+
+TRAIN = "semeval2016-task6-trainingdata.txt"
+TEST = "SemEval2016-Task6-subtaskA-testdata-gold.txt"
+# per target: words that carry each stance (made up; a few per class so the calibration
+# folds have every class)
+WORDS = {
+    "Atheism": {"AGAINST": "pray god church", "FAVOR": "reason science free", "NONE": "lunch"},
+    "Hillary Clinton": {"AGAINST": "liar emails jail", "FAVOR": "ready win vote", "NONE": "rain"},
+}
+
+
+def _rows(per_class: int, start: int) -> list[str]:
+    rows, n = [], start
+    for target, by_stance in WORDS.items():
+        for stance, words in by_stance.items():
+            for i in range(per_class):
+                rows.append(f"{n}\t{target}\t“{words}” tweet {i} – #SemST\t{stance}")
+                n += 1
+    return rows
+
+
+def write_semeval_dir(folder: Path) -> Path:
+    header = "ID\tTarget\tTweet\tStance"
+    folder.mkdir(parents=True, exist_ok=True)
+    train = "\n".join([header, *_rows(4, 101)]) + "\n"
+    (folder / TRAIN).write_bytes(train.replace("\n", "\r\n").encode("cp1252"))
+    (folder / TEST).write_text("\n".join([header, *_rows(1, 10001)]) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_recipe_composes_with_the_official_file_names(tmp_path):
+    cfg = compose_cfg("experiment=semeval2016", f"semeval_dir={tmp_path}")
+    assert cfg.data.format == "semeval2016" and cfg.data.path == f"{tmp_path}/{TRAIN}"
+    assert cfg.split.name == "cross_dataset"
+    assert cfg.split.test_data.format == "semeval2016"
+    assert cfg.split.test_data.path == f"{tmp_path}/{TEST}"
+    assert cfg.model.per_actor is True and cfg.model.name == "tfidf_svm_per_target"
+
+
+def test_recipe_trains_one_model_per_target_and_reports_f_avg(tmp_path):
+    folder = write_semeval_dir(tmp_path / "semeval")
+    cfg = compose_cfg("experiment=semeval2016", f"semeval_dir={folder}", "n_boot=20")
+    metrics = run(cfg, tmp_path / "run")
+    assert metrics["status"] == "complete"
+    assert metrics["n_examples"] == 6 and metrics["folds"][0]["n_train"] == 4 * 6
+    test = metrics["test_sets"]["test"]
+    assert test["n"] == 6 and test["f1_pn"] == metrics["overall"]["f1_pn"]
+    assert test["f1_pn"] == 1.0  # each target's words separate its classes
+    assert set(test["per_actor"]) == set(WORDS)
+    model, manifest = load_saved_model(tmp_path / "run" / "model")
+    assert isinstance(model.pipeline, PerTargetClassifier)
+    assert sorted(model.pipeline.estimators_) == sorted(WORDS)
+    assert manifest["model"]["per_actor"] is True
+    # the cp1252 training file was read as cp1252: its curly quotes are in the vocabulary
+    steps = model.pipeline.estimators_["Atheism"].named_steps["features"].named_transformers_
+    vocabulary = list(steps["char"].vocabulary_)
+    assert any("“" in g for g in vocabulary) and not any("\ufffd" in g for g in vocabulary)
+
+
+def test_cv_benchmark_scores_candidates_on_the_training_file_only(tmp_path, monkeypatch):
+    """benchmarks/semeval2016_cv.py: recipes compared by CV on the training file; the test
+    file is never opened (it does not exist here)."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    cv = importlib.import_module("semeval2016_cv")
+    folder = write_semeval_dir(tmp_path / "semeval")
+    (folder / TEST).unlink()
+    out = tmp_path / "cv.json"
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        [
+            "semeval2016_cv.py",
+            "--data",
+            str(folder),
+            "--folds",
+            "2",
+            "--seeds",
+            "1",
+            "2",
+            "--candidate",
+            "recipe=experiment=semeval2016",
+            "--candidate",
+            "pooled=experiment=semeval2016 model=tfidf_svm model.actor_feature=true",
+            "--out",
+            str(out),
+        ],
+    )
+    cv.main()
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["n_train"] == 4 * 6 and result["seeds"] == [1, 2]
+    names = [c["name"] for c in result["candidates"]]
+    assert names == ["recipe", "pooled"]
+    recipe = result["candidates"][0]
+    assert len(recipe["per_seed"]) == 2 and 0 <= recipe["f_avg"]["mean"] <= 100
+    assert recipe["overrides"] == ["experiment=semeval2016"]
