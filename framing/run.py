@@ -72,18 +72,8 @@ def make_folds(cfg: DictConfig, examples, test_sets, segmenter, task, labels, mu
         raise ConfigError(f"unknown split.name {name!r}; choose {', '.join(SPLITS)}")
 
     def load_test():
-        from framing.sources import DATASETS
-
-        tests = {}
-        for key, test_cfg in named_test_data(cfg.split.get("test_data"), name).items():
-            if not test_cfg.get("format"):
-                raise ConfigError(
-                    f"split={name}: {key}.format is not set; choose {', '.join(DATASETS)}"
-                )
-            tests[str(test_cfg.get("name") or key)] = load_examples(
-                test_cfg, task, labels, multilabel, segmenter
-            )[0]
-        return tests
+        spec = cfg.split.get("test_data")
+        return load_data_sets(spec, name, "split.test_data", task, labels, multilabel, segmenter)
 
     return builder(cfg.split, int(cfg.seed), examples, test_sets, load_test)
 
@@ -111,6 +101,25 @@ def named_test_data(
         setting: {k: v for k, v in test_data.items() if not isinstance(v, Mapping)},
         **named,
     }
+
+
+def load_data_sets(
+    spec: Any, split_name: str, setting: str, task, labels, multilabel, segmenter
+) -> dict[str, Any]:
+    """The examples of each data config of ``spec`` (as :func:`named_test_data` reads it),
+    ``{set name: examples}``; a config without ``format`` is one line naming the setting."""
+    from framing.sources import DATASETS
+
+    sets = {}
+    for key, data_cfg in named_test_data(spec, split_name, setting).items():
+        if not data_cfg.get("format"):
+            raise ConfigError(
+                f"split={split_name}: {key}.format is not set; choose {', '.join(DATASETS)}"
+            )
+        sets[str(data_cfg.get("name") or key)] = load_examples(
+            data_cfg, task, labels, multilabel, segmenter
+        )[0]
+    return sets
 
 
 def instantiate_model(cfg: DictConfig, task: str, labels: list[str], multilabel: bool):

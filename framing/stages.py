@@ -53,7 +53,7 @@ def score_test_sets(
     if not test_data:
         return {}
     out = {}
-    for where, tcfg in named_test_data(test_data, "eval").items():
+    for where, tcfg in named_test_data(test_data, "eval", "eval.test_data").items():
         if not tcfg.get("format"):
             raise ConfigError(f"{where}.format is not set")
         examples, tests = load_examples(tcfg, task, labels, False, segmenter)

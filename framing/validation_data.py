@@ -15,7 +15,6 @@ from typing import Any
 from omegaconf import DictConfig
 
 from framing.config_checks import ConfigError
-from framing.sources import load_examples
 
 log = logging.getLogger("framing.run")
 
@@ -35,15 +34,11 @@ def load_validation(cfg: DictConfig, task, labels, multilabel, segmenter) -> Any
         )
     from datasets import concatenate_datasets
 
-    from framing.run import named_test_data
-    from framing.sources import DATASETS
+    from framing.run import load_data_sets
 
-    parts = []
     setting = "split.validation_data"
-    for key, vcfg in named_test_data(spec, str(cfg.split.get("name")), setting).items():
-        if not vcfg.get("format"):
-            raise ConfigError(f"{key}.format is not set; choose {', '.join(DATASETS)}")
-        parts.append(load_examples(vcfg, task, labels, multilabel, segmenter)[0])
+    name = str(cfg.split.get("name"))
+    parts = list(load_data_sets(spec, name, setting, task, labels, multilabel, segmenter).values())
     validation = concatenate_datasets([parts[0], *(p.cast(parts[0].features) for p in parts[1:])])
     log.info("validation: %d examples from %s", len(validation), setting)
     return validation
