@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 from run_helpers import compose_cfg
 
 from framing.models import load_saved_model
@@ -109,3 +110,75 @@ def test_cv_benchmark_scores_candidates_on_the_training_file_only(tmp_path, monk
     recipe = result["candidates"][0]
     assert len(recipe["per_seed"]) == 2 and 0 <= recipe["f_avg"]["mean"] <= 100
     assert recipe["overrides"] == ["experiment=semeval2016"]
+
+
+def _ensemble_script(monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    return importlib.import_module("semeval2016_ensemble")
+
+
+def _toy_probabilities():
+    """Two members' probabilities for four tweets: one right, one confidently wrong."""
+    labels = ["negative", "neutral", "positive"]
+    gold = ["negative", "positive", "neutral", "positive"]
+    right = np.eye(3)[[0, 2, 1, 2]] * 0.6 + 0.4 / 3
+    wrong = np.eye(3)[[2, 0, 0, 1]] * 0.9 + 0.1 / 3
+    return labels, gold, right, wrong
+
+
+def test_ensemble_weight_choice(monkeypatch):
+    ens = _ensemble_script(monkeypatch)
+    assert len(ens.weight_grid(2, 0.05)) == 21 and len(ens.weight_grid(3, 0.5)) == 6
+    assert all(abs(sum(w) - 1) < 1e-9 for w in ens.weight_grid(3, 0.1))
+    labels, gold, right, wrong = _toy_probabilities()
+    weights, table = ens.choose_weights([right, wrong], gold, labels, 0.25)
+    assert len(table) == 5
+    # the wrong member is more confident: only weights up to 0.25 on it keep every answer
+    # right; of those, the one nearest to equal weights is chosen
+    assert weights == (0.75, 0.25)
+    assert ens.choose_weights([right, right], gold, labels, 0.25)[0] == (0.5, 0.5)
+
+
+def test_ensemble_benchmark_chooses_on_dev_then_scores_test_once(tmp_path, monkeypatch):
+    """benchmarks/semeval2016_ensemble.py: step 1 never opens the test file (absent here);
+    step 2 retrains on the whole training file, saves the weighted ensemble, scores test."""
+    from framing.models.ensemble import EnsembleModel
+
+    ens = _ensemble_script(monkeypatch)
+    folder = tmp_path / "semeval"
+    folder.mkdir()
+    header = "ID\tTarget\tTweet\tStance"
+    (folder / TRAIN).write_bytes(("\r\n".join([header, *_rows(6, 101)]) + "\r\n").encode("cp1252"))
+    cache = tmp_path / "cache"
+    argv = [
+        "semeval2016_ensemble.py",
+        "--data",
+        str(folder),
+        "--cache",
+        str(cache),
+        "--dev-share",
+        "0.25",
+        "--step",
+        "0.5",
+        "--member",
+        "svm=experiment=semeval2016",
+        "--member",
+        "lr=task=stance model=tfidf_logreg model.min_df=1",
+    ]
+    monkeypatch.setattr(sys, "argv", argv)
+    ens.main()
+    dev = json.loads((cache / "dev.json").read_text(encoding="utf-8"))
+    assert dev["n_dev"] == 9 and len(dev["grid"]) == 3
+    assert set(dev["chosen_weights"]) == {"svm", "lr"}
+    assert sum(dev["chosen_weights"].values()) == 1
+    assert 0 <= dev["members"]["svm"]["dev"]["f1_pn"] <= 100
+    assert np.load(cache / "svm.dev.npy").shape == (9, 3)
+    (folder / TEST).write_text("\n".join([header, *_rows(1, 10001)]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", [*argv, "--test"])
+    ens.main()
+    test = json.loads((cache / "test.json").read_text(encoding="utf-8"))
+    assert set(test["test"]) == {"svm", "lr", "ensemble"}
+    assert test["test"]["svm"]["f1_pn"] == 100.0  # each target's words separate its classes
+    model, manifest = load_saved_model(cache / "final" / "model")
+    assert isinstance(model, EnsembleModel) and manifest["n_train_examples"] == 36
+    assert model.weights == [dev["chosen_weights"]["svm"], dev["chosen_weights"]["lr"]]
