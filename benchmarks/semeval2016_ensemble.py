@@ -20,8 +20,9 @@ dev F_avg (the task's metric: mean F1 of FAVOR and AGAINST), macro-F1 and accura
 every weighting on a grid (``--step``, weights summing to 1) and the chosen one: the best
 dev F_avg, ties going to the weights nearest to equal. ``S/dev.json`` holds it all;
 ``--test`` reads the chosen weights from there, so the recipe is fixed before the test file
-is read. Cached probabilities are reused when the member's overrides and the split are
-unchanged.
+is read; it writes ``S/test.json`` and each member's and the ensemble's test probabilities
+(``S/NAME.test.npy``). Cached dev probabilities are reused when the member's overrides and
+the split are unchanged.
 """
 
 from __future__ import annotations
@@ -212,10 +213,12 @@ def final_test(members: dict[str, list[str]], examples: Any, args: argparse.Name
     test = semeval_examples(args.data / TEST)
     gold = list(columns(test, ["label"])["label"])
     labels = list(ensemble.labels)
-    rows = {
-        n: scores(gold, m.predict_proba(test), labels) for n, m in zip(members, fitted, strict=True)
-    }
-    rows["ensemble"] = scores(gold, ensemble.predict_proba(test), labels)
+    probs = {n: np.asarray(m.predict_proba(test)) for n, m in zip(members, fitted, strict=True)}
+    probs["ensemble"] = ensemble.predict_proba(test)
+    rows = {}
+    for name, proba in probs.items():  # kept for intervals and paired tests outside
+        np.save(args.cache / f"{name}.test.npy", proba)
+        rows[name] = scores(gold, proba, labels)
     print(f"test: {len(gold)} tweets; weights {dict(zip(members, weights, strict=True))}")
     for name, s in rows.items():
         print(

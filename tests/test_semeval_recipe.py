@@ -179,6 +179,7 @@ def test_ensemble_benchmark_chooses_on_dev_then_scores_test_once(tmp_path, monke
     test = json.loads((cache / "test.json").read_text(encoding="utf-8"))
     assert set(test["test"]) == {"svm", "lr", "ensemble"}
     assert test["test"]["svm"]["f1_pn"] == 100.0  # each target's words separate its classes
+    assert np.load(cache / "ensemble.test.npy").shape == (6, 3)
     model, manifest = load_saved_model(cache / "final" / "model")
     assert isinstance(model, EnsembleModel) and manifest["n_train_examples"] == 36
     assert model.weights == [dev["chosen_weights"]["svm"], dev["chosen_weights"]["lr"]]
