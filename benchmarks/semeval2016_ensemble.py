@@ -20,7 +20,10 @@ dev F_avg (the task's metric: mean F1 of FAVOR and AGAINST), macro-F1 and accura
 every weighting on a grid (``--step``, weights summing to 1) and the chosen one: the best
 dev F_avg, ties going to the weights nearest to equal. ``S/dev.json`` holds it all;
 ``--test`` reads the chosen weights from there, so the recipe is fixed before the test file
-is read; it writes ``S/test.json`` and each member's and the ensemble's test probabilities
+is read. With ``--folds K`` the members are scored out of fold in a K-fold cross-validation
+of the training file (stratified the same way) instead of on one dev split, and the
+selection is ``S/cvK.json`` (``--test --folds K`` reads that one). ``--test`` writes
+``S/test.json`` and each member's and the ensemble's test probabilities
 (``S/NAME.test.npy``). Cached dev probabilities are reused when the member's overrides and
 the split are unchanged.
 """
@@ -37,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from framing.evaluation import classification_metrics
 from framing.io import atomic_write
@@ -70,14 +73,24 @@ def parse_members(specs: list[str]) -> dict[str, list[str]]:
     return members
 
 
-def dev_split(examples: Any, share: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Train and dev indices of the training file, stratified by target x stance."""
+def dev_splits(
+    examples: Any, share: float, folds: int, seed: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(train, dev) indices of the training file, stratified by target x stance: one dev
+    split of ``share``, or with ``folds`` > 1 the folds of a cross-validation."""
     c = columns(examples, ["actor", "label"])
     strata = [f"{a}\t{lab}" for a, lab in zip(c["actor"], c["label"], strict=True)]
-    train, dev = train_test_split(
-        np.arange(len(strata)), test_size=share, stratify=strata, random_state=seed
-    )
-    return np.sort(train), np.sort(dev)
+    idx = np.arange(len(strata))
+    if folds > 1:
+        cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
+        return [(np.sort(tr), np.sort(te)) for tr, te in cv.split(idx, strata)]
+    train, dev = train_test_split(idx, test_size=share, stratify=strata, random_state=seed)
+    return [(np.sort(train), np.sort(dev))]
+
+
+def split_name(args: argparse.Namespace) -> str:
+    """``dev`` (one split) or ``cv<K>``: names the cached probabilities and the selection."""
+    return f"cv{args.folds}" if args.folds > 1 else "dev"
 
 
 def scores(gold: list[str], proba: np.ndarray, labels: list[str]) -> dict[str, float]:
@@ -123,13 +136,16 @@ def fit_member(name: str, overrides: list[str], seed: int, train: Any) -> tuple[
 def dev_probabilities(
     members: dict[str, list[str]], examples: Any, args: argparse.Namespace
 ) -> tuple[dict[str, np.ndarray], list[str], list[str], dict[str, Any]]:
-    train_idx, dev_idx = dev_split(examples, args.dev_share, args.seed)
-    train, dev = examples.select(train_idx), examples.select(dev_idx)
-    gold = list(columns(dev, ["label"])["label"])
+    splits = dev_splits(examples, args.dev_share, args.folds, args.seed)
+    dev_idx = np.concatenate([dev for _, dev in splits])
+    gold = [columns(examples, ["label"])["label"][i] for i in dev_idx]
     key = {"seed": args.seed, "dev_share": args.dev_share, "n_dev": len(dev_idx)}
+    if args.folds > 1:
+        key = {"seed": args.seed, "folds": args.folds, "n_dev": len(dev_idx)}
     probs, info, labels = {}, {}, None
     for name, overrides in members.items():
-        npy, meta = args.cache / f"{name}.dev.npy", args.cache / f"{name}.dev.json"
+        npy = args.cache / f"{name}.{split_name(args)}.npy"
+        meta = npy.with_suffix(".json")
         if npy.is_file() and meta.is_file():
             saved = json.loads(meta.read_text())
             if saved["overrides"] == overrides and saved["split"] == key:
@@ -137,8 +153,12 @@ def dev_probabilities(
                 labels = labels or saved["labels"]
                 continue
             log.info("%s: cached dev probabilities are for other settings; retraining", name)
-        model, seconds = fit_member(name, overrides, args.seed, train)
-        probs[name] = np.asarray(model.predict_proba(dev), dtype=float)
+        parts, seconds = [], 0.0
+        for train, dev in splits:  # dev probabilities in the order of dev_idx
+            model, fold_seconds = fit_member(name, overrides, args.seed, examples.select(train))
+            parts.append(np.asarray(model.predict_proba(examples.select(dev)), dtype=float))
+            seconds += fold_seconds
+        probs[name] = np.concatenate(parts)
         info[name] = {
             "overrides": overrides,
             "split": key,
@@ -158,7 +178,8 @@ def dev_probabilities(
 def select(members: dict[str, list[str]], examples: Any, args: argparse.Namespace) -> None:
     probs, gold, labels, info = dev_probabilities(members, examples, args)
     names = list(members)
-    print(f"dev: {len(gold)} tweets of the training file (seed {args.seed})")
+    how = f"out-of-fold, {args.folds} folds" if args.folds > 1 else "one dev split"
+    print(f"dev: {len(gold)} tweets of the training file ({how}, seed {args.seed})")
     print(f"{'member':<12} {'F_avg':>6} {'macro-F1':>8} {'accuracy':>8}  train s")
     singles = {}
     for name in names:
@@ -181,12 +202,13 @@ def select(members: dict[str, list[str]], examples: Any, args: argparse.Namespac
         "train_file": TRAIN,
         "seed": args.seed,
         "dev_share": args.dev_share,
+        "folds": args.folds,
         "n_dev": len(gold),
         "members": {n: {**info[n], "dev": singles[n]} for n in names},
         "grid": table,
         "chosen_weights": dict(zip(names, weights, strict=True)),
     }
-    with atomic_write(args.cache / "dev.json") as fh:
+    with atomic_write(args.cache / f"{split_name(args)}.json") as fh:
         json.dump(payload, fh, indent=2)
 
 
@@ -196,11 +218,12 @@ def final_test(members: dict[str, list[str]], examples: Any, args: argparse.Name
     from framing.models import save_model
     from framing.models.ensemble import EnsembleModel
 
-    chosen = json.loads((args.cache / "dev.json").read_text())
+    selection = args.cache / f"{split_name(args)}.json"
+    chosen = json.loads(selection.read_text())
     if set(chosen["chosen_weights"]) != set(members) or any(
         chosen["members"][n]["overrides"] != members[n] for n in members
     ):
-        raise SystemExit(f"{args.cache / 'dev.json'}: chosen for other members; run step 1 first")
+        raise SystemExit(f"{selection}: chosen for other members; run step 1 first")
     weights = [chosen["chosen_weights"][n] for n in members]
     fitted, seconds = [], {}
     for name, overrides in members.items():
@@ -241,6 +264,12 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path("~/.cache/framing/runs/semeval2016_ens"))
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--dev-share", type=float, default=0.2)
+    ap.add_argument(
+        "--folds",
+        type=int,
+        default=0,
+        help="> 1: choose on the out-of-fold probabilities of a K-fold CV instead (cvK.json)",
+    )
     ap.add_argument("--step", type=float, default=0.05, help="grid step of the weights")
     ap.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     ap.add_argument("--test", action="store_true", help="step 2: retrain on all, score test")

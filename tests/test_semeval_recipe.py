@@ -173,6 +173,13 @@ def test_ensemble_benchmark_chooses_on_dev_then_scores_test_once(tmp_path, monke
     assert sum(dev["chosen_weights"].values()) == 1
     assert 0 <= dev["members"]["svm"]["dev"]["f1_pn"] <= 100
     assert np.load(cache / "svm.dev.npy").shape == (9, 3)
+    # --folds: every training tweet scored out of fold, selection kept apart from dev.json
+    monkeypatch.setattr(sys, "argv", [*argv, "--folds", "2"])
+    ens.main()
+    cv = json.loads((cache / "cv2.json").read_text(encoding="utf-8"))
+    assert cv["n_dev"] == 36 and cv["members"]["svm"]["split"]["folds"] == 2
+    assert np.load(cache / "lr.cv2.npy").shape == (36, 3)
+    assert json.loads((cache / "dev.json").read_text(encoding="utf-8")) == dev
     (folder / TEST).write_text("\n".join([header, *_rows(1, 10001)]) + "\n", encoding="utf-8")
     monkeypatch.setattr(sys, "argv", [*argv, "--test"])
     ens.main()
