@@ -123,16 +123,21 @@ def pair_scores(
 
 
 def split_ids(corpus: Corpus, split: str) -> list[str]:
-    """Article ids of ``train`` (annotated, not in the fixed test split), ``test`` or ``all``."""
+    """Annotated article ids of ``train`` (in no held-out set: neither the fixed test split
+    nor a test-only set such as ``realistic``), ``test`` (the fixed split), ``all``, or a
+    test-only set by name."""
     annotated = sorted({a.article_id for a in corpus.annotations})
-    test = set(corpus.test_ids)
+    held_out = corpus.test_sets
     if split == "all":
         return annotated
-    if split == "test":
-        return [i for i in annotated if i in test]
     if split == "train":
-        return [i for i in annotated if i not in test]
-    raise ValueError(f"split must be train, test or all, got {split!r}")
+        never = {i for ids in held_out.values() for i in ids}
+        return [i for i in annotated if i not in never]
+    chosen = set(held_out["fixed"] if split == "test" else held_out.get(split, ()))
+    if split != "test" and (split == "fixed" or split not in held_out):
+        names = ", ".join(["train", "test", "all", *corpus.test_only])
+        raise ValueError(f"split must be one of {names}, got {split!r}")
+    return [i for i in annotated if i in chosen]
 
 
 def scores_markdown(scores: dict[str, Any], title: str = "") -> str:
