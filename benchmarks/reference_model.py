@@ -6,7 +6,7 @@ the union (rules OR model at a probability threshold). With ``--test``: fit on
 all train articles, score the test articles once. Prints figures, asserts
 nothing::
 
-    python benchmarks/reference_model.py data/syria [--test]
+    python benchmarks/reference_model.py data/syria [--embeddings] [--test]
 """
 
 from __future__ import annotations
@@ -60,6 +60,11 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--C", type=float, default=4.0)
     parser.add_argument("--test", action="store_true", help="also fit on train, score test once")
+    parser.add_argument(
+        "--embeddings",
+        action="store_true",
+        help="add sentence-transformer embeddings of the sentence and the previous one",
+    )
     args = parser.parse_args()
     corpus = load_corpus(args.corpus)
     segmenter = Segmenter(args.actors)
@@ -67,7 +72,9 @@ def main() -> None:
     groups = [e.article_id for e in train]
     predicted: dict[float, list] = {t: [None] * len(train) for t in THRESHOLDS}
     for fit_idx, eval_idx in GroupKFold(args.folds).split(train, groups=groups):
-        model = ReferenceDetector(C=args.C).fit([train[i] for i in fit_idx])
+        model = ReferenceDetector(C=args.C, embeddings=args.embeddings).fit(
+            [train[i] for i in fit_idx]
+        )
         held = [train[i] for i in eval_idx]
         for t in THRESHOLDS:
             for i, s in zip(eval_idx, model.predict(held, t), strict=True):
@@ -82,7 +89,7 @@ def main() -> None:
     )
     if args.test:
         test = reference_examples(corpus, segmenter, split_ids(corpus, "test"))
-        model = ReferenceDetector(C=args.C).fit(train)
+        model = ReferenceDetector(C=args.C, embeddings=args.embeddings).fit(train)
         sets = {t: model.predict(test, t) for t in THRESHOLDS}
         print(
             _table(f"{args.corpus} test, fit on train ({len(test)} sentences)", _rows(test, sets))

@@ -6,8 +6,12 @@ text, the actors the lexicon finds in both (``rule:`` / ``prev:`` tokens) and
 whether the article is dated after 2024-12-08 (when "the government" changes
 hands); the targets are the sentence's gold actors. Features: word 1–2-gram
 TF-IDF of the sentence and of the previous sentence, kept apart, and the tokens;
-one-vs-rest logistic regression. :func:`combine` gives the union with the rules'
-pairs, a model pair added when its probability reaches a threshold.
+one-vs-rest logistic regression. With ``embeddings=True`` the features also hold the
+sentence-transformer embeddings (the packaged all-MiniLM-L6-v2 by default) of the
+sentence and, at half weight, of the previous sentence: unnamed references ("the
+committee", "the ministry") that share no word with a training sentence can still
+lie near one. :func:`combine` gives the union with the rules' pairs, a model pair
+added when its probability reaches a threshold.
 
 Not part of the default pipeline: ``benchmarks/reference_model.py`` measures it
 against the rules (grouped cross-validation on the train articles, then the test
@@ -20,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -33,6 +37,8 @@ from framing.pairs import found_pairs
 from framing.segment import Segmenter
 
 TRANSITION = "2024-12-08"  # the date "Damascus" / "the government" change referent
+_EMBEDDINGS: dict[str, dict[str, np.ndarray]] = {}  # checkpoint -> text -> embedding
+_CACHE_LIMIT = 200_000  # texts kept per checkpoint (cross-validation embeds each once)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +91,64 @@ def _columns(examples: Sequence[ReferenceExample]) -> np.ndarray:
     return np.array([[e.text, e.previous, e.tokens] for e in examples], dtype=object)
 
 
-class ReferenceDetector(BaseEstimator):
-    """TF-IDF (sentence, previous sentence) + lexicon tokens → one-vs-rest logistic regression."""
+class SentenceEmbeddings(TransformerMixin, BaseEstimator):
+    """Columns (sentence, previous sentence) → their normalised sentence embeddings side by
+    side, the previous sentence's at ``previous_weight`` (an empty one embeds as zeros)."""
 
-    def __init__(self, C: float = 4.0, min_df: int = 2) -> None:
+    def __init__(self, checkpoint: str = "default", previous_weight: float = 0.5) -> None:
+        self.checkpoint = checkpoint
+        self.previous_weight = previous_weight
+
+    def fit(self, X: np.ndarray, y: object = None) -> SentenceEmbeddings:
+        return self
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        from framing.models.embeddings import _encoder
+        from framing.models.hf_setup import resolve_checkpoint
+
+        path = resolve_checkpoint(self.checkpoint)
+        encoder = _encoder(path, None)
+        cache = _EMBEDDINGS.setdefault(path, {})
+        texts = list(dict.fromkeys(str(t) for t in np.asarray(X).ravel() if t))
+        missing = [t for t in texts if t not in cache]
+        if len(cache) + len(missing) > _CACHE_LIMIT:
+            cache.clear()
+            missing = texts
+        if missing:
+            cache.update(
+                zip(
+                    missing,
+                    encoder.encode(missing, batch_size=64, normalize_embeddings=True),
+                    strict=True,
+                )
+            )
+        vectors = cache
+        dimension = getattr(encoder, "get_embedding_dimension", None)  # sentence-transformers 5
+        width = (dimension or encoder.get_sentence_embedding_dimension)()
+        zero = np.zeros(width, dtype=np.float32)
+
+        def embed(column: np.ndarray) -> np.ndarray:
+            return np.stack([vectors.get(str(t), zero) if t else zero for t in column])
+
+        X = np.asarray(X, dtype=object)
+        return np.hstack([embed(X[:, 0]), self.previous_weight * embed(X[:, 1])])
+
+
+class ReferenceDetector(BaseEstimator):
+    """TF-IDF (sentence, previous sentence) + lexicon tokens [+ sentence embeddings] →
+    one-vs-rest logistic regression."""
+
+    def __init__(
+        self,
+        C: float = 4.0,
+        min_df: int = 2,
+        embeddings: bool = False,
+        checkpoint: str = "default",
+    ) -> None:
         self.C = C
         self.min_df = min_df
+        self.embeddings = embeddings
+        self.checkpoint = checkpoint
 
     def fit(self, examples: Sequence[ReferenceExample]) -> ReferenceDetector:
         def words() -> TfidfVectorizer:
@@ -103,6 +161,11 @@ class ReferenceDetector(BaseEstimator):
                 ("sentence", words(), 0),
                 ("previous", words(), 1),
                 ("tokens", CountVectorizer(token_pattern=r"\S+", binary=True), 2),
+                *(
+                    [("embeddings", SentenceEmbeddings(self.checkpoint), [0, 1])]
+                    if self.embeddings
+                    else []
+                ),
             ]
         )
         classifier = OneVsRestClassifier(LogisticRegression(C=self.C, max_iter=2000))
