@@ -3,7 +3,8 @@
 The gold pairs of an annotated sentence are the actors of its ``stance`` map; the
 found pairs are the actors with a mention judged to be the actor
 (:attr:`framing.corpus.Sentence.actors`). A found pair is credited to the best
-way it was found in that sentence (alias, then role noun, then carry-over), so
+way it was found in that sentence (alias, then role noun, then carry-over, then a
+learned pair detector's ``model``, :mod:`framing.pair_detector`), so
 precision and recall can be read per way of finding. Sentences are matched to
 annotations by offsets; an annotation whose span is not a sentence of the
 current splitter is skipped and counted.
@@ -18,14 +19,16 @@ from typing import Any
 from framing.corpus import Corpus, Sentence
 from framing.segment import Segmenter
 
-HOW_ORDER = ("alias", "role_noun", "carry_over")
+HOW_ORDER = ("alias", "role_noun", "carry_over", "model")
+RULE_WAYS = frozenset(HOW_ORDER[:3])  # the lexicon's ways (``model``: a pair detector's)
 
 
-def found_pairs(sentence: Sentence) -> dict[str, str]:
-    """``{actor: how}`` for the actors a sentence refers to, each by its best way of finding."""
+def found_pairs(sentence: Sentence, ways: frozenset[str] | None = None) -> dict[str, str]:
+    """``{actor: how}`` for the actors a sentence refers to, each by its best way of finding
+    (``ways``: only mentions found one of these ways; default every way)."""
     out: dict[str, str] = {}
     for m in sentence.mentions:
-        if not m.is_actor:
+        if not m.is_actor or (ways is not None and m.how not in ways):
             continue
         best = out.get(m.actor)
         if best is None or HOW_ORDER.index(m.how) < HOW_ORDER.index(best):

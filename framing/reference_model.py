@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -32,9 +33,11 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from framing.corpus import Corpus
-from framing.pairs import found_pairs
-from framing.segment import Segmenter
+from framing.corpus import Corpus, Sentence
+from framing.pairs import RULE_WAYS, found_pairs
+
+if TYPE_CHECKING:
+    from framing.segment import Segmenter
 
 TRANSITION = "2024-12-08"  # the date "Damascus" / "the government" change referent
 _EMBEDDINGS: dict[str, dict[str, np.ndarray]] = {}  # checkpoint -> text -> embedding
@@ -51,6 +54,38 @@ class ReferenceExample:
     gold: frozenset[str]
 
 
+def sentence_examples(
+    sentences: Sequence[Sentence],
+    date: str | None,
+    gold: Sequence[frozenset[str] | None] | None = None,
+) -> list[ReferenceExample]:
+    """One example per sentence of one article, segmented and matched by the rules (the
+    rules' pairs and the previous sentence's feed the features). ``gold``: each
+    sentence's gold actors, or None to leave it out (at inference, every sentence)."""
+    era = "era:after" if (date or "")[:10] >= TRANSITION else "era:before"
+    out = []
+    for i, sentence in enumerate(sentences):
+        wanted = frozenset() if gold is None else gold[i]
+        if wanted is None:
+            continue
+        prev = sentences[i - 1] if i else None
+        found = set(found_pairs(sentence, ways=RULE_WAYS))
+        prev_found = set(found_pairs(prev, ways=RULE_WAYS)) if prev is not None else set()
+        tokens = [era, *(f"rule:{a}" for a in sorted(found))]
+        tokens += [f"prev:{a}" for a in sorted(prev_found)]
+        out.append(
+            ReferenceExample(
+                sentence.article_id,
+                sentence.text,
+                prev.text if prev is not None else "",
+                " ".join(tokens),
+                frozenset(found),
+                wanted,
+            )
+        )
+    return out
+
+
 def reference_examples(
     corpus: Corpus, segmenter: Segmenter, article_ids: Iterable[str]
 ) -> list[ReferenceExample]:
@@ -62,28 +97,11 @@ def reference_examples(
         article = corpus.articles.get(art_id)
         if article is None:
             continue
-        era = "era:after" if (article.date or "")[:10] >= TRANSITION else "era:before"
-        gold = {(a.start, a.end): a for a in by_article.get(art_id, [])}
+        gold = {(a.start, a.end): frozenset(a.stance) for a in by_article.get(art_id, [])}
         sentences = segmenter.segment(article).sentences
-        for i, sentence in enumerate(sentences):
-            ann = gold.get((sentence.start, sentence.end))
-            if ann is None:
-                continue
-            prev = sentences[i - 1] if i else None
-            found = set(found_pairs(sentence))
-            prev_found = set(found_pairs(prev)) if prev is not None else set()
-            tokens = [era, *(f"rule:{a}" for a in sorted(found))]
-            tokens += [f"prev:{a}" for a in sorted(prev_found)]
-            out.append(
-                ReferenceExample(
-                    art_id,
-                    sentence.text,
-                    prev.text if prev is not None else "",
-                    " ".join(tokens),
-                    frozenset(found),
-                    frozenset(ann.stance),
-                )
-            )
+        out += sentence_examples(
+            sentences, article.date, [gold.get((s.start, s.end)) for s in sentences]
+        )
     return out
 
 
@@ -179,7 +197,10 @@ class ReferenceDetector(BaseEstimator):
 
     def predict_proba(self, examples: Sequence[ReferenceExample]) -> np.ndarray:
         """``[n examples, n actors]`` probabilities, actors in :attr:`actors` order."""
-        return self.pipeline_.predict_proba(_columns(examples))
+        proba = self.pipeline_.predict_proba(_columns(examples))
+        if len(self.actors) == 1 and proba.shape[1] == 2:
+            proba = proba[:, 1:]  # one actor seen in training: a binary problem's two columns
+        return proba
 
     def predict(
         self, examples: Sequence[ReferenceExample], threshold: float = 0.5
