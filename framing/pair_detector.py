@@ -8,9 +8,12 @@ corpus's train articles with its threshold chosen by grouped cross-validation
 trusted types, never pickle), and applied by :class:`framing.segment.Segmenter` after the
 rules (:meth:`PairDetector.add_pairs`): an actor the rules did not find in a sentence
 gets a mention with ``how="model"`` when the detector's probability reaches the
-threshold. Its evidence span is the whole sentence and its ``surface`` is empty (no
-words name the actor). Where the rules judged every mention of the actor *not* the
-actor ("Moscow" the venue), the detector does not overrule them.
+threshold and (``salient``, the default) the rules named that actor in the sentence or
+one of the two before — an unnamed reference points back to an actor the text has just
+named (:func:`~framing.reference_model.salient_only`). Its evidence span is the whole
+sentence and its ``surface`` is empty (no words name the actor). Where the rules judged
+every mention of the actor *not* the actor ("Moscow" the venue), the detector does not
+overrule them.
 
 Optional and off by default: on the shipped corpus it trades precision for recall
 (data/README.md, "Pair finding"), and it learns the style of the corpus it is trained
@@ -35,6 +38,7 @@ from framing.reference_model import (
     ReferenceExample,
     combine,
     pair_prf,
+    salient_only,
     sentence_examples,
 )
 from framing.subcommand import add_command
@@ -97,12 +101,17 @@ class PairDetector:
     """A fitted :class:`ReferenceDetector` and its threshold (see the module docstring)."""
 
     def __init__(
-        self, detector: ReferenceDetector, threshold: float, info: dict[str, Any] | None = None
+        self,
+        detector: ReferenceDetector,
+        threshold: float,
+        info: dict[str, Any] | None = None,
+        salient: bool = True,
     ) -> None:
         if not 0.0 < float(threshold) <= 1.0:
             raise ValueError(f"pair detector threshold {threshold!r}: must be in (0, 1]")
         self.detector = detector
         self.threshold = float(threshold)
+        self.salient = bool(salient)
         self.info = dict(info or {})
 
     @property
@@ -116,9 +125,11 @@ class PairDetector:
             return sentences
         examples = sentence_examples(sentences, date)
         proba = self.detector.predict_proba(examples)
-        for sentence, row in zip(sentences, proba, strict=True):
+        for sentence, example, row in zip(sentences, examples, proba, strict=True):
             named = {m.actor for m in sentence.mentions}  # the rules decided these
             for actor, p in zip(self.actors, row, strict=True):
+                if self.salient and actor not in example.recent:
+                    continue
                 if p >= self.threshold and actor not in named:
                     sentence.mentions.append(
                         Mention(actor, sentence.start, sentence.end, "", how="model")
@@ -131,7 +142,13 @@ class PairDetector:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         dump_skops(self.detector, directory / MODEL_FILE)
-        info = {"kind": KIND, "threshold": self.threshold, "actors": self.actors, **self.info}
+        info = {
+            "kind": KIND,
+            "threshold": self.threshold,
+            "salient": self.salient,
+            "actors": self.actors,
+            **self.info,
+        }
         with atomic_write(directory / INFO_FILE) as fh:
             json.dump(info, fh, indent=2)
 
@@ -162,8 +179,9 @@ class PairDetector:
             threshold = float(info["threshold"])
         except (KeyError, TypeError, ValueError):
             raise ModelFolderError(f"{info_path}: needs a numeric 'threshold'") from None
-        extra = {k: v for k, v in info.items() if k not in ("kind", "threshold", "actors")}
-        return cls(detector, threshold, extra)
+        own = ("kind", "threshold", "salient", "actors")
+        extra = {k: v for k, v in info.items() if k not in own}
+        return cls(detector, threshold, extra, salient=bool(info.get("salient", True)))
 
 
 def load_pair_detector(source: str | Path | PairDetector | None) -> PairDetector | None:
@@ -178,10 +196,12 @@ def train_pair_detector(
     segmenter: Any,
     article_ids: Sequence[str],
     folds: int = 5,
+    salient: bool = True,
     **params: Any,
 ) -> tuple[PairDetector, dict[str, Any]]:
     """Fit on ``article_ids`` with the threshold chosen by grouped cross-validation over
-    them; returns the detector and the cross-validated scores per threshold."""
+    them (the out-of-fold pairs kept as the pipeline keeps them: ``salient``); returns
+    the detector and the cross-validated scores per threshold."""
     from framing.reference_model import reference_examples
 
     examples = reference_examples(corpus, segmenter, article_ids)
@@ -190,7 +210,10 @@ def train_pair_detector(
             f"{corpus.path}: {len(set(article_ids))} training article(s); cross-validation "
             f"needs at least {folds}"
         )
-    threshold, scores = choose_threshold(examples, cross_validate(examples, folds=folds, **params))
+    predicted = cross_validate(examples, folds=folds, **params)
+    if salient:
+        predicted = {t: salient_only(examples, sets) for t, sets in predicted.items()}
+    threshold, scores = choose_threshold(examples, predicted)
     detector = ReferenceDetector(**params).fit(examples)
     rules = pair_prf(examples, [e.rule_actors for e in examples])
     info = {
@@ -198,12 +221,13 @@ def train_pair_detector(
         "params": detector.get_params(),
         "cross_validation": {
             "folds": folds,
+            "salient": salient,
             "min_precision": MIN_PRECISION,
             "rules": rules,
             "rules_or_model": {str(t): s for t, s in scores.items()},
         },
     }
-    return PairDetector(detector, threshold, info), info
+    return PairDetector(detector, threshold, info, salient=salient), info
 
 
 # ---------------------------------------------------------------------------
@@ -216,6 +240,12 @@ def add_cli(subparsers: Any) -> None:
     p.add_argument("--embeddings", action="store_true", help="add sentence embeddings")
     p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
     p.add_argument("--C", type=float, default=4.0, help="inverse regularisation (default: 4)")
+    p.add_argument(
+        "--anywhere",
+        action="store_true",
+        help="let it add an actor the rules did not name in the sentence or the two before "
+        "(default: only those, as unnamed references point back)",
+    )
 
 
 def cmd_train_pair_detector(args: argparse.Namespace) -> int:
@@ -238,6 +268,7 @@ def cmd_train_pair_detector(args: argparse.Namespace) -> int:
             Segmenter(args.actors),
             ids,
             folds=args.folds,
+            salient=not args.anywhere,
             C=args.C,
             embeddings=args.embeddings,
         )

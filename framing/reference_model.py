@@ -35,6 +35,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from framing.corpus import Corpus, Sentence
 from framing.pairs import RULE_WAYS, found_pairs
+from framing.references import ANTECEDENT_WINDOW
 
 if TYPE_CHECKING:
     from framing.segment import Segmenter
@@ -52,6 +53,9 @@ class ReferenceExample:
     tokens: str  # "rule:<actor> prev:<actor> era:after" — what the lexicon found, the era
     rule_actors: frozenset[str]  # the pairs the rules find in this sentence
     gold: frozenset[str]
+    # the actors the rules find in this sentence or one of the ANTECEDENT_WINDOW before:
+    # those an unnamed reference can point back to (see :func:`salient_only`)
+    recent: frozenset[str] = frozenset()
 
 
 def sentence_examples(
@@ -63,14 +67,16 @@ def sentence_examples(
     rules' pairs and the previous sentence's feed the features). ``gold``: each
     sentence's gold actors, or None to leave it out (at inference, every sentence)."""
     era = "era:after" if (date or "")[:10] >= TRANSITION else "era:before"
+    by_rules = [frozenset(found_pairs(s, ways=RULE_WAYS)) for s in sentences]
     out = []
     for i, sentence in enumerate(sentences):
         wanted = frozenset() if gold is None else gold[i]
         if wanted is None:
             continue
         prev = sentences[i - 1] if i else None
-        found = set(found_pairs(sentence, ways=RULE_WAYS))
-        prev_found = set(found_pairs(prev, ways=RULE_WAYS)) if prev is not None else set()
+        found = set(by_rules[i])
+        prev_found = set(by_rules[i - 1]) if prev is not None else set()
+        recent = frozenset().union(*by_rules[max(0, i - ANTECEDENT_WINDOW) : i + 1])
         tokens = [era, *(f"rule:{a}" for a in sorted(found))]
         tokens += [f"prev:{a}" for a in sorted(prev_found)]
         out.append(
@@ -81,6 +87,7 @@ def sentence_examples(
                 " ".join(tokens),
                 frozenset(found),
                 wanted,
+                recent,
             )
         )
     return out
@@ -210,6 +217,15 @@ class ReferenceDetector(BaseEstimator):
             frozenset(a for a, p in zip(self.actors, row, strict=True) if p >= threshold)
             for row in proba
         ]
+
+
+def salient_only(
+    examples: Sequence[ReferenceExample], model_sets: Sequence[frozenset[str]]
+) -> list[frozenset[str]]:
+    """The model's actors that the rules named in the sentence or one of the
+    ``ANTECEDENT_WINDOW`` before: an unnamed reference ("the committee", "the ministry")
+    points back to an actor the text has just named, the window the role-noun rules use."""
+    return [m & e.recent for e, m in zip(examples, model_sets, strict=True)]
 
 
 def combine(

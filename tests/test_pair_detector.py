@@ -93,13 +93,25 @@ def test_a_loaded_detector_adds_model_pairs_after_the_rules(trained):
 
 def test_the_detector_never_overrules_a_sense_rule(trained):
     _, _, detector, _ = trained
-    eager = PairDetector(detector.detector, 1e-9)  # every actor the rules left out
+    eager = PairDetector(detector.detector, 1e-9, salient=False)  # every actor left out
     sentence = Segmenter().segment(Article("x", "Her sister lives in Moscow.")).sentences
     eager.add_pairs(sentence, None)
     hows = {(m.actor, m.how, m.sense) for m in sentence[0].mentions}
     assert ("Russia", "alias", "not_actor") in hows  # "Moscow" the place stays not the actor
     assert ("HTS", "model", "actor") in hows
     assert not any(a == "Russia" and how == "model" for a, how, _ in hows)
+
+
+def test_by_default_it_adds_only_actors_named_just_before(trained):
+    _, _, detector, _ = trained
+    eager = PairDetector(detector.detector, 1e-9)  # salient: the default
+    text = "HTS fighters entered the town. Rain fell. Crops failed. Prices rose."
+    sentences = Segmenter().segment(Article("x", text, date="2025-06-01")).sentences
+    eager.add_pairs(sentences, "2025-06-01")
+    model = [sorted(m.actor for m in s.mentions if m.how == "model") for s in sentences]
+    # HTS is named in sentence 0: sentences 1 and 2 may point back to it, 3 may not;
+    # Russia is never named, so never added
+    assert model == [[], ["HTS"], ["HTS"], []]
 
 
 def test_a_damaged_detector_is_one_line(trained, tmp_path):
