@@ -28,20 +28,16 @@ import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from framing.corpus import Corpus, Mention, Sentence
+from framing.corpus import Mention
 from framing.io import atomic_write
 from framing.models.safe_load import ModelFolderError
-from framing.reference_model import (
-    ReferenceDetector,
-    ReferenceExample,
-    combine,
-    pair_prf,
-    salient_only,
-    sentence_examples,
-)
 from framing.subcommand import add_command
+
+if TYPE_CHECKING:  # scikit-learn loads with the model, not with `framing --help`
+    from framing.corpus import Corpus, Sentence
+    from framing.reference_model import ReferenceDetector, ReferenceExample
 
 log = logging.getLogger("framing.pair_detector")
 
@@ -76,6 +72,8 @@ def cross_validate(
     """Out-of-fold actor sets per threshold, the folds grouped by article."""
     from sklearn.model_selection import GroupKFold
 
+    from framing.reference_model import ReferenceDetector
+
     groups = [e.article_id for e in examples]
     out: dict[float, list[Any]] = {t: [None] * len(examples) for t in thresholds}
     for fit_idx, eval_idx in GroupKFold(folds).split(examples, groups=groups):
@@ -92,6 +90,8 @@ def choose_threshold(
 ) -> tuple[float, dict[float, dict[str, Any]]]:
     """The lowest threshold whose rules-OR-model pairs keep ``MIN_PRECISION`` (else the
     highest), and the cross-validated scores of each."""
+    from framing.reference_model import combine, pair_prf
+
     scores = {t: pair_prf(examples, combine(examples, sets)) for t, sets in predicted.items()}
     kept = [t for t, s in scores.items() if s["precision"] >= MIN_PRECISION]
     return (min(kept) if kept else max(scores)), scores
@@ -121,6 +121,8 @@ class PairDetector:
     def add_pairs(self, sentences: list[Sentence], date: str | None) -> list[Sentence]:
         """Add a ``how="model"`` mention to each sentence for each actor the detector finds
         and the rules did not (in place); returns the sentences."""
+        from framing.reference_model import sentence_examples
+
         if not sentences:
             return sentences
         examples = sentence_examples(sentences, date)
@@ -156,6 +158,7 @@ class PairDetector:
     def load(cls, directory: str | Path) -> PairDetector:
         """A saved detector; a missing, foreign or damaged folder is one line naming it."""
         from framing.models.skops_io import load_skops
+        from framing.reference_model import ReferenceDetector
 
         directory = Path(directory)
         info_path = directory / INFO_FILE
@@ -202,7 +205,12 @@ def train_pair_detector(
     """Fit on ``article_ids`` with the threshold chosen by grouped cross-validation over
     them (the out-of-fold pairs kept as the pipeline keeps them: ``salient``); returns
     the detector and the cross-validated scores per threshold."""
-    from framing.reference_model import reference_examples
+    from framing.reference_model import (
+        ReferenceDetector,
+        pair_prf,
+        reference_examples,
+        salient_only,
+    )
 
     examples = reference_examples(corpus, segmenter, article_ids)
     if len({e.article_id for e in examples}) < folds:
