@@ -12,7 +12,10 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from test_models_hf import LABELS, _examples, _model, tiny_checkpoint  # noqa: E402, F401
+import test_models_hf  # noqa: E402  (the tiny random BERT and its examples)
+from test_models_hf import LABELS, _examples, _model  # noqa: E402
+
+tiny_checkpoint = test_models_hf.tiny_checkpoint  # the module-scoped fixture, shared
 
 from framing.models import load_saved_model, save_model  # noqa: E402
 from framing.models.hf import MARKERS, TransformerModel  # noqa: E402
