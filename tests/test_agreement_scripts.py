@@ -121,3 +121,38 @@ def test_alias_senses_compare_the_annotators_with_the_lexicon(scripts):
     assert got["first_second"]["agreement"] == round(2 / 3, 3)
     assert got["second_lexicon"] == {"kappa": 1.0, "n": 3, "agreement": 1.0}
     assert [d["id"] for d in got["disagreements"]] == ["x:59-89"]
+
+
+def test_pair_finding_scores_humans_and_the_lexicon_against_each_annotator(scripts):
+    _, agreement = scripts
+    text = "The Kremlin refused the offer. Prices rose in Homs. Assad fled to Moscow."
+    article = Article(id="x", text=text, date="2025-03-01")
+    spans = [(0, 30), (31, 51), (52, 73)]
+    first = {
+        f"x:{a}-{b}": {"text": text[a:b], "frame": "other", "stance": s}
+        for (a, b), s in zip(
+            spans, [{"Russia": "negative"}, {"HTS": "negative"}, {"Assad": "negative"}], strict=True
+        )
+    }
+    second = [
+        {"id": f"x:{a}-{b}", "frame": "other", "stance": s}
+        for (a, b), s in zip(
+            spans,
+            [{"Russia": "negative"}, {}, {"Assad": "negative", "Russia": "neutral"}],
+            strict=True,
+        )
+    ]
+    corpus = Corpus(Path("."), {"x": article}, [])
+    got = agreement.pair_finding(corpus, first, second, Segmenter())
+    # second vs first: 2 of the second's 3 pairs are the first's, 2 of the first's 3 found
+    assert got["second_vs_first"] == {
+        "precision": 0.667,
+        "recall": 0.667,
+        "tp": 2,
+        "pairs": 3,
+        "reference_pairs": 3,
+    }
+    # the lexicon: Russia (the Kremlin), Assad and Russia ("Moscow" as a destination)
+    lexicon = got["lexicon_vs_second"]
+    assert (lexicon["tp"], lexicon["pairs"], lexicon["reference_pairs"]) == (3, 3, 3)
+    assert got["lexicon_vs_first"]["recall"] == 0.667

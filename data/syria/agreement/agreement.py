@@ -16,7 +16,13 @@ listed or not, section 6 of the guidelines); and the sense of the lexicon's alia
 mentions: for every (sentence, actor) where an alias of the actor occurs, whether each
 annotator listed the actor, against the lexicon's sense rules ("Moscow" the place,
 "Russian" the language, another country's "regime" are ``not_actor``). The corpus
-proper's report keeps the keys it was published with.
+proper's report keeps the keys it was published with, plus ``pair_finding``.
+
+Both reports hold ``pair_finding``: which (sentence, actor) pairs exist at all, as
+precision and recall of one rater's pairs against another's, for the second annotator
+against the first (the human ceiling of pair finding) and for the lexicon
+(:func:`framing.pairs.found_pairs`: aliases, senses, role nouns, carry-over) against
+each annotator's independent labels.
 
 Disagreements are written to ``disagreements.jsonl`` for adjudication.
 """
@@ -184,6 +190,40 @@ def alias_senses(
     }
 
 
+def _pr(pred: dict[str, set[str]], ref: dict[str, set[str]]) -> dict:
+    tp = sum(len(pred[k] & ref[k]) for k in ref)
+    n_pred, n_ref = sum(len(v) for v in pred.values()), sum(len(v) for v in ref.values())
+    return {
+        "precision": round(tp / n_pred, 3) if n_pred else None,
+        "recall": round(tp / n_ref, 3) if n_ref else None,
+        "tp": tp,
+        "pairs": n_pred,
+        "reference_pairs": n_ref,
+    }
+
+
+def pair_finding(
+    corpus: Corpus, first: dict[str, dict], second: list[dict], segmenter: Segmenter
+) -> dict:
+    """Pair precision/recall: second annotator vs first, lexicon vs each annotator."""
+    from framing.pairs import found_pairs
+
+    a = {rec["id"]: set(first[rec["id"]]["stance"]) for rec in second}
+    b = {rec["id"]: set(rec["stance"]) for rec in second}
+    lexicon: dict[str, set[str]] = {}
+    for article_id in sorted({key.rsplit(":", 1)[0] for key in a}):
+        for s in segmenter.segment(corpus.articles[article_id]).sentences:
+            key = f"{article_id}:{s.start}-{s.end}"
+            if key in a:
+                lexicon[key] = set(found_pairs(s))
+    lexicon = {key: lexicon.get(key, set()) for key in a}  # a span the splitter lost: none
+    return {
+        "second_vs_first": _pr(b, a),
+        "lexicon_vs_first": _pr(lexicon, a),
+        "lexicon_vs_second": _pr(lexicon, b),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -204,6 +244,7 @@ def main(argv: list[str] | None = None) -> None:
         report["per_actor"] = per_actor(first, second, actors)
         report["presence"] = presence(first, second, actors)
         report["alias_senses"] = alias_senses(corpus, first, second, Segmenter())
+    report["pair_finding"] = pair_finding(corpus, first, second, Segmenter())
     write_jsonl(here / "disagreements.jsonl", disagreements)
     (here / "agreement.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=2))
