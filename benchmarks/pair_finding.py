@@ -29,13 +29,21 @@ from framing.segment import Segmenter
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("corpus", help="corpus folder")
-    parser.add_argument("--split", default="train", choices=["train", "test", "all"])
+    parser.add_argument(
+        "--split",
+        default="train",
+        help="train (no held-out article), test (the fixed split), all, or a test-only set "
+        "such as realistic",
+    )
     parser.add_argument("--actors", nargs="+", default=["framing/conf/actors/syria.yaml"])
     parser.add_argument("--errors", help="write missed/spurious pairs (JSONL) of the last config")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON too")
     args = parser.parse_args()
     corpus = load_corpus(args.corpus)
-    ids = split_ids(corpus, args.split)
+    try:
+        ids = split_ids(corpus, args.split)
+    except ValueError as exc:
+        parser.error(str(exc))
     for actors in args.actors:
         errors: list[dict] = []
         t0 = time.perf_counter()

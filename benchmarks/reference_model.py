@@ -6,16 +6,15 @@ the union (rules OR model at a probability threshold). With ``--test``: fit on
 all train articles, score the test articles once. Prints figures, asserts
 nothing::
 
-    python benchmarks/reference_model.py data/syria [--test]
+    python benchmarks/reference_model.py data/syria [--embeddings] [--test]
 """
 
 from __future__ import annotations
 
 import argparse
 
-from sklearn.model_selection import GroupKFold
-
 from framing.corpus import load_corpus
+from framing.pair_detector import MIN_PRECISION, THRESHOLDS, choose_threshold, cross_validate
 from framing.pairs import split_ids
 from framing.reference_model import (
     ReferenceDetector,
@@ -24,9 +23,6 @@ from framing.reference_model import (
     reference_examples,
 )
 from framing.segment import Segmenter
-
-THRESHOLDS = (0.3, 0.4, 0.5, 0.7, 0.9)
-MIN_PRECISION = 0.95  # the threshold is chosen on the train folds: the lowest that keeps it
 
 
 def _rows(examples, proba_sets) -> list[tuple[str, dict]]:
@@ -60,29 +56,26 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--C", type=float, default=4.0)
     parser.add_argument("--test", action="store_true", help="also fit on train, score test once")
+    parser.add_argument(
+        "--embeddings",
+        action="store_true",
+        help="add sentence-transformer embeddings of the sentence and the previous one",
+    )
     args = parser.parse_args()
     corpus = load_corpus(args.corpus)
     segmenter = Segmenter(args.actors)
     train = reference_examples(corpus, segmenter, split_ids(corpus, "train"))
-    groups = [e.article_id for e in train]
-    predicted: dict[float, list] = {t: [None] * len(train) for t in THRESHOLDS}
-    for fit_idx, eval_idx in GroupKFold(args.folds).split(train, groups=groups):
-        model = ReferenceDetector(C=args.C).fit([train[i] for i in fit_idx])
-        held = [train[i] for i in eval_idx]
-        for t in THRESHOLDS:
-            for i, s in zip(eval_idx, model.predict(held, t), strict=True):
-                predicted[t][i] = s
+    params = {"C": args.C, "embeddings": args.embeddings}
+    predicted = cross_validate(train, folds=args.folds, **params)
     title = f"{args.corpus} train, grouped {args.folds}-fold CV ({len(train)} sentences)"
     print(_table(title, _rows(train, predicted)) + "\n")
-    cv = {t: pair_prf(train, combine(train, sets)) for t, sets in predicted.items()}
-    kept = [t for t in THRESHOLDS if cv[t]["precision"] >= MIN_PRECISION]
-    chosen = min(kept) if kept else max(THRESHOLDS)
+    chosen, _ = choose_threshold(train, predicted)
     print(
         f"threshold chosen on the train folds (rules OR model, precision >= {MIN_PRECISION}): {chosen}\n"
     )
     if args.test:
         test = reference_examples(corpus, segmenter, split_ids(corpus, "test"))
-        model = ReferenceDetector(C=args.C).fit(train)
+        model = ReferenceDetector(**params).fit(train)
         sets = {t: model.predict(test, t) for t in THRESHOLDS}
         print(
             _table(f"{args.corpus} test, fit on train ({len(test)} sentences)", _rows(test, sets))

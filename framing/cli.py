@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "framing.checks.command",
     "framing.annotate.cli",
     "framing.end_to_end",
+    "framing.pair_detector",
     "framing.model_card",
     "framing.hub",
 )

@@ -71,10 +71,12 @@ def evaluate_pipeline(
     *,
     actors: Any = None,
     batch_size: int = 2048,
+    pair_detector: Any = None,
 ) -> dict[str, Any]:
     """Score the whole inference path on ``article_ids`` of ``corpus`` (see the module
     docstring). ``model``: a saved stance model; ``actors`` overrides its actor config
-    (e.g. an older lexicon, to compare ways of finding pairs)."""
+    (e.g. an older lexicon, to compare ways of finding pairs); ``pair_detector`` adds a
+    trained pair detector after the rules (:mod:`framing.pair_detector`)."""
     from framing.examples import ModelInputs
 
     stance = load_model(model)
@@ -85,7 +87,7 @@ def evaluate_pipeline(
     missing = sorted(set(article_ids) - set(ids))
     if missing:
         log.warning("%d test article(s) not in the corpus: %s", len(missing), ", ".join(missing))
-    predictor = Predictor(stance, batch_size=batch_size, actors=actors)
+    predictor = Predictor(stance, batch_size=batch_size, actors=actors, pair_detector=pair_detector)
     by_article = corpus.annotations_by_article()
 
     # the pipeline's rows, as framing predict writes them
@@ -255,6 +257,11 @@ def add_cli(subparsers: Any) -> None:
         "such as realistic (default: test)",
     )
     p.add_argument("--actors", help="actor config YAML instead of the one saved with the model")
+    p.add_argument(
+        "--pair-detector",
+        metavar="DIR",
+        help="a trained pair detector (framing train-pair-detector), applied after the rules",
+    )
     p.add_argument("-o", "--output", help="also write the scores as JSON")
 
 
@@ -266,7 +273,9 @@ def cmd_evaluate_pipeline(args: argparse.Namespace) -> int:
 
     corpus = load_corpus(resolve_path(args.data))
     ids = test_set_ids(corpus, args.set)
-    scores = evaluate_pipeline(args.model, corpus, ids, actors=args.actors)
+    scores = evaluate_pipeline(
+        args.model, corpus, ids, actors=args.actors, pair_detector=args.pair_detector
+    )
     scores["set"] = args.set
     print(end_to_end_markdown(scores, f"{corpus.path.name} · {args.set} · {scores['actors']}"))
     if args.output:

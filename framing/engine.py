@@ -129,7 +129,9 @@ class Predictor:
     model's segmenter when there is one, else from the framing model's: the one
     :meth:`framing.segment.Segmenter.segment` path of ``framing segment`` (the article's
     date for dated aliases, role nouns, carry-over, mention senses). ``actors``
-    overrides the model's actor config (an actor YAML, mapping or lexicon).
+    overrides the model's actor config (an actor YAML, mapping or lexicon);
+    ``pair_detector`` (a :class:`~framing.pair_detector.PairDetector` or its folder) adds
+    the pairs a trained detector finds after the rules (``how`` ``"model"``).
 
     A stance pair is an actor with a mention judged to be the actor; with
     ``keep_not_actor`` the actors whose every mention is judged not the actor
@@ -146,6 +148,7 @@ class Predictor:
         *,
         keep_not_actor: bool = False,
         actors: Any = None,
+        pair_detector: Any = None,
     ) -> None:
         if stance is None and frame is None:
             raise PredictError("give a stance model, a framing model or both")
@@ -164,10 +167,14 @@ class Predictor:
         self.keep_not_actor = keep_not_actor
         main = stance or frame
         assert main is not None
-        if actors is not None:
+        if actors is not None or pair_detector is not None:
             from framing.segment import Segmenter
 
-            self.segmenter = Segmenter(actors, splitter=main.splitter)
+            self.segmenter = Segmenter(
+                main.segmenter.lexicon if actors is None else actors,
+                splitter=main.splitter,
+                pair_detector=pair_detector,
+            )
         else:
             self.segmenter = main.segmenter
         self._frame_segmenter = None

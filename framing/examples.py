@@ -128,10 +128,12 @@ def relative_spans(
     lexicon cannot find (``{"actor", "start", "end"}`` in article offsets); those
     outside the sentence are ignored. Mentions judged not the actor (``is_actor`` false,
     an ``extra`` with a ``sense`` other than ``"actor"``) are left out: "Russian" the
-    language is no mention of Russia."""
+    language is no mention of Russia. A pair detector's mention (``how`` ``model``)
+    names no words, so it gives no span: the model sees the pair as it sees a target
+    given without one."""
     target, other = [], []
     for m in sentence.mentions:
-        if not m.is_actor:
+        if not m.is_actor or m.how == "model":
             continue
         (target if m.actor == actor else other).append(
             [m.start - sentence.start, m.end - sentence.start]

@@ -133,13 +133,16 @@ def predict_files(
     targets_from: str | None = None,
     keep_not_actor: bool = False,
     actors: Any = None,
+    pair_detector: Any = None,
 ) -> PredictStats:
     """Predict every article of ``inputs`` with ``models`` (one stance and/or one framing
     model) into ``output``; see the module docstring for the rows and the guarantees.
 
     ``keep_not_actor`` keeps, flagged ``sense = "not_actor"``, the pairs whose every
     mention is judged not the actor (left out by default, and from the summary unless
-    kept); ``actors`` overrides the models' actor config.
+    kept); ``actors`` overrides the models' actor config; ``pair_detector`` (a trained
+    :class:`~framing.pair_detector.PairDetector` or its folder) adds the pairs it finds
+    after the rules (``how = "model"``).
 
     On ``KeyboardInterrupt`` the whole articles written so far are kept under ``output``
     (and the errors so far in the error file), then the interrupt is raised again.
@@ -166,6 +169,7 @@ def predict_files(
         targets_from=targets_from,
         keep_not_actor=keep_not_actor,
         actors=actors,
+        pair_detector=pair_detector,
     )
     stance, frame = predictor.stance, predictor.frame
     stats = PredictStats(output=output, errors_path=error_file(output))
@@ -373,6 +377,7 @@ def analyze_articles(
     targets_from: str | None = None,
     keep_not_actor: bool = False,
     actors: Any = None,
+    pair_detector: Any = None,
 ) -> pd.DataFrame:
     """Predict stance and/or frames for articles; one row per (sentence, actor).
 
@@ -391,8 +396,8 @@ def analyze_articles(
     :mod:`framing.predictions`): the predicted labels are ``stance`` and ``frame``, as in
     :meth:`FramingModel.predict`. ``targets_from``: a record field holding the stance
     targets (as ``framing predict --targets-from``). Bad articles are logged and skipped;
-    they are listed in ``df.attrs["errors"]`` (``where``, ``reason``). ``keep_not_actor``
-    and ``actors`` as in :func:`predict_files`.
+    they are listed in ``df.attrs["errors"]`` (``where``, ``reason``). ``keep_not_actor``,
+    ``actors`` and ``pair_detector`` as in :func:`predict_files`.
     """
     import pandas as pd
     from tqdm.auto import tqdm
@@ -415,6 +420,7 @@ def analyze_articles(
         targets_from=targets_from,
         keep_not_actor=keep_not_actor,
         actors=actors,
+        pair_detector=pair_detector,
     )
     rows: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []

@@ -3,7 +3,8 @@
 The gold pairs of an annotated sentence are the actors of its ``stance`` map; the
 found pairs are the actors with a mention judged to be the actor
 (:attr:`framing.corpus.Sentence.actors`). A found pair is credited to the best
-way it was found in that sentence (alias, then role noun, then carry-over), so
+way it was found in that sentence (alias, then role noun, then carry-over, then a
+learned pair detector's ``model``, :mod:`framing.pair_detector`), so
 precision and recall can be read per way of finding. Sentences are matched to
 annotations by offsets; an annotation whose span is not a sentence of the
 current splitter is skipped and counted.
@@ -18,14 +19,16 @@ from typing import Any
 from framing.corpus import Corpus, Sentence
 from framing.segment import Segmenter
 
-HOW_ORDER = ("alias", "role_noun", "carry_over")
+HOW_ORDER = ("alias", "role_noun", "carry_over", "model")
+RULE_WAYS = frozenset(HOW_ORDER[:3])  # the lexicon's ways (``model``: a pair detector's)
 
 
-def found_pairs(sentence: Sentence) -> dict[str, str]:
-    """``{actor: how}`` for the actors a sentence refers to, each by its best way of finding."""
+def found_pairs(sentence: Sentence, ways: frozenset[str] | None = None) -> dict[str, str]:
+    """``{actor: how}`` for the actors a sentence refers to, each by its best way of finding
+    (``ways``: only mentions found one of these ways; default every way)."""
     out: dict[str, str] = {}
     for m in sentence.mentions:
-        if not m.is_actor:
+        if not m.is_actor or (ways is not None and m.how not in ways):
             continue
         best = out.get(m.actor)
         if best is None or HOW_ORDER.index(m.how) < HOW_ORDER.index(best):
@@ -123,16 +126,21 @@ def pair_scores(
 
 
 def split_ids(corpus: Corpus, split: str) -> list[str]:
-    """Article ids of ``train`` (annotated, not in the fixed test split), ``test`` or ``all``."""
+    """Annotated article ids of ``train`` (in no held-out set: neither the fixed test split
+    nor a test-only set such as ``realistic``), ``test`` (the fixed split), ``all``, or a
+    test-only set by name."""
     annotated = sorted({a.article_id for a in corpus.annotations})
-    test = set(corpus.test_ids)
+    held_out = corpus.test_sets
     if split == "all":
         return annotated
-    if split == "test":
-        return [i for i in annotated if i in test]
     if split == "train":
-        return [i for i in annotated if i not in test]
-    raise ValueError(f"split must be train, test or all, got {split!r}")
+        never = {i for ids in held_out.values() for i in ids}
+        return [i for i in annotated if i not in never]
+    chosen = set(held_out["fixed"] if split == "test" else held_out.get(split, ()))
+    if split != "test" and (split == "fixed" or split not in held_out):
+        names = ", ".join(["train", "test", "all", *corpus.test_only])
+        raise ValueError(f"split must be one of {names}, got {split!r}")
+    return [i for i in annotated if i in chosen]
 
 
 def scores_markdown(scores: dict[str, Any], title: str = "") -> str:

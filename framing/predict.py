@@ -131,6 +131,12 @@ def add_cli(subparsers: Any) -> None:
         help="actor config to find pairs with instead of the one saved with the model",
     )
     p.add_argument(
+        "--pair-detector",
+        metavar="DIR",
+        help="a trained pair detector (framing train-pair-detector): adds the pairs it finds "
+        "after the rules, with how=model in their evidence (off by default)",
+    )
+    p.add_argument(
         "--shard",
         metavar="I/N",
         help="keep only the articles with crc32(id) %% N == I (for array jobs)",
@@ -201,6 +207,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
             targets_from=args.targets_from,
             keep_not_actor=args.keep_not_actor,
             actors=args.actors,
+            pair_detector=args.pair_detector,
         )
     except KeyboardInterrupt:
         return 130

@@ -6,8 +6,12 @@ text, the actors the lexicon finds in both (``rule:`` / ``prev:`` tokens) and
 whether the article is dated after 2024-12-08 (when "the government" changes
 hands); the targets are the sentence's gold actors. Features: word 1–2-gram
 TF-IDF of the sentence and of the previous sentence, kept apart, and the tokens;
-one-vs-rest logistic regression. :func:`combine` gives the union with the rules'
-pairs, a model pair added when its probability reaches a threshold.
+one-vs-rest logistic regression. With ``embeddings=True`` the features also hold the
+sentence-transformer embeddings (the packaged all-MiniLM-L6-v2 by default) of the
+sentence and, at half weight, of the previous sentence: unnamed references ("the
+committee", "the ministry") that share no word with a training sentence can still
+lie near one. :func:`combine` gives the union with the rules' pairs, a model pair
+added when its probability reaches a threshold.
 
 Not part of the default pipeline: ``benchmarks/reference_model.py`` measures it
 against the rules (grouped cross-validation on the train articles, then the test
@@ -18,9 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -28,11 +33,16 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from framing.corpus import Corpus
-from framing.pairs import found_pairs
-from framing.segment import Segmenter
+from framing.corpus import Corpus, Sentence
+from framing.pairs import RULE_WAYS, found_pairs
+from framing.references import ANTECEDENT_WINDOW
+
+if TYPE_CHECKING:
+    from framing.segment import Segmenter
 
 TRANSITION = "2024-12-08"  # the date "Damascus" / "the government" change referent
+_EMBEDDINGS: dict[str, dict[str, np.ndarray]] = {}  # checkpoint -> text -> embedding
+_CACHE_LIMIT = 200_000  # texts kept per checkpoint (cross-validation embeds each once)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +53,44 @@ class ReferenceExample:
     tokens: str  # "rule:<actor> prev:<actor> era:after" — what the lexicon found, the era
     rule_actors: frozenset[str]  # the pairs the rules find in this sentence
     gold: frozenset[str]
+    # the actors the rules find in this sentence or one of the ANTECEDENT_WINDOW before:
+    # those an unnamed reference can point back to (see :func:`salient_only`)
+    recent: frozenset[str] = frozenset()
+
+
+def sentence_examples(
+    sentences: Sequence[Sentence],
+    date: str | None,
+    gold: Sequence[frozenset[str] | None] | None = None,
+) -> list[ReferenceExample]:
+    """One example per sentence of one article, segmented and matched by the rules (the
+    rules' pairs and the previous sentence's feed the features). ``gold``: each
+    sentence's gold actors, or None to leave it out (at inference, every sentence)."""
+    era = "era:after" if (date or "")[:10] >= TRANSITION else "era:before"
+    by_rules = [frozenset(found_pairs(s, ways=RULE_WAYS)) for s in sentences]
+    out = []
+    for i, sentence in enumerate(sentences):
+        wanted = frozenset() if gold is None else gold[i]
+        if wanted is None:
+            continue
+        prev = sentences[i - 1] if i else None
+        found = set(by_rules[i])
+        prev_found = set(by_rules[i - 1]) if prev is not None else set()
+        recent = frozenset().union(*by_rules[max(0, i - ANTECEDENT_WINDOW) : i + 1])
+        tokens = [era, *(f"rule:{a}" for a in sorted(found))]
+        tokens += [f"prev:{a}" for a in sorted(prev_found)]
+        out.append(
+            ReferenceExample(
+                sentence.article_id,
+                sentence.text,
+                prev.text if prev is not None else "",
+                " ".join(tokens),
+                frozenset(found),
+                wanted,
+                recent,
+            )
+        )
+    return out
 
 
 def reference_examples(
@@ -56,28 +104,11 @@ def reference_examples(
         article = corpus.articles.get(art_id)
         if article is None:
             continue
-        era = "era:after" if (article.date or "")[:10] >= TRANSITION else "era:before"
-        gold = {(a.start, a.end): a for a in by_article.get(art_id, [])}
+        gold = {(a.start, a.end): frozenset(a.stance) for a in by_article.get(art_id, [])}
         sentences = segmenter.segment(article).sentences
-        for i, sentence in enumerate(sentences):
-            ann = gold.get((sentence.start, sentence.end))
-            if ann is None:
-                continue
-            prev = sentences[i - 1] if i else None
-            found = set(found_pairs(sentence))
-            prev_found = set(found_pairs(prev)) if prev is not None else set()
-            tokens = [era, *(f"rule:{a}" for a in sorted(found))]
-            tokens += [f"prev:{a}" for a in sorted(prev_found)]
-            out.append(
-                ReferenceExample(
-                    art_id,
-                    sentence.text,
-                    prev.text if prev is not None else "",
-                    " ".join(tokens),
-                    frozenset(found),
-                    frozenset(ann.stance),
-                )
-            )
+        out += sentence_examples(
+            sentences, article.date, [gold.get((s.start, s.end)) for s in sentences]
+        )
     return out
 
 
@@ -85,12 +116,64 @@ def _columns(examples: Sequence[ReferenceExample]) -> np.ndarray:
     return np.array([[e.text, e.previous, e.tokens] for e in examples], dtype=object)
 
 
-class ReferenceDetector(BaseEstimator):
-    """TF-IDF (sentence, previous sentence) + lexicon tokens → one-vs-rest logistic regression."""
+class SentenceEmbeddings(TransformerMixin, BaseEstimator):
+    """Columns (sentence, previous sentence) → their normalised sentence embeddings side by
+    side, the previous sentence's at ``previous_weight`` (an empty one embeds as zeros)."""
 
-    def __init__(self, C: float = 4.0, min_df: int = 2) -> None:
+    def __init__(self, checkpoint: str = "default", previous_weight: float = 0.5) -> None:
+        self.checkpoint = checkpoint
+        self.previous_weight = previous_weight
+
+    def fit(self, X: np.ndarray, y: object = None) -> SentenceEmbeddings:
+        return self
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        from framing.models.embeddings import _encoder
+        from framing.models.hf_setup import resolve_checkpoint
+
+        path = resolve_checkpoint(self.checkpoint)
+        encoder = _encoder(path, None)
+        cache = _EMBEDDINGS.setdefault(path, {})
+        texts = list(dict.fromkeys(str(t) for t in np.asarray(X).ravel() if t))
+        missing = [t for t in texts if t not in cache]
+        if len(cache) + len(missing) > _CACHE_LIMIT:
+            cache.clear()
+            missing = texts
+        if missing:
+            cache.update(
+                zip(
+                    missing,
+                    encoder.encode(missing, batch_size=64, normalize_embeddings=True),
+                    strict=True,
+                )
+            )
+        vectors = cache
+        dimension = getattr(encoder, "get_embedding_dimension", None)  # sentence-transformers 5
+        width = (dimension or encoder.get_sentence_embedding_dimension)()
+        zero = np.zeros(width, dtype=np.float32)
+
+        def embed(column: np.ndarray) -> np.ndarray:
+            return np.stack([vectors.get(str(t), zero) if t else zero for t in column])
+
+        X = np.asarray(X, dtype=object)
+        return np.hstack([embed(X[:, 0]), self.previous_weight * embed(X[:, 1])])
+
+
+class ReferenceDetector(BaseEstimator):
+    """TF-IDF (sentence, previous sentence) + lexicon tokens [+ sentence embeddings] →
+    one-vs-rest logistic regression."""
+
+    def __init__(
+        self,
+        C: float = 4.0,
+        min_df: int = 2,
+        embeddings: bool = False,
+        checkpoint: str = "default",
+    ) -> None:
         self.C = C
         self.min_df = min_df
+        self.embeddings = embeddings
+        self.checkpoint = checkpoint
 
     def fit(self, examples: Sequence[ReferenceExample]) -> ReferenceDetector:
         def words() -> TfidfVectorizer:
@@ -103,6 +186,11 @@ class ReferenceDetector(BaseEstimator):
                 ("sentence", words(), 0),
                 ("previous", words(), 1),
                 ("tokens", CountVectorizer(token_pattern=r"\S+", binary=True), 2),
+                *(
+                    [("embeddings", SentenceEmbeddings(self.checkpoint), [0, 1])]
+                    if self.embeddings
+                    else []
+                ),
             ]
         )
         classifier = OneVsRestClassifier(LogisticRegression(C=self.C, max_iter=2000))
@@ -116,7 +204,10 @@ class ReferenceDetector(BaseEstimator):
 
     def predict_proba(self, examples: Sequence[ReferenceExample]) -> np.ndarray:
         """``[n examples, n actors]`` probabilities, actors in :attr:`actors` order."""
-        return self.pipeline_.predict_proba(_columns(examples))
+        proba = self.pipeline_.predict_proba(_columns(examples))
+        if len(self.actors) == 1 and proba.shape[1] == 2:
+            proba = proba[:, 1:]  # one actor seen in training: a binary problem's two columns
+        return proba
 
     def predict(
         self, examples: Sequence[ReferenceExample], threshold: float = 0.5
@@ -126,6 +217,15 @@ class ReferenceDetector(BaseEstimator):
             frozenset(a for a, p in zip(self.actors, row, strict=True) if p >= threshold)
             for row in proba
         ]
+
+
+def salient_only(
+    examples: Sequence[ReferenceExample], model_sets: Sequence[frozenset[str]]
+) -> list[frozenset[str]]:
+    """The model's actors that the rules named in the sentence or one of the
+    ``ANTECEDENT_WINDOW`` before: an unnamed reference ("the committee", "the ministry")
+    points back to an actor the text has just named, the window the role-noun rules use."""
+    return [m & e.recent for e, m in zip(examples, model_sets, strict=True)]
 
 
 def combine(

@@ -49,15 +49,24 @@ class Segmenter:
         ``None`` takes the packaged ``framing/conf/actors/syria.yaml``.
     splitter:
         Sentence splitter backend (see :mod:`framing.text.sentences`).
+    pair_detector:
+        A trained pair detector (:class:`~framing.pair_detector.PairDetector` or its
+        folder), applied after the rules; ``None`` (the default): the rules alone.
     """
 
     def __init__(
         self,
         actors: ActorLexicon | str | Path | dict[str, Any] | None = None,
         splitter: str = "sentencex",
+        pair_detector: Any = None,
     ) -> None:
         self.lexicon = load_lexicon(actors)
         self.splitter = get_splitter(splitter)
+        self.pair_detector = None
+        if pair_detector is not None:
+            from framing.pair_detector import load_pair_detector
+
+            self.pair_detector = load_pair_detector(pair_detector)
 
     def segment(self, article: Article) -> SegmentedArticle:
         cleaned = clean_article(article)
@@ -75,7 +84,10 @@ class Segmenter:
         """
         spans = self.splitter.spans(text)
         sentences = [Sentence(article_id, i, a, b, text[a:b], []) for i, (a, b) in enumerate(spans)]
-        return self.match(sentences, text, date)
+        sentences = self.match(sentences, text, date)
+        if self.pair_detector is not None:
+            self.pair_detector.add_pairs(sentences, date)
+        return sentences
 
     def match(
         self, sentences: list[Sentence], text: str, date: str | None = None
@@ -117,6 +129,11 @@ def add_cli(subparsers: Any) -> None:
     p.add_argument(
         "--splitter", default="sentencex", help="sentence splitter backend (default: sentencex)"
     )
+    p.add_argument(
+        "--pair-detector",
+        metavar="DIR",
+        help="a trained pair detector (framing train-pair-detector), applied after the rules",
+    )
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
@@ -130,7 +147,13 @@ def cmd_segment(args: argparse.Namespace) -> int:
     if kind not in (".jsonl", ".csv"):
         log.error("%s: output must end in .jsonl or .csv", output)
         return 2
-    segmenter = Segmenter(args.actors, splitter=args.splitter)
+    from framing.models.safe_load import ModelFolderError
+
+    try:
+        segmenter = Segmenter(args.actors, splitter=args.splitter, pair_detector=args.pair_detector)
+    except ModelFolderError as exc:
+        log.error("%s", exc)
+        return 2
     n_articles = n_sentences = 0
     errors: list[RecordError] = []
     fields = ["article_id", "index", "start", "end", "text", "actors", "mentions"]

@@ -66,3 +66,14 @@ def test_split_ids(corpus):
     assert split_ids(corpus, "train") == []
     with pytest.raises(ValueError, match="split must be"):
         split_ids(corpus, "dev")
+
+
+def test_split_ids_keep_test_only_sets_out_of_train(corpus):
+    corpus.test_ids = []
+    assert split_ids(corpus, "train") == ["a1"]
+    corpus.test_only = {"realistic": ["a1"]}
+    assert split_ids(corpus, "train") == []  # a test-only article is never train
+    assert split_ids(corpus, "realistic") == ["a1"]
+    assert split_ids(corpus, "test") == []
+    with pytest.raises(ValueError, match="one of train, test, all, realistic"):
+        split_ids(corpus, "fixed")

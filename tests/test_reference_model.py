@@ -66,3 +66,56 @@ def test_examples_from_the_corpus_follow_its_annotations():
     # the first sentence of an article has no previous sentence; the era is marked
     assert examples[0].previous == ""
     assert all("era:" in e.tokens for e in examples)
+
+
+class _FakeEncoder:
+    """Stands in for a sentence-transformer: a text's vector is its words' hashes."""
+
+    calls: list[list[str]] = []
+
+    def encode(self, texts, batch_size=64, normalize_embeddings=True):
+        import numpy as np
+
+        self.calls.append(list(texts))
+        out = np.zeros((len(texts), 8), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in text.lower().split():
+                out[i, sum(map(ord, word)) % 8] += 1.0
+            out[i] /= max(np.linalg.norm(out[i]), 1e-9)
+        return out
+
+    def get_embedding_dimension(self):
+        return 8
+
+
+def test_embeddings_add_sentence_vectors_and_embed_each_text_once(monkeypatch):
+    import numpy as np
+
+    from framing import reference_model
+    from framing.models import embeddings
+
+    fake = _FakeEncoder()
+    _FakeEncoder.calls = []
+    monkeypatch.setattr(embeddings, "_encoder", lambda path, device: fake)
+    monkeypatch.setattr(reference_model, "_EMBEDDINGS", {})
+    columns = np.array([["a b", "c"], ["a b", ""]], dtype=object)
+    got = reference_model.SentenceEmbeddings(previous_weight=0.5).fit_transform(columns)
+    assert got.shape == (2, 16)
+    assert np.allclose(got[0, :8], got[1, :8])  # the same sentence, the same vector
+    assert np.allclose(got[1, 8:], 0.0)  # no previous sentence: zeros
+    assert np.isclose(np.linalg.norm(got[0, 8:]), 0.5)  # the previous one at half weight
+    reference_model.SentenceEmbeddings().transform(columns)
+    assert _FakeEncoder.calls == [["a b", "c"]]  # cached: embedded once
+
+    model = ReferenceDetector(C=10.0, min_df=1, embeddings=True).fit(_toy())
+    new = [_ex("The group shelled a school.", "HTS fighters said so.", "prev:HTS", {"HTS"})]
+    assert model.predict(new) == [frozenset({"HTS"})]
+    width = (
+        model.pipeline_.named_steps["features"].transform(reference_model._columns(new)).shape[1]
+    )
+    plain = ReferenceDetector(C=10.0, min_df=1).fit(_toy())
+    assert (
+        width
+        == plain.pipeline_.named_steps["features"].transform(reference_model._columns(new)).shape[1]
+        + 16
+    )

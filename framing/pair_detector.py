@@ -1,0 +1,295 @@
+"""A trained pair detector in the pipeline: pairs the lexicon's rules do not find.
+
+:class:`~framing.reference_model.ReferenceDetector` (sentence + previous sentence +
+what the rules found → the actors referred to) made usable: trained on an annotated
+corpus's train articles with its threshold chosen by grouped cross-validation
+(:func:`train_pair_detector`), saved to a folder and loaded back safely
+(:meth:`PairDetector.save` / :meth:`PairDetector.load`: skops with a fixed list of
+trusted types, never pickle), and applied by :class:`framing.segment.Segmenter` after the
+rules (:meth:`PairDetector.add_pairs`): an actor the rules did not find in a sentence
+gets a mention with ``how="model"`` when the detector's probability reaches the
+threshold and (``salient``, the default) the rules named that actor in the sentence or
+one of the two before — an unnamed reference points back to an actor the text has just
+named (:func:`~framing.reference_model.salient_only`). Its evidence span is the whole
+sentence and its ``surface`` is empty (no words name the actor). Where the rules judged
+every mention of the actor *not* the actor ("Moscow" the venue), the detector does not
+overrule them.
+
+Optional and off by default: on the shipped corpus it trades precision for recall
+(data/README.md, "Pair finding"), and it learns the style of the corpus it is trained
+on. ``framing train-pair-detector`` trains one; ``--pair-detector DIR`` applies it in
+``framing segment``, ``framing predict`` and ``framing evaluate-pipeline``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from framing.corpus import Mention
+from framing.io import atomic_write
+from framing.models.safe_load import ModelFolderError
+from framing.subcommand import add_command
+
+if TYPE_CHECKING:  # scikit-learn loads with the model, not with `framing --help`
+    from framing.corpus import Corpus, Sentence
+    from framing.reference_model import ReferenceDetector, ReferenceExample
+
+log = logging.getLogger("framing.pair_detector")
+
+THRESHOLDS = (0.3, 0.4, 0.5, 0.7, 0.9)
+MIN_PRECISION = 0.95  # the threshold: the lowest whose cross-validated precision keeps this
+MODEL_FILE = "detector.skops"
+INFO_FILE = "detector.json"
+KIND = "framing-pair-detector"
+TRUSTED = (
+    "framing.reference_model.ReferenceDetector",
+    "framing.reference_model.SentenceEmbeddings",
+    "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.feature_extraction.text.CountVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "sklearn.preprocessing._label.MultiLabelBinarizer",
+    "builtins.getattr",
+    "numpy.dtype",
+)
+
+
+def cross_validate(
+    examples: Sequence[ReferenceExample],
+    folds: int = 5,
+    thresholds: Sequence[float] = THRESHOLDS,
+    **params: Any,
+) -> dict[float, list[frozenset[str]]]:
+    """Out-of-fold actor sets per threshold, the folds grouped by article."""
+    from sklearn.model_selection import GroupKFold
+
+    from framing.reference_model import ReferenceDetector
+
+    groups = [e.article_id for e in examples]
+    out: dict[float, list[Any]] = {t: [None] * len(examples) for t in thresholds}
+    for fit_idx, eval_idx in GroupKFold(folds).split(examples, groups=groups):
+        model = ReferenceDetector(**params).fit([examples[i] for i in fit_idx])
+        held = [examples[i] for i in eval_idx]
+        for t in thresholds:
+            for i, found in zip(eval_idx, model.predict(held, t), strict=True):
+                out[t][i] = found
+    return out
+
+
+def choose_threshold(
+    examples: Sequence[ReferenceExample], predicted: dict[float, list[frozenset[str]]]
+) -> tuple[float, dict[float, dict[str, Any]]]:
+    """The lowest threshold whose rules-OR-model pairs keep ``MIN_PRECISION`` (else the
+    highest), and the cross-validated scores of each."""
+    from framing.reference_model import combine, pair_prf
+
+    scores = {t: pair_prf(examples, combine(examples, sets)) for t, sets in predicted.items()}
+    kept = [t for t, s in scores.items() if s["precision"] >= MIN_PRECISION]
+    return (min(kept) if kept else max(scores)), scores
+
+
+class PairDetector:
+    """A fitted :class:`ReferenceDetector` and its threshold (see the module docstring)."""
+
+    def __init__(
+        self,
+        detector: ReferenceDetector,
+        threshold: float,
+        info: dict[str, Any] | None = None,
+        salient: bool = True,
+    ) -> None:
+        if not 0.0 < float(threshold) <= 1.0:
+            raise ValueError(f"pair detector threshold {threshold!r}: must be in (0, 1]")
+        self.detector = detector
+        self.threshold = float(threshold)
+        self.salient = bool(salient)
+        self.info = dict(info or {})
+
+    @property
+    def actors(self) -> list[str]:
+        return self.detector.actors
+
+    def add_pairs(self, sentences: list[Sentence], date: str | None) -> list[Sentence]:
+        """Add a ``how="model"`` mention to each sentence for each actor the detector finds
+        and the rules did not (in place); returns the sentences."""
+        from framing.reference_model import sentence_examples
+
+        if not sentences:
+            return sentences
+        examples = sentence_examples(sentences, date)
+        proba = self.detector.predict_proba(examples)
+        for sentence, example, row in zip(sentences, examples, proba, strict=True):
+            named = {m.actor for m in sentence.mentions}  # the rules decided these
+            for actor, p in zip(self.actors, row, strict=True):
+                if self.salient and actor not in example.recent:
+                    continue
+                if p >= self.threshold and actor not in named:
+                    sentence.mentions.append(
+                        Mention(actor, sentence.start, sentence.end, "", how="model")
+                    )
+        return sentences
+
+    def save(self, directory: str | Path) -> None:
+        from framing.models.skops_io import dump_skops
+
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        dump_skops(self.detector, directory / MODEL_FILE)
+        info = {
+            "kind": KIND,
+            "threshold": self.threshold,
+            "salient": self.salient,
+            "actors": self.actors,
+            **self.info,
+        }
+        with atomic_write(directory / INFO_FILE) as fh:
+            json.dump(info, fh, indent=2)
+
+    @classmethod
+    def load(cls, directory: str | Path) -> PairDetector:
+        """A saved detector; a missing, foreign or damaged folder is one line naming it."""
+        from framing.models.skops_io import load_skops
+        from framing.reference_model import ReferenceDetector
+
+        directory = Path(directory)
+        info_path = directory / INFO_FILE
+        try:
+            info = json.loads(info_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ModelFolderError(f"{info_path}: missing (not a pair detector folder)") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ModelFolderError(f"{info_path}: unreadable ({exc})") from None
+        if not isinstance(info, dict) or info.get("kind") != KIND:
+            raise ModelFolderError(f"{info_path}: not a pair detector (kind {KIND!r})")
+        detector = load_skops(directory / MODEL_FILE, TRUSTED)
+        if not isinstance(detector, ReferenceDetector) or not hasattr(detector, "pipeline_"):
+            raise ModelFolderError(f"{directory / MODEL_FILE}: not a fitted pair detector")
+        if detector.actors != info.get("actors"):
+            raise ModelFolderError(
+                f"{directory}: the detector's actors {detector.actors} differ from "
+                f"{INFO_FILE}'s {info.get('actors')}"
+            )
+        try:
+            threshold = float(info["threshold"])
+        except (KeyError, TypeError, ValueError):
+            raise ModelFolderError(f"{info_path}: needs a numeric 'threshold'") from None
+        own = ("kind", "threshold", "salient", "actors")
+        extra = {k: v for k, v in info.items() if k not in own}
+        return cls(detector, threshold, extra, salient=bool(info.get("salient", True)))
+
+
+def load_pair_detector(source: str | Path | PairDetector | None) -> PairDetector | None:
+    """A detector from a folder (or as given; None stays None)."""
+    if source is None or isinstance(source, PairDetector):
+        return source
+    return PairDetector.load(source)
+
+
+def train_pair_detector(
+    corpus: Corpus,
+    segmenter: Any,
+    article_ids: Sequence[str],
+    folds: int = 5,
+    salient: bool = True,
+    **params: Any,
+) -> tuple[PairDetector, dict[str, Any]]:
+    """Fit on ``article_ids`` with the threshold chosen by grouped cross-validation over
+    them (the out-of-fold pairs kept as the pipeline keeps them: ``salient``); returns
+    the detector and the cross-validated scores per threshold."""
+    from framing.reference_model import (
+        ReferenceDetector,
+        pair_prf,
+        reference_examples,
+        salient_only,
+    )
+
+    examples = reference_examples(corpus, segmenter, article_ids)
+    if len({e.article_id for e in examples}) < folds:
+        raise ValueError(
+            f"{corpus.path}: {len(set(article_ids))} training article(s); cross-validation "
+            f"needs at least {folds}"
+        )
+    predicted = cross_validate(examples, folds=folds, **params)
+    if salient:
+        predicted = {t: salient_only(examples, sets) for t, sets in predicted.items()}
+    threshold, scores = choose_threshold(examples, predicted)
+    detector = ReferenceDetector(**params).fit(examples)
+    rules = pair_prf(examples, [e.rule_actors for e in examples])
+    info = {
+        "trained_on": {"corpus": str(corpus.path), "articles": len(set(article_ids))},
+        "params": detector.get_params(),
+        "cross_validation": {
+            "folds": folds,
+            "salient": salient,
+            "min_precision": MIN_PRECISION,
+            "rules": rules,
+            "rules_or_model": {str(t): s for t, s in scores.items()},
+        },
+    }
+    return PairDetector(detector, threshold, info, salient=salient), info
+
+
+# ---------------------------------------------------------------------------
+# the command line
+def add_cli(subparsers: Any) -> None:
+    p = add_command(subparsers, "train-pair-detector", cmd_train_pair_detector)
+    p.add_argument("--data", default="data/syria", help="corpus folder (default: data/syria)")
+    p.add_argument("-o", "--output", required=True, help="folder to save the detector in")
+    p.add_argument("--actors", help="actor config YAML (default: the packaged one)")
+    p.add_argument("--embeddings", action="store_true", help="add sentence embeddings")
+    p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
+    p.add_argument("--C", type=float, default=4.0, help="inverse regularisation (default: 4)")
+    p.add_argument(
+        "--anywhere",
+        action="store_true",
+        help="let it add an actor the rules did not name in the sentence or the two before "
+        "(default: only those, as unnamed references point back)",
+    )
+
+
+def cmd_train_pair_detector(args: argparse.Namespace) -> int:
+    """train a pair detector on a corpus's train articles
+
+    Fits the learned pair detector on every annotated article outside the corpus's
+    held-out sets, chooses its threshold by grouped cross-validation (the lowest keeping
+    pair precision >= 0.95 for rules OR model) and saves it; apply it with
+    --pair-detector DIR in segment, predict and evaluate-pipeline."""
+    from framing.corpus import load_corpus
+    from framing.pairs import split_ids
+    from framing.segment import Segmenter
+    from framing.sources import resolve_path
+
+    corpus = load_corpus(resolve_path(args.data))
+    ids = split_ids(corpus, "train")
+    try:
+        detector, info = train_pair_detector(
+            corpus,
+            Segmenter(args.actors),
+            ids,
+            folds=args.folds,
+            salient=not args.anywhere,
+            C=args.C,
+            embeddings=args.embeddings,
+        )
+    except ValueError as exc:
+        log.error("%s", exc)
+        return 2
+    detector.save(args.output)
+    chosen = info["cross_validation"]["rules_or_model"][str(detector.threshold)]
+    print(
+        f"{args.output}: {len(ids)} train articles, threshold {detector.threshold} "
+        f"(cross-validated rules OR model: precision {chosen['precision']:.3f}, "
+        f"recall {chosen['recall']:.3f}; rules alone "
+        f"{info['cross_validation']['rules']['precision']:.3f} / "
+        f"{info['cross_validation']['rules']['recall']:.3f})"
+    )
+    return 0
