@@ -41,15 +41,25 @@ INPUT_FORMATS = {
 }
 
 
+POOLED_CARD = {
+    "mean": "the mean of the token states (`framing.models.pooled.MeanPoolingClassifier`)",
+    "target": "the sentence mean and the mean over the `[TGT] … [/TGT]` span "
+    "(`framing.models.target_pooled.TargetPoolingClassifier`)",
+}
+
+
 def pipeline_loadable(directory: Path, manifest: dict[str, Any]) -> bool:
     """Whether ``transformers.pipeline("text-classification", model=directory)`` loads it
     as trained (a fine-tuned ``[CLS]`` transformer; mean pooling is refused there)."""
     if manifest.get("kind") != "transformer":
         return False
     config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
-    from framing.models.pooled import POOLED_MODEL_TYPE, POOLING_KEY
+    from framing.models.pooled import POOLED_MODEL_TYPES, POOLING_KEY
 
-    return config.get("model_type") != POOLED_MODEL_TYPE and config.get(POOLING_KEY) != "mean"
+    return (
+        config.get("model_type") not in POOLED_MODEL_TYPES
+        and config.get(POOLING_KEY, "cls") == "cls"
+    )
 
 
 def _run_metrics(directory: Path) -> dict[str, Any]:
@@ -183,11 +193,11 @@ def _usage(directory: Path, manifest: dict[str, Any], loadable: bool) -> str:
             "```",
         ]
     elif manifest.get("kind") == "transformer":
+        pooling = "target" if params.get("pooling") == "target" else "mean"
         text += [
             "",
-            "This model classifies from the mean of the token states "
-            "(`framing.models.pooled.MeanPoolingClassifier`), an architecture `transformers` "
-            "does not have: its `config.json` names the model type `framing-mean-pooling`, so "
+            f"This model classifies from {POOLED_CARD[pooling]}, an architecture `transformers` "
+            f"does not have: its `config.json` names the model type `framing-{pooling}-pooling`, so "
             '`transformers.pipeline("text-classification", model=…)` refuses it instead of '
             "loading the encoder into a `[CLS]` classifier with random weights. Load it with "
             "`framing.load_model`.",

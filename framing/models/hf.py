@@ -45,7 +45,7 @@ __all__ = [
     "route_library_logging",
 ]
 INPUT_FORMATS = ("pair", "markers", "sentence")
-POOLINGS = ("cls", "mean")
+POOLINGS = ("cls", "mean", "target")
 BEST_METRICS = ("macro_f1", "loss")
 MARKERS = ("[TGT]", "[/TGT]", "[OTH]", "[/OTH]")
 
@@ -101,6 +101,10 @@ class TransformerModel:
         self.name = name
         self.task = task
         self.input_format = input_format if task == "stance" else "sentence"
+        if pooling == "target" and self.input_format != "markers":
+            raise ValueError(
+                f"model {name}: pooling 'target' needs input_format 'markers' (stance)"
+            )
         self.max_length = int(max_length)
         self.epochs = float(epochs)
         self.learning_rate = float(learning_rate)
@@ -207,10 +211,10 @@ class TransformerModel:
             if self.multilabel
             else "single_label_classification",
         }
-        if self.pooling == "mean":
-            from framing.models.pooled import mean_pooling_from_pretrained
+        if self.pooling != "cls":
+            from framing.models.pooled import pooled_from_pretrained
 
-            self.model = mean_pooling_from_pretrained(path, **head)
+            self.model = pooled_from_pretrained(self.pooling, path, **head)
         else:
             self.model = AutoModelForSequenceClassification.from_pretrained(
                 path, ignore_mismatched_sizes=True, trust_remote_code=False, **head
@@ -219,6 +223,8 @@ class TransformerModel:
             added = self.tokenizer.add_special_tokens({"additional_special_tokens": list(MARKERS)})
             if added:
                 self.model.resize_token_embeddings(len(self.tokenizer))
+        if self.pooling == "target":
+            self.model.set_target_markers(*self.tokenizer.convert_tokens_to_ids(list(MARKERS[:2])))
 
     def fit(self, examples: Any, validation: Any = None) -> TransformerModel:
         """Fine-tune on ``examples``. Epochs are scored on ``validation`` when given (e.g. a

@@ -15,7 +15,9 @@ type ``framing-mean-pooling`` (the encoder's own type kept under ``framing_encod
 so that they refuse the folder ("does not recognize this architecture") instead of
 loading the encoder into a ``[CLS]`` classifier with random weights. Load it with
 :func:`load_mean_pooling` (``framing.load_model`` does); folders saved before this
-(the encoder's model type and ``framing_pooling: "mean"``) load too.
+(the encoder's model type and ``framing_pooling: "mean"``) load too. Target pooling
+(:mod:`framing.models.target_pooled`) is saved and read the same way, with the model
+type ``framing-target-pooling``.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from framing.io import atomic_write
 POOLING_KEY = "framing_pooling"
 POOLED_MODEL_TYPE = "framing-mean-pooling"  # a model type transformers does not resolve
 ENCODER_TYPE_KEY = "framing_encoder_type"
+# framing's own model types (none resolvable by transformers) -> their pooling
+POOLED_MODEL_TYPES = {POOLED_MODEL_TYPE: "mean", "framing-target-pooling": "target"}
 
 
 class MeanPoolingClassifier(PreTrainedModel):
@@ -42,6 +46,7 @@ class MeanPoolingClassifier(PreTrainedModel):
     config_class = PretrainedConfig
     base_model_prefix = "encoder"
     supports_gradient_checkpointing = True
+    framing_model_type = POOLED_MODEL_TYPE
 
     def __init__(self, config: PretrainedConfig) -> None:
         super().__init__(config)
@@ -80,18 +85,24 @@ class MeanPoolingClassifier(PreTrainedModel):
         hidden = self.encoder(**inputs).last_hidden_state
         if attention_mask is None:
             attention_mask = torch.ones(hidden.shape[:2], device=hidden.device)
-        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-        logits = self.classifier(self.dropout(pooled))
-        loss = None
-        if labels is not None:
-            if self.config.problem_type == "multi_label_classification":
-                loss = nn.functional.binary_cross_entropy_with_logits(
-                    logits, labels.to(logits.dtype)
-                )
-            else:
-                loss = nn.functional.cross_entropy(logits, labels.view(-1))
+        logits = self.classifier(self.dropout(masked_mean(hidden, attention_mask)))
+        loss = None if labels is None else classification_loss(self.config, logits, labels)
         return SequenceClassifierOutput(loss=loss, logits=logits)
+
+
+def masked_mean(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """The mean of ``hidden`` (batch, tokens, dim) over the tokens where ``mask`` is 1."""
+    weights = mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
+
+
+def classification_loss(
+    config: PretrainedConfig, logits: torch.Tensor, labels: torch.Tensor
+) -> torch.Tensor:
+    """Cross-entropy, or binary cross-entropy for a multi-label config."""
+    if config.problem_type == "multi_label_classification":
+        return nn.functional.binary_cross_entropy_with_logits(logits, labels.to(logits.dtype))
+    return nn.functional.cross_entropy(logits, labels.view(-1))
 
 
 def _no_pooler(config: PretrainedConfig) -> dict[str, Any]:
@@ -103,50 +114,77 @@ def _no_pooler(config: PretrainedConfig) -> dict[str, Any]:
 
 def mean_pooling_from_pretrained(checkpoint: str, **config_kwargs: Any) -> MeanPoolingClassifier:
     """A new classifier whose encoder holds ``checkpoint``'s pretrained weights."""
-    config = AutoConfig.from_pretrained(checkpoint, trust_remote_code=False, **config_kwargs)
-    model = MeanPoolingClassifier(config)
-    model.encoder = AutoModel.from_pretrained(
-        checkpoint, config=config, trust_remote_code=False, **_no_pooler(config)
-    )
-    return model
+    return pooled_from_pretrained("mean", checkpoint, **config_kwargs)
 
 
 def read_config(directory: str | Path) -> PretrainedConfig:
-    """The config of a saved folder; for a mean-pooling folder the encoder's config class,
-    with ``framing_pooling: "mean"``."""
+    """The config of a saved folder; for a framing-pooled folder the encoder's config class,
+    with ``framing_pooling`` (``"mean"`` or ``"target"``)."""
     path = Path(directory) / "config.json"
     values = json.loads(path.read_text(encoding="utf-8"))
-    if values.get("model_type") != POOLED_MODEL_TYPE:
+    model_type = values.get("model_type")
+    if model_type not in POOLED_MODEL_TYPES:
         return AutoConfig.from_pretrained(directory, trust_remote_code=False)
     encoder_type = values.pop(ENCODER_TYPE_KEY, None)
     if not encoder_type:
-        raise ValueError(f"{path}: model type {POOLED_MODEL_TYPE} without {ENCODER_TYPE_KEY}")
+        raise ValueError(f"{path}: model type {model_type} without {ENCODER_TYPE_KEY}")
+    if values.get(POOLING_KEY) != POOLED_MODEL_TYPES[model_type]:
+        raise ValueError(
+            f"{path}: model type {model_type} with {POOLING_KEY} {values.get(POOLING_KEY)!r}"
+        )
     values.pop("model_type")
     values.pop("architectures", None)
     return AutoConfig.for_model(encoder_type, **values)
 
 
 def save_classifier(model: PreTrainedModel, directory: str | Path) -> None:
-    """``save_pretrained`` (safetensors); for a :class:`MeanPoolingClassifier`, then
+    """``save_pretrained`` (safetensors); for framing's pooled classifiers, then
     ``config.json`` marked so that transformers' ``Auto*`` classes and ``pipeline()``
     refuse the folder (see the module docstring)."""
     directory = Path(directory)
     model.save_pretrained(directory, safe_serialization=True)
-    if not isinstance(model, MeanPoolingClassifier):
+    model_type = getattr(model, "framing_model_type", None)
+    if model_type is None:
         return
     path = directory / "config.json"
     values = json.loads(path.read_text(encoding="utf-8"))
     values[ENCODER_TYPE_KEY] = values.get("model_type")
-    values["model_type"] = POOLED_MODEL_TYPE
-    values["architectures"] = ["FramingMeanPoolingClassifier"]
+    values["model_type"] = model_type
+    values["architectures"] = ["Framing" + type(model).__name__]
     with atomic_write(path) as fh:
         json.dump(values, fh, indent=2, sort_keys=True)
 
 
 def is_mean_pooling(directory: str | Path, config: PretrainedConfig | None = None) -> bool:
     """Whether a saved folder (or its read ``config``) holds a :class:`MeanPoolingClassifier`."""
+    return saved_pooling(directory, config) == "mean"
+
+
+def saved_pooling(directory: str | Path, config: PretrainedConfig | None = None) -> str:
+    """The pooling of a saved folder (or its read ``config``): cls, mean or target."""
     config = config or read_config(directory)
-    return getattr(config, POOLING_KEY, "cls") == "mean"
+    return str(getattr(config, POOLING_KEY, "cls"))
+
+
+def pooled_class(pooling: str) -> type[PreTrainedModel]:
+    """framing's classifier class for ``pooling`` "mean" or "target"."""
+    if pooling == "target":
+        from framing.models.target_pooled import TargetPoolingClassifier
+
+        return TargetPoolingClassifier
+    if pooling == "mean":
+        return MeanPoolingClassifier
+    raise ValueError(f"no framing classifier for pooling {pooling!r}")
+
+
+def pooled_from_pretrained(pooling: str, checkpoint: str, **config_kwargs: Any) -> PreTrainedModel:
+    """A new mean- or target-pooling classifier over ``checkpoint``'s pretrained encoder."""
+    config = AutoConfig.from_pretrained(checkpoint, trust_remote_code=False, **config_kwargs)
+    model = pooled_class(pooling)(config)
+    model.encoder = AutoModel.from_pretrained(
+        checkpoint, config=config, trust_remote_code=False, **_no_pooler(config)
+    )
+    return model
 
 
 def load_mean_pooling(

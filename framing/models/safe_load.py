@@ -130,20 +130,21 @@ def folder_digest(directory: str | Path) -> str:
 def read_transformer_folder(directory: Path, pooling: str) -> tuple[Any, Any]:
     """``(tokenizer, model)`` of a saved transformer folder, read strictly: no custom
     code, safetensors only, every tensor present and none extra, the pooling the
-    manifest names (``"cls"`` or ``"mean"``); :class:`ModelFolderError` otherwise."""
+    manifest names (``"cls"``, ``"mean"`` or ``"target"``, whose ``[TGT]``/``[/TGT]`` ids
+    must be the tokenizer's); :class:`ModelFolderError` otherwise."""
     import functools
 
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    from framing.models.pooled import MeanPoolingClassifier, is_mean_pooling, read_config
+    from framing.models.pooled import pooled_class, read_config, saved_pooling
 
     refuse_remote_code(directory)
     require_safetensors(directory)
     try:
-        config = read_config(directory)  # mean-pooling folders too (framing-mean-pooling)
+        config = read_config(directory)  # framing-mean-pooling / -target-pooling folders too
     except Exception as exc:
         raise loader_error(directory / "config.json", exc) from None
-    found = "mean" if is_mean_pooling(directory, config) else "cls"
+    found = saved_pooling(directory, config)
     if found != pooling:
         raise ModelFolderError(
             f"{directory / 'config.json'}: pooling {found!r} differs from the manifest's "
@@ -153,9 +154,11 @@ def read_transformer_folder(directory: Path, pooling: str) -> tuple[Any, Any]:
         tokenizer = AutoTokenizer.from_pretrained(directory, trust_remote_code=False)
     except Exception as exc:
         raise loader_error(directory, exc) from None
+    if found == "target":
+        _check_target_markers(directory, config, tokenizer)
     loader = (
-        MeanPoolingClassifier.from_pretrained
-        if found == "mean"
+        pooled_class(found).from_pretrained
+        if found != "cls"
         else functools.partial(
             AutoModelForSequenceClassification.from_pretrained, trust_remote_code=False
         )
@@ -168,3 +171,18 @@ def read_transformer_folder(directory: Path, pooling: str) -> tuple[Any, Any]:
         raise loader_error(directory, exc) from None
     check_loading_info(directory, info)
     return tokenizer, model
+
+
+def _check_target_markers(directory: Path, config: Any, tokenizer: Any) -> None:
+    """A target-pooling folder's stored ``[TGT]``/``[/TGT]`` ids are its tokenizer's."""
+    from framing.models.hf import MARKERS
+    from framing.models.target_pooled import MARKERS_KEY
+
+    stored = getattr(config, MARKERS_KEY, None)
+    vocab = tokenizer.get_vocab()
+    expected = [vocab.get(m) for m in MARKERS[:2]]
+    if stored != expected:
+        raise ModelFolderError(
+            f"{directory / 'config.json'}: {MARKERS_KEY} {stored!r} are not the tokenizer's "
+            f"ids of {MARKERS[0]} and {MARKERS[1]} ({expected})"
+        )

@@ -1,0 +1,112 @@
+"""A sequence classifier over the *target span* and the sentence (entity-marker pooling).
+
+With ``input_format=markers`` the target's mentions are wrapped in ``[TGT] … [/TGT]``.
+:class:`TargetPoolingClassifier` pools the encoder states of those spans (the tokens from
+each ``[TGT]`` through its ``[/TGT]``, masked mean) and concatenates them with the
+sentence's masked mean before dropout + a linear layer — the entity-marker
+representation of Baldini Soares et al. (2019), so that two targets of one sentence get
+different features even where the sentence mean barely changes. A row whose span was
+truncated away (no ``[TGT]`` within ``max_length``) falls back to the sentence mean; a
+``[TGT]`` whose ``[/TGT]`` was cut pools up to the end of the row.
+
+The ids of ``[TGT]`` and ``[/TGT]`` are stored in the config (``framing_target_markers``),
+a new one is made by ``framing.models.pooled.pooled_from_pretrained("target", …)``,
+the folder is saved with the model type ``framing-target-pooling`` (refused by
+transformers' ``Auto*`` classes, see :mod:`framing.models.pooled`) and read back strictly
+by :func:`framing.models.safe_load.read_transformer_folder`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+from transformers import AutoModel, PretrainedConfig, PreTrainedModel
+from transformers.modeling_outputs import SequenceClassifierOutput
+
+from framing.models.pooled import POOLING_KEY, _no_pooler, classification_loss, masked_mean
+
+MARKERS_KEY = "framing_target_markers"  # [id of [TGT], id of [/TGT]]
+TARGET_MODEL_TYPE = "framing-target-pooling"
+
+
+def target_span_mask(
+    input_ids: torch.Tensor, attention_mask: torch.Tensor, open_id: int, close_id: int
+) -> torch.Tensor:
+    """1 on the tokens from each ``open_id`` through its ``close_id`` (both included), on
+    padding never; rows with no such span get the attention mask (the sentence mean)."""
+    is_open = (input_ids == open_id).long()
+    is_close = (input_ids == close_id).long()
+    # inside: more spans opened up to here than closed before here
+    inside = is_open.cumsum(dim=1) - (is_close.cumsum(dim=1) - is_close) > 0
+    span = inside.long() * attention_mask.long()
+    empty = span.sum(dim=1, keepdim=True) == 0
+    return torch.where(empty, attention_mask.long(), span)
+
+
+class TargetPoolingClassifier(PreTrainedModel):
+    """Encoder → [sentence mean ; target-span mean] → dropout → linear layer."""
+
+    config_class = PretrainedConfig
+    base_model_prefix = "encoder"
+    supports_gradient_checkpointing = True
+    framing_model_type = TARGET_MODEL_TYPE
+
+    def __init__(self, config: PretrainedConfig) -> None:
+        super().__init__(config)
+        setattr(config, POOLING_KEY, "target")
+        self.encoder = AutoModel.from_config(config, **_no_pooler(config))
+        dropout = getattr(config, "classifier_dropout", None)
+        if dropout is None:
+            dropout = getattr(config, "hidden_dropout_prob", 0.1)
+        self.dropout = nn.Dropout(dropout)
+        self.classifier = nn.Linear(2 * config.hidden_size, config.num_labels)
+        self.post_init()
+
+    def _init_weights(self, module: nn.Module) -> None:
+        if module is getattr(self, "classifier", None):
+            std = getattr(self.config, "initializer_range", 0.02)
+            nn.init.normal_(module.weight, mean=0.0, std=std)
+            nn.init.zeros_(module.bias)
+
+    def get_input_embeddings(self) -> nn.Module:
+        return self.encoder.get_input_embeddings()
+
+    def set_input_embeddings(self, value: nn.Module) -> None:
+        self.encoder.set_input_embeddings(value)
+
+    def set_target_markers(self, open_id: int, close_id: int) -> None:
+        """The token ids of ``[TGT]`` and ``[/TGT]`` (stored in the config, so saved)."""
+        setattr(self.config, MARKERS_KEY, [int(open_id), int(close_id)])
+
+    def markers(self) -> tuple[int, int]:
+        ids = getattr(self.config, MARKERS_KEY, None)
+        if not isinstance(ids, list | tuple) or len(ids) != 2:
+            raise ValueError(
+                f"target pooling: config has no {MARKERS_KEY} ([TGT] and [/TGT] token ids), "
+                f"got {ids!r}"
+            )
+        return int(ids[0]), int(ids[1])
+
+    def forward(
+        self,
+        input_ids: torch.Tensor | None = None,
+        attention_mask: torch.Tensor | None = None,
+        token_type_ids: torch.Tensor | None = None,
+        labels: torch.Tensor | None = None,
+        **kwargs: Any,
+    ) -> SequenceClassifierOutput:
+        if input_ids is None:
+            raise ValueError("target pooling needs input_ids (to find the [TGT] span)")
+        if attention_mask is None:
+            attention_mask = torch.ones_like(input_ids)
+        inputs: dict[str, Any] = {"input_ids": input_ids, "attention_mask": attention_mask}
+        if token_type_ids is not None:
+            inputs["token_type_ids"] = token_type_ids
+        hidden = self.encoder(**inputs).last_hidden_state
+        span = target_span_mask(input_ids, attention_mask, *self.markers())
+        pooled = torch.cat([masked_mean(hidden, attention_mask), masked_mean(hidden, span)], -1)
+        logits = self.classifier(self.dropout(pooled))
+        loss = None if labels is None else classification_loss(self.config, logits, labels)
+        return SequenceClassifierOutput(loss=loss, logits=logits)
