@@ -2,7 +2,9 @@
 
     python benchmarks/sense_rules.py data/senses/sense_cases.jsonl --part dev
     python benchmarks/sense_rules.py data/senses/sense_cases.jsonl --part test --model
+    python benchmarks/sense_rules.py data/senses/sense_cases.jsonl --part test,test2 --model
 
+``--part`` is one part name, a comma-separated union of parts, or ``all``.
 Rules are tuned on ``--part dev`` only. ``--model`` also fits a TF-IDF logistic
 regression on the dev cases (the words around the mention, the mention masked)
 and scores it on the chosen part, for comparison. Prints figures, asserts nothing.
@@ -41,7 +43,9 @@ def model_accuracy(train: list[dict], test: list[dict]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("cases", help="sense cases JSONL")
-    parser.add_argument("--part", default="dev", choices=["dev", "test", "all"])
+    parser.add_argument(
+        "--part", default="dev", help="part name, comma-separated parts, or 'all' (default: dev)"
+    )
     parser.add_argument("--actors", default=None, help="actor config (default: the packaged one)")
     parser.add_argument(
         "--model", action="store_true", help="also fit TF-IDF LR on dev and score it"
@@ -49,7 +53,11 @@ def main() -> None:
     parser.add_argument("--wrong", action="store_true", help="list the wrong cases")
     args = parser.parse_args()
     cases = read_sense_cases(args.cases)
-    chosen = [c for c in cases if args.part == "all" or c.get("part") == args.part]
+    parts = set(args.part.split(","))
+    chosen = [c for c in cases if args.part == "all" or c.get("part") in parts]
+    if not chosen:
+        known = sorted({str(c.get("part")) for c in cases})
+        parser.error(f"{args.cases}: no cases in part {args.part!r} (parts: {', '.join(known)})")
     scores = score_senses(chosen, load_lexicon(args.actors))
     print(f"rules, part {args.part}: accuracy {scores['accuracy']:.3f} on {scores['n']} mentions")
     for key, s in scores["by"].items():
@@ -66,7 +74,7 @@ def main() -> None:
             )
     if args.model:
         dev = [c for c in cases if c.get("part") == "dev"]
-        if args.part == "dev":
+        if args.part == "all" or "dev" in parts:
             print("model: fit and scored on dev would say nothing; use --part test")
         else:
             print(
