@@ -300,3 +300,21 @@ def test_before_width_bounds_the_search_without_changing_the_decision():
         rules, rules=tuple(dataclasses.replace(r, before_width=None) for r in rules.rules)
     )
     assert [unbounded.decide(text, a, b).reason for a, b in spans] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("MOSCOW, Feb 3 (Reuters) - Officials met.", "not_actor"),  # a dateline: the place
+        ("MOSCOW (AP) — Officials met.", "not_actor"),
+        ("DAMASCUS, Dec. 9 — Crowds filled the streets.", "not_actor"),
+        ("Moscow — which backed Assad — kept quiet.", "actor"),  # a dash alone: no dateline
+        ("Moscow, Tehran and Ankara agreed on a statement.", "actor"),
+    ],
+)
+def test_a_wire_dateline_names_the_place_not_the_government(text, expected):
+    sentence = Segmenter().segment_text(text, "a", date="2025-02-03")[0]
+    first = sentence.mentions[0]
+    assert first.start == 0 and first.sense == expected
+    if expected == "not_actor":
+        assert first.sense_reason == "place"
