@@ -318,3 +318,30 @@ def test_a_wire_dateline_names_the_place_not_the_government(text, expected):
     assert first.start == 0 and first.sense == expected
     if expected == "not_actor":
         assert first.sense_reason == "place"
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "expected"),
+    [
+        ("The family flew to Moscow on Sunday.", "Moscow", "not_actor"),  # a journey's end
+        ("Weekly flights between Aleppo and Moscow resume in May.", "Moscow", "not_actor"),
+        ("She studied medicine in Moscow for six years.", "Moscow", "not_actor"),
+        ("He was treated in a Moscow hospital.", "Moscow", "not_actor"),
+        ("Moscow's suburbs were quiet.", "Moscow's", "not_actor"),
+        ("Moscow's envoy left early.", "Moscow's", "actor"),
+        ("Moscow said on Monday it would keep its bases.", "Moscow", "actor"),
+        ("Talks with Moscow moved to Geneva.", "Moscow", "actor"),
+        ("A Russian freelance journalist was released.", "Russian", "not_actor"),
+        ("Russian ballet returned to the opera house.", "Russian", "not_actor"),
+        ("Russians who had settled in Latakia left.", "Russians", "not_actor"),
+        ("Russian jets struck the town.", "Russian", "actor"),
+        ("The president of Iraq called for calm.", "The president", "not_actor"),
+        ("The president of the transitional council spoke.", "The president", "actor"),
+        ("The government of national unity met.", "The government", "actor"),
+        ("The government that emerges from the vote must decide.", "The government", "not_actor"),
+    ],
+)
+def test_context_rules_for_places_people_culture_and_other_governments(text, surface, expected):
+    sentence = Segmenter().segment_text(text, "a", date="2025-03-01")[0]
+    (mention,) = [m for m in sentence.mentions if m.surface == surface]
+    assert mention.sense == expected
