@@ -125,7 +125,7 @@ def test_alias_senses_compare_the_annotators_with_the_lexicon(scripts):
 
 def test_pair_finding_scores_humans_and_the_lexicon_against_each_annotator(scripts):
     _, agreement = scripts
-    text = "The Kremlin refused the offer. Prices rose in Homs. Assad fled to Moscow."
+    text = "The Kremlin refused the offer. Prices rose in Homs. Assad thanked Moscow."
     article = Article(id="x", text=text, date="2025-03-01")
     spans = [(0, 30), (31, 51), (52, 73)]
     first = {
@@ -152,7 +152,7 @@ def test_pair_finding_scores_humans_and_the_lexicon_against_each_annotator(scrip
         "pairs": 3,
         "reference_pairs": 3,
     }
-    # the lexicon: Russia (the Kremlin), Assad and Russia ("Moscow" as a destination)
+    # the lexicon: Russia (the Kremlin), Assad and Russia ("Moscow" thanked)
     lexicon = got["lexicon_vs_second"]
     assert (lexicon["tp"], lexicon["pairs"], lexicon["reference_pairs"]) == (3, 3, 3)
     assert got["lexicon_vs_first"]["recall"] == 0.667

@@ -72,7 +72,9 @@ def _check_rows(rows: list[dict], inputs: list[Path], segmenter: Segmenter) -> N
                     "sense_reason",
                     "how",
                 }
-            assert row["actors"] == list(dict.fromkeys(m["actor"] for m in row["mentions"]))
+            # actors: those with a mention judged the actor ("fled to Moscow" is a place)
+            judged = [m["actor"] for m in row["mentions"] if m["sense"] == "actor"]
+            assert row["actors"] == list(dict.fromkeys(judged))
 
 
 # ---------------------------------------------------------------------------
