@@ -47,16 +47,18 @@ class MeanPoolingClassifier(PreTrainedModel):
     base_model_prefix = "encoder"
     supports_gradient_checkpointing = True
     framing_model_type = POOLED_MODEL_TYPE
+    pooling = "mean"  # written to the config as framing_pooling
+    pools = 1  # pooled vectors side by side before the linear layer (a subclass may add)
 
     def __init__(self, config: PretrainedConfig) -> None:
         super().__init__(config)
-        setattr(config, POOLING_KEY, "mean")
+        setattr(config, POOLING_KEY, self.pooling)
         self.encoder = AutoModel.from_config(config, **_no_pooler(config))
         dropout = getattr(config, "classifier_dropout", None)
         if dropout is None:
             dropout = getattr(config, "hidden_dropout_prob", 0.1)
         self.dropout = nn.Dropout(dropout)
-        self.classifier = nn.Linear(config.hidden_size, config.num_labels)
+        self.classifier = nn.Linear(self.pools * config.hidden_size, config.num_labels)
         self.post_init()
 
     def _init_weights(self, module: nn.Module) -> None:

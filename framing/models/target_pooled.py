@@ -21,11 +21,9 @@ from __future__ import annotations
 from typing import Any
 
 import torch
-from torch import nn
-from transformers import AutoModel, PretrainedConfig, PreTrainedModel
 from transformers.modeling_outputs import SequenceClassifierOutput
 
-from framing.models.pooled import POOLING_KEY, _no_pooler, classification_loss, masked_mean
+from framing.models.pooled import MeanPoolingClassifier, classification_loss, masked_mean
 
 MARKERS_KEY = "framing_target_markers"  # [id of [TGT], id of [/TGT]]
 TARGET_MODEL_TYPE = "framing-target-pooling"
@@ -45,36 +43,13 @@ def target_span_mask(
     return torch.where(empty, attention_mask.long(), span)
 
 
-class TargetPoolingClassifier(PreTrainedModel):
-    """Encoder → [sentence mean ; target-span mean] → dropout → linear layer."""
+class TargetPoolingClassifier(MeanPoolingClassifier):
+    """Encoder → [sentence mean ; target-span mean] → dropout → linear layer (the encoder,
+    dropout, head initialisation and embeddings as :class:`MeanPoolingClassifier`'s)."""
 
-    config_class = PretrainedConfig
-    base_model_prefix = "encoder"
-    supports_gradient_checkpointing = True
     framing_model_type = TARGET_MODEL_TYPE
-
-    def __init__(self, config: PretrainedConfig) -> None:
-        super().__init__(config)
-        setattr(config, POOLING_KEY, "target")
-        self.encoder = AutoModel.from_config(config, **_no_pooler(config))
-        dropout = getattr(config, "classifier_dropout", None)
-        if dropout is None:
-            dropout = getattr(config, "hidden_dropout_prob", 0.1)
-        self.dropout = nn.Dropout(dropout)
-        self.classifier = nn.Linear(2 * config.hidden_size, config.num_labels)
-        self.post_init()
-
-    def _init_weights(self, module: nn.Module) -> None:
-        if module is getattr(self, "classifier", None):
-            std = getattr(self.config, "initializer_range", 0.02)
-            nn.init.normal_(module.weight, mean=0.0, std=std)
-            nn.init.zeros_(module.bias)
-
-    def get_input_embeddings(self) -> nn.Module:
-        return self.encoder.get_input_embeddings()
-
-    def set_input_embeddings(self, value: nn.Module) -> None:
-        self.encoder.set_input_embeddings(value)
+    pooling = "target"
+    pools = 2
 
     def set_target_markers(self, open_id: int, close_id: int) -> None:
         """The token ids of ``[TGT]`` and ``[/TGT]`` (stored in the config, so saved)."""
