@@ -87,9 +87,15 @@ class MeanPoolingClassifier(PreTrainedModel):
         hidden = self.encoder(**inputs).last_hidden_state
         if attention_mask is None:
             attention_mask = torch.ones(hidden.shape[:2], device=hidden.device)
-        logits = self.classifier(self.dropout(masked_mean(hidden, attention_mask)))
+        logits = self.classifier(self.dropout(self.pool(hidden, input_ids, attention_mask)))
         loss = None if labels is None else classification_loss(self.config, logits, labels)
         return SequenceClassifierOutput(loss=loss, logits=logits)
+
+    def pool(
+        self, hidden: torch.Tensor, input_ids: torch.Tensor | None, attention_mask: torch.Tensor
+    ) -> torch.Tensor:
+        """The vector the head classifies: here the masked mean of the token states."""
+        return masked_mean(hidden, attention_mask)
 
 
 def masked_mean(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

@@ -18,12 +18,9 @@ by :func:`framing.models.safe_load.read_transformer_folder`.
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
-from transformers.modeling_outputs import SequenceClassifierOutput
 
-from framing.models.pooled import MeanPoolingClassifier, classification_loss, masked_mean
+from framing.models.pooled import MeanPoolingClassifier, masked_mean
 
 MARKERS_KEY = "framing_target_markers"  # [id of [TGT], id of [/TGT]]
 TARGET_MODEL_TYPE = "framing-target-pooling"
@@ -64,24 +61,11 @@ class TargetPoolingClassifier(MeanPoolingClassifier):
             )
         return int(ids[0]), int(ids[1])
 
-    def forward(
-        self,
-        input_ids: torch.Tensor | None = None,
-        attention_mask: torch.Tensor | None = None,
-        token_type_ids: torch.Tensor | None = None,
-        labels: torch.Tensor | None = None,
-        **kwargs: Any,
-    ) -> SequenceClassifierOutput:
+    def pool(
+        self, hidden: torch.Tensor, input_ids: torch.Tensor | None, attention_mask: torch.Tensor
+    ) -> torch.Tensor:
+        """The sentence mean and the mean over the ``[TGT] … [/TGT]`` span, side by side."""
         if input_ids is None:
             raise ValueError("target pooling needs input_ids (to find the [TGT] span)")
-        if attention_mask is None:
-            attention_mask = torch.ones_like(input_ids)
-        inputs: dict[str, Any] = {"input_ids": input_ids, "attention_mask": attention_mask}
-        if token_type_ids is not None:
-            inputs["token_type_ids"] = token_type_ids
-        hidden = self.encoder(**inputs).last_hidden_state
         span = target_span_mask(input_ids, attention_mask, *self.markers())
-        pooled = torch.cat([masked_mean(hidden, attention_mask), masked_mean(hidden, span)], -1)
-        logits = self.classifier(self.dropout(pooled))
-        loss = None if labels is None else classification_loss(self.config, logits, labels)
-        return SequenceClassifierOutput(loss=loss, logits=logits)
+        return torch.cat([masked_mean(hidden, attention_mask), masked_mean(hidden, span)], -1)
