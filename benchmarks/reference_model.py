@@ -15,7 +15,7 @@ import argparse
 
 from framing.corpus import load_corpus
 from framing.pair_detector import MIN_PRECISION, THRESHOLDS, choose_threshold, cross_validate
-from framing.pairs import split_ids
+from framing.pairs import prf_table, split_ids
 from framing.reference_model import (
     ReferenceDetector,
     combine,
@@ -35,18 +35,7 @@ def _rows(examples, proba_sets) -> list[tuple[str, dict]]:
 
 
 def _table(title: str, rows: list[tuple[str, dict]]) -> str:
-    out = [
-        f"**{title}**",
-        "",
-        "| | precision | recall | F1 | tp | fp | fn |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for name, s in rows:
-        out.append(
-            f"| {name} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} "
-            f"| {s['tp']} | {s['fp']} | {s['fn']} |"
-        )
-    return "\n".join(out)
+    return "\n".join(prf_table(rows, title))
 
 
 def main() -> None:

@@ -36,7 +36,8 @@ def found_pairs(sentence: Sentence, ways: frozenset[str] | None = None) -> dict[
     return out
 
 
-def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
+def prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
+    """Precision, recall and F1 (rounded to 4 places) with the counts behind them."""
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     return {
@@ -119,8 +120,8 @@ def pair_scores(
     return {
         "articles": len(ids),
         "skipped_annotations": skipped,
-        "overall": _prf(total("tp"), total("fp"), total("fn")),
-        "per_actor": {a: _prf(total("tp", a), total("fp", a), total("fn", a)) for a in actors},
+        "overall": prf(total("tp"), total("fp"), total("fn")),
+        "per_actor": {a: prf(total("tp", a), total("fp", a), total("fn", a)) for a in actors},
         "per_how": per_how,
     }
 
@@ -130,28 +131,35 @@ def split_ids(corpus: Corpus, split: str) -> list[str]:
     nor a test-only set such as ``realistic``), ``test`` (the fixed split), ``all``, or a
     test-only set by name."""
     annotated = sorted({a.article_id for a in corpus.annotations})
-    held_out = corpus.test_sets
     if split == "all":
         return annotated
     if split == "train":
-        never = {i for ids in held_out.values() for i in ids}
+        never = {i for ids in corpus.test_sets.values() for i in ids}
         return [i for i in annotated if i not in never]
-    chosen = set(held_out["fixed"] if split == "test" else held_out.get(split, ()))
-    if split != "test" and (split == "fixed" or split not in held_out):
+    if split == "test":
+        chosen = set(corpus.test_ids)
+    elif split in corpus.test_only:
+        chosen = set(corpus.test_only[split])
+    else:
         names = ", ".join(["train", "test", "all", *corpus.test_only])
         raise ValueError(f"split must be one of {names}, got {split!r}")
     return [i for i in annotated if i in chosen]
 
 
-def scores_markdown(scores: dict[str, Any], title: str = "") -> str:
+def prf_table(rows: Iterable[tuple[str, dict[str, Any]]], title: str = "") -> list[str]:
+    """Markdown lines of a table of named :func:`prf` scores (a bold title above)."""
     lines = [f"**{title}**", ""] if title else []
     lines += ["| | precision | recall | F1 | tp | fp | fn |", "|---|---|---|---|---|---|---|"]
-    rows = [("all", scores["overall"]), *scores["per_actor"].items()]
     for name, s in rows:
         lines.append(
             f"| {name} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} "
             f"| {s['tp']} | {s['fp']} | {s['fn']} |"
         )
+    return lines
+
+
+def scores_markdown(scores: dict[str, Any], title: str = "") -> str:
+    lines = prf_table([("all", scores["overall"]), *scores["per_actor"].items()], title)
     lines += [
         "",
         "| found by | precision | share of gold found | tp | fp |",

@@ -34,7 +34,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from framing.corpus import Corpus, Sentence
-from framing.pairs import RULE_WAYS, found_pairs
+from framing.pairs import RULE_WAYS, found_pairs, prf
 from framing.references import ANTECEDENT_WINDOW
 
 if TYPE_CHECKING:
@@ -73,9 +73,7 @@ def sentence_examples(
         wanted = frozenset() if gold is None else gold[i]
         if wanted is None:
             continue
-        prev = sentences[i - 1] if i else None
-        found = set(by_rules[i])
-        prev_found = set(by_rules[i - 1]) if prev is not None else set()
+        found, prev_found = by_rules[i], by_rules[i - 1] if i else frozenset()
         recent = frozenset().union(*by_rules[max(0, i - ANTECEDENT_WINDOW) : i + 1])
         tokens = [era, *(f"rule:{a}" for a in sorted(found))]
         tokens += [f"prev:{a}" for a in sorted(prev_found)]
@@ -83,9 +81,9 @@ def sentence_examples(
             ReferenceExample(
                 sentence.article_id,
                 sentence.text,
-                prev.text if prev is not None else "",
+                sentences[i - 1].text if i else "",
                 " ".join(tokens),
-                frozenset(found),
+                found,
                 wanted,
                 recent,
             )
@@ -128,32 +126,21 @@ class SentenceEmbeddings(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        from framing.models.embeddings import _encoder
+        from framing.models.embeddings import _encoder, encode_into
         from framing.models.hf_setup import resolve_checkpoint
 
         path = resolve_checkpoint(self.checkpoint)
-        encoder = _encoder(path, None)
         cache = _EMBEDDINGS.setdefault(path, {})
         texts = list(dict.fromkeys(str(t) for t in np.asarray(X).ravel() if t))
-        missing = [t for t in texts if t not in cache]
-        if len(cache) + len(missing) > _CACHE_LIMIT:
+        if len(cache) + sum(t not in cache for t in texts) > _CACHE_LIMIT:
             cache.clear()
-            missing = texts
-        if missing:
-            cache.update(
-                zip(
-                    missing,
-                    encoder.encode(missing, batch_size=64, normalize_embeddings=True),
-                    strict=True,
-                )
-            )
-        vectors = cache
+        encode_into(cache, texts, path)
+        encoder = _encoder(path, None)
         dimension = getattr(encoder, "get_embedding_dimension", None)  # sentence-transformers 5
-        width = (dimension or encoder.get_sentence_embedding_dimension)()
-        zero = np.zeros(width, dtype=np.float32)
+        zero = np.zeros((dimension or encoder.get_sentence_embedding_dimension)(), np.float32)
 
         def embed(column: np.ndarray) -> np.ndarray:
-            return np.stack([vectors.get(str(t), zero) if t else zero for t in column])
+            return np.stack([cache.get(str(t), zero) if t else zero for t in column])
 
         X = np.asarray(X, dtype=object)
         return np.hstack([embed(X[:, 0]), self.previous_weight * embed(X[:, 1])])
@@ -242,14 +229,4 @@ def pair_prf(
     tp = sum(len(p & e.gold) for e, p in zip(examples, predicted, strict=True))
     fp = sum(len(p - e.gold) for e, p in zip(examples, predicted, strict=True))
     fn = sum(len(e.gold - p) for e, p in zip(examples, predicted, strict=True))
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
-        "tp": tp,
-        "fp": fp,
-        "fn": fn,
-    }
+    return prf(tp, fp, fn)

@@ -73,7 +73,7 @@ class _FakeEncoder:
 
     calls: list[list[str]] = []
 
-    def encode(self, texts, batch_size=64, normalize_embeddings=True):
+    def encode(self, texts, batch_size=64, normalize_embeddings=True, **options):
         import numpy as np
 
         self.calls.append(list(texts))

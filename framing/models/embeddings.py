@@ -38,6 +38,28 @@ def _encoder(path: str, device: str | None):
     return SentenceTransformer(path, device=device or "cpu", trust_remote_code=False)
 
 
+def encode_into(
+    cache: dict[str, np.ndarray],
+    texts: Sequence[str],
+    checkpoint: str,
+    device: str | None = None,
+    batch_size: int = 64,
+) -> None:
+    """Add to ``cache`` the normalised embeddings of the ``texts`` it does not hold yet
+    (each encoded once, with a progress bar when there are many)."""
+    missing = list(dict.fromkeys(t for t in texts if t not in cache))
+    if missing:
+        enc = _encoder(resolve_checkpoint(checkpoint), device)
+        vecs = enc.encode(
+            missing,
+            batch_size=batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=len(missing) > 500,
+        )
+        cache.update(zip(missing, vecs, strict=True))
+
+
 class EmbeddingLogReg:
     kind = "embedding_logreg"
 
@@ -84,17 +106,7 @@ class EmbeddingLogReg:
         }
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if missing:
-            enc = _encoder(resolve_checkpoint(self.checkpoint), self.device)
-            vecs = enc.encode(
-                missing,
-                batch_size=self.batch_size,
-                convert_to_numpy=True,
-                normalize_embeddings=True,
-                show_progress_bar=len(missing) > 500,
-            )
-            self._cache.update(zip(missing, vecs, strict=True))
+        encode_into(self._cache, texts, self.checkpoint, self.device, self.batch_size)
         return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1))
 
     def features(self, examples: Any) -> np.ndarray:
