@@ -37,7 +37,8 @@ POOLING_KEY = "framing_pooling"
 POOLED_MODEL_TYPE = "framing-mean-pooling"  # a model type transformers does not resolve
 ENCODER_TYPE_KEY = "framing_encoder_type"
 # framing's own model types (none resolvable by transformers) -> their pooling
-POOLED_MODEL_TYPES = {POOLED_MODEL_TYPE: "mean", "framing-target-pooling": "target"}
+TARGET_MODEL_TYPE = "framing-target-pooling"  # framing.models.target_pooled's
+POOLED_MODEL_TYPES = {POOLED_MODEL_TYPE: "mean", TARGET_MODEL_TYPE: "target"}
 
 
 class MeanPoolingClassifier(PreTrainedModel):

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import torch
 
-from framing.models.pooled import MeanPoolingClassifier, masked_mean
+from framing.models.pooled import TARGET_MODEL_TYPE, MeanPoolingClassifier, masked_mean
 
 MARKERS_KEY = "framing_target_markers"  # [id of [TGT], id of [/TGT]]
-TARGET_MODEL_TYPE = "framing-target-pooling"
 
 
 def target_span_mask(
