@@ -226,14 +226,10 @@ def test_mean_pooling_classifies_the_masked_mean_and_works_in_a_pipeline(
     import torch
     from transformers import AutoModel, AutoTokenizer, pipeline
 
-    from framing.models.pooled import (
-        is_mean_pooling,
-        load_mean_pooling,
-        mean_pooling_from_pretrained,
-    )
+    from framing.models.pooled import load_mean_pooling, pooled_from_pretrained, saved_pooling
 
-    model = mean_pooling_from_pretrained(
-        str(tiny_checkpoint), num_labels=3, id2label=dict(enumerate(LABELS))
+    model = pooled_from_pretrained(
+        "mean", str(tiny_checkpoint), num_labels=3, id2label=dict(enumerate(LABELS))
     ).eval()
     encoder = AutoModel.from_pretrained(tiny_checkpoint).eval()  # the same pretrained weights
     tok = AutoTokenizer.from_pretrained(tiny_checkpoint)
@@ -250,7 +246,7 @@ def test_mean_pooling_classifies_the_masked_mean_and_works_in_a_pipeline(
         got = model(**enc).logits
     torch.testing.assert_close(got, expected, atol=1e-5, rtol=1e-5)
     model.save_pretrained(tmp_path / "m")
-    assert is_mean_pooling(tmp_path / "m") and not is_mean_pooling(tiny_checkpoint)
+    assert saved_pooling(tmp_path / "m") == "mean" and saved_pooling(tiny_checkpoint) == "cls"
     again = load_mean_pooling(tmp_path / "m").eval()
     with torch.inference_mode():
         torch.testing.assert_close(again(**enc).logits, got)

@@ -13,8 +13,9 @@ mean. It is a :class:`~transformers.PreTrainedModel`, so ``Trainer`` and
 cannot load a saved one: :func:`save_classifier` writes ``config.json`` with the model
 type ``framing-mean-pooling`` (the encoder's own type kept under ``framing_encoder_type``)
 so that they refuse the folder ("does not recognize this architecture") instead of
-loading the encoder into a ``[CLS]`` classifier with random weights. Load it with
-:func:`load_mean_pooling` (``framing.load_model`` does); folders saved before this
+loading the encoder into a ``[CLS]`` classifier with random weights. ``framing.load_model``
+reads it strictly (:func:`framing.models.safe_load.read_transformer_folder`;
+:func:`load_mean_pooling` reads the classifier alone); folders saved before this
 (the encoder's model type and ``framing_pooling: "mean"``) load too. Target pooling
 (:mod:`framing.models.target_pooled`) is saved and read the same way, with the model
 type ``framing-target-pooling``.
@@ -121,11 +122,6 @@ def _no_pooler(config: PretrainedConfig) -> dict[str, Any]:
     return {}
 
 
-def mean_pooling_from_pretrained(checkpoint: str, **config_kwargs: Any) -> MeanPoolingClassifier:
-    """A new classifier whose encoder holds ``checkpoint``'s pretrained weights."""
-    return pooled_from_pretrained("mean", checkpoint, **config_kwargs)
-
-
 def read_config(directory: str | Path) -> PretrainedConfig:
     """The config of a saved folder; for a framing-pooled folder the encoder's config class,
     with ``framing_pooling`` (``"mean"`` or ``"target"``)."""
@@ -162,11 +158,6 @@ def save_classifier(model: PreTrainedModel, directory: str | Path) -> None:
     values["architectures"] = ["Framing" + type(model).__name__]
     with atomic_write(path) as fh:
         json.dump(values, fh, indent=2, sort_keys=True)
-
-
-def is_mean_pooling(directory: str | Path, config: PretrainedConfig | None = None) -> bool:
-    """Whether a saved folder (or its read ``config``) holds a :class:`MeanPoolingClassifier`."""
-    return saved_pooling(directory, config) == "mean"
 
 
 def saved_pooling(directory: str | Path, config: PretrainedConfig | None = None) -> str:
