@@ -14,12 +14,14 @@ official baseline does.
 
 For the framing task target marking, the window, the actor feature and
 ``per_actor`` are switched off (there is no target).
+
+Beside it: :mod:`framing.models.calibration_folds` chooses the folds a calibrated
+classifier (``tfidf_svm``) fits on; :mod:`framing.models.fast_predict` predicts with a
+fitted TF-IDF pipeline without building DataFrames.
 """
 
 from __future__ import annotations
 
-import collections
-import copy
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,13 +32,13 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
-from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer, OneHotEncoder
 
 from framing.examples import columns
 from framing.extras import require
+from framing.models.calibration_folds import fit_calibration_folds
 from framing.models.compact_tfidf import CompactTfidfVectorizer
 from framing.models.fast_predict import FastPredictor
 from framing.models.features import (
@@ -120,61 +122,6 @@ class VaderStance(ClassifierMixin, BaseEstimator):
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 
-def _fit_calibration_folds(
-    clf: CalibratedClassifierCV, y: Sequence, name: str, groups: Sequence | None = None
-) -> Any:
-    """Calibration folds need every class in each fold: fewer folds for rare classes.
-
-    ``cv`` may be a number of folds (scikit-learn then uses *unshuffled* stratified
-    folds, which follow the training file's order: warned) or a splitter with
-    ``n_splits`` such as a shuffled, seeded ``StratifiedKFold`` (framing/conf/model/tfidf_svm.yaml).
-
-    With ``groups`` (the examples' article ids) and a splitter, the folds are a shuffled
-    ``StratifiedGroupKFold`` with the splitter's ``n_splits`` and ``random_state``: the
-    sentences of one article never sit on both sides of a calibration fold (they did with
-    plain stratified folds, costing held-out macro-F1). The fold indices are computed here
-    and passed as ``cv``; the original ``cv`` is returned so the caller can put it back
-    after fitting (the saved model then holds no index arrays). ``None`` otherwise.
-    """
-    cv = clf.cv
-    n_splits = cv if isinstance(cv, int) else getattr(cv, "n_splits", None)
-    if n_splits is None:
-        return
-    if isinstance(cv, int):
-        log.warning(
-            "model %s: calibration cv=%d gives unshuffled folds in training-file order; "
-            "give a shuffled StratifiedKFold (see framing/conf/model/tfidf_svm.yaml)",
-            name,
-            cv,
-        )
-    rarest = min(collections.Counter(y).values())
-    if rarest < 2:
-        raise ValueError(
-            f"model {name}: a class has a single training example; calibration needs two"
-        )
-    if rarest < n_splits:
-        log.warning(
-            "model %s: rarest class has %d examples, calibrating with %d folds",
-            name,
-            rarest,
-            rarest,
-        )
-        if isinstance(cv, int):
-            clf.set_params(cv=rarest)
-        else:
-            fewer = copy.copy(cv)
-            fewer.n_splits = rarest
-            clf.set_params(cv=fewer)
-        n_splits = rarest
-    if groups is None or isinstance(cv, int) or len(set(groups)) < n_splits:
-        return None
-    folds = StratifiedGroupKFold(
-        n_splits=n_splits, shuffle=True, random_state=getattr(cv, "random_state", None)
-    ).split(np.zeros(len(y)), list(y), list(groups))
-    clf.set_params(cv=list(folds))
-    return cv
-
-
 class SklearnModel:
     """A task-aware scikit-learn model with the package's model interface.
 
@@ -255,7 +202,7 @@ class SklearnModel:
         actors: Sequence | None = None,
     ) -> Pipeline | PerTargetClassifier:
         """The unfitted pipeline; ``y`` and ``groups`` (article ids) shape the calibration
-        folds of a ``CalibratedClassifierCV`` (see :func:`_fit_calibration_folds`).
+        folds of a ``CalibratedClassifierCV`` (see :func:`fit_calibration_folds`).
 
         With ``per_actor`` the pipeline is wrapped in a :class:`PerTargetClassifier`; the
         calibration folds are then drawn inside each target's clone by the configured
@@ -266,9 +213,9 @@ class SklearnModel:
         if y is not None and isinstance(clf, CalibratedClassifierCV) and not self.multilabel:
             if self.per_actor and actors is not None:
                 strata = [f"{a}\t{label}" for a, label in zip(actors, y, strict=True)]
-                _fit_calibration_folds(clf, strata, self.name)
+                fit_calibration_folds(clf, strata, self.name)
             else:
-                self._calibration_cv = _fit_calibration_folds(clf, y, self.name, groups)
+                self._calibration_cv = fit_calibration_folds(clf, y, self.name, groups)
         pipeline = self._pipeline(clf)
         return PerTargetClassifier(pipeline) if self.per_actor else pipeline
 
