@@ -345,3 +345,103 @@ def test_context_rules_for_places_people_culture_and_other_governments(text, sur
     sentence = Segmenter().segment_text(text, "a", date="2025-03-01")[0]
     (mention,) = [m for m in sentence.mentions if m.surface == surface]
     assert mention.sense == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "date", "expected"),
+    [
+        # another country's voice or capital just before a generic office
+        (
+            "The State Department said the president would travel on Friday.",
+            "the president",
+            "2025-03-01",
+            "not_actor",
+        ),
+        (
+            "Jordan's foreign minister said the government would reopen the crossing.",
+            "the government",
+            "2025-03-01",
+            "not_actor",
+        ),
+        (
+            "In Ankara, the government announced new quotas.",
+            "the government",
+            "2025-03-01",
+            "not_actor",
+        ),
+        ("In Idlib, the government opened two schools.", "the government", "2025-03-01", "actor"),
+        (
+            "Syria's foreign minister said the president would attend.",
+            "the president",
+            "2025-03-01",
+            "actor",
+        ),
+        (
+            "Aid groups said the president had pardoned the detainees.",
+            "the president",
+            "2025-03-01",
+            "actor",
+        ),
+        # a future office
+        (
+            "The president to be elected next year will serve five years.",
+            "The president",
+            "2025-03-01",
+            "not_actor",
+        ),
+        # Moscow as a venue or scenery, Damascus as scenery
+        ("Negotiators met in Moscow for a second round.", "Moscow", "2025-03-01", "not_actor"),
+        (
+            "The summit, at a hotel in central Moscow, ended late.",
+            "Moscow",
+            "2025-03-01",
+            "not_actor",
+        ),
+        (
+            "Students at universities in Moscow and Kazan asked for help.",
+            "Moscow",
+            "2025-03-01",
+            "not_actor",
+        ),
+        ("Snow was falling over Moscow as the talks began.", "Moscow", "2025-03-01", "not_actor"),
+        (
+            "Damascus was quiet and cold on the first night of Ramadan.",
+            "Damascus",
+            "2025-03-01",
+            "not_actor",
+        ),
+        ("Moscow was quick to condemn the strike.", "Moscow", "2025-03-01", "actor"),
+        # Russian private people and Russian as a school subject
+        (
+            "A Russian engineer who married a local teacher still lives in Tartus.",
+            "Russian",
+            "2025-03-01",
+            "not_actor",
+        ),
+        (
+            "The school teaches Russian as an optional subject.",
+            "Russian",
+            "2025-03-01",
+            "not_actor",
+        ),
+        ("A Russian officer was seen at the base.", "Russian", "2025-03-01", "actor"),
+        # another country's regime; the authorities before December 2024
+        (
+            "Tehran's media blamed the Zionist regime for the blast.",
+            "regime",
+            "2025-03-01",
+            "not_actor",
+        ),
+        (
+            "The authorities detained forty men in Hama, activists said.",
+            "The authorities",
+            "2023-05-01",
+            "actor",
+        ),
+    ],
+)
+def test_rules_for_foreign_voices_venues_scenery_and_private_people(text, surface, date, expected):
+    sentence = Segmenter().segment_text(text, "a", date=date)[0]
+    mentions = [m for m in sentence.mentions if m.surface == surface]
+    assert mentions, f"{surface!r} not matched in {text!r}"
+    assert mentions[0].sense == expected
