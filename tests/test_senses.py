@@ -445,3 +445,42 @@ def test_rules_for_foreign_voices_venues_scenery_and_private_people(text, surfac
     mentions = [m for m in sentence.mentions if m.surface == surface]
     assert mentions, f"{surface!r} not matched in {text!r}"
     assert mentions[0].sense == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "date", "expected"),
+    [
+        # forces and the army of the state in power at the article's date
+        ("Syrian forces shelled villages near Idlib.", "Syrian forces", "2023-06-01", "Assad"),
+        ("Syrian forces entered the town after the clashes.", "Syrian forces", "2025-06-01", "HTS"),
+        ("Sudanese government forces retook the bridge.", "government forces", "2025-06-01", None),
+        (
+            "In Amman, the new authorities announced a curfew.",
+            "the new authorities",
+            "2025-06-01",
+            None,
+        ),
+        # names that are not the actor
+        ("Visitors walked along the Kremlin walls in the snow.", "Kremlin", "2025-06-01", None),
+        (
+            "The Kremlin said it would keep talking to Damascus.",
+            "The Kremlin",
+            "2025-06-01",
+            "Russia",
+        ),
+        ("Fishermen on Lake Assad say the water is falling.", "Assad", "2025-06-01", None),
+        ('"It is hard," said Bashar, a 31-year-old baker in Hama.', "Bashar", "2025-06-01", None),
+        ("Farouk al-Sharaa, the veteran diplomat, stayed silent.", "al-Sharaa", "2025-06-01", None),
+        ("A vendor sold Damascus roses by the road.", "Damascus", "2025-06-01", None),
+        ("Playing Russian roulette with the budget, critics said.", "Russian", "2025-06-01", None),
+        ("The striker left for a Russian club in 2019.", "Russian", "2025-06-01", None),
+        ("The quartet played Russian romantic music.", "Russian", "2025-06-01", None),
+        ("Several hundred Russians live on the coast.", "Russians", "2025-06-01", None),
+        ("The ousted leader arrived in Moscow late on Sunday.", "Moscow", "2025-06-01", None),
+    ],
+)
+def test_rules_for_forces_names_idioms_and_arrivals(text, surface, date, expected):
+    """``expected``: the actor the mention makes a pair for, or None (no pair)."""
+    sentence = Segmenter().segment_text(text, "a", date=date)[0]
+    paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
+    assert paired == ([expected] if expected else [])
