@@ -484,3 +484,43 @@ def test_rules_for_forces_names_idioms_and_arrivals(text, surface, date, expecte
     sentence = Segmenter().segment_text(text, "a", date=date)[0]
     paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
     assert paired == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "date", "expected"),
+    [
+        # Russia the country as a journey's end or a home (hard case 30)
+        ("It was his first visit to Russia since the war.", "Russia", "2025-06-01", None),
+        ("Two hundred families returned home to Homs from Russia.", "Russia", "2025-06-01", None),
+        ("Russia vetoed the resolution.", "Russia", "2025-06-01", "Russia"),
+        # where someone is; near the Kremlin
+        (
+            "The former first lady is now in Moscow, her relatives said.",
+            "Moscow",
+            "2025-06-01",
+            None,
+        ),
+        ("Protesters gathered outside the Kremlin at noon.", "Kremlin", "2025-06-01", None),
+        # language and private groups
+        ("Applicants must pass a Russian proficiency test.", "Russian", "2025-06-01", None),
+        ("A Russian tour group visited the citadel.", "Russian", "2025-06-01", None),
+        # names: a hospital, another Assad, another ruler's regime
+        ("Doctors at Al-Assad University Hospital went on strike.", "Al-Assad", "2025-06-01", None),
+        ("Assad Haddad, a 50-year-old farmer, lost his crop.", "Assad", "2025-06-01", None),
+        ("Exiles remember Saddam Hussein's regime.", "regime", "2025-06-01", None),
+        ("Critics of Bashar's regime were jailed.", "regime", "2023-06-01", "Assad"),
+        # the old state's forces are not the new government's
+        ("Security forces under Assad ran the checkpoints.", "Security forces", "2025-06-01", None),
+        (
+            "The Salvation Government raised bread prices in Idlib.",
+            "Salvation Government",
+            "2023-06-01",
+            "HTS",
+        ),
+    ],
+)
+def test_rules_for_journeys_presence_names_and_old_forces(text, surface, date, expected):
+    """``expected``: the actor the mention makes a pair for, or None (no pair)."""
+    sentence = Segmenter().segment_text(text, "a", date=date)[0]
+    paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
+    assert paired == ([expected] if expected else [])
