@@ -15,6 +15,7 @@ from typing import Any
 from omegaconf import DictConfig
 
 from framing.config_checks import ConfigError
+from framing.sources import load_data_sets
 
 log = logging.getLogger("framing.run")
 
@@ -33,8 +34,6 @@ def load_validation(cfg: DictConfig, task, labels, multilabel, segmenter) -> Any
             "set (its fit() takes no validation=); leave the setting out"
         )
     from datasets import concatenate_datasets
-
-    from framing.run import load_data_sets
 
     setting = "split.validation_data"
     name = str(cfg.split.get("name"))
