@@ -110,32 +110,36 @@ class EnsembleModel:
         from hydra.utils import instantiate
 
         if isinstance(members, Mapping):
-            named = {str(k): {**v, "name": str(k)} for k, v in members.items()}
+            items = [(str(key), spec) for key, spec in members.items()]
         elif isinstance(members, Sequence) and not isinstance(members, str):
-            named = {}
-            for i, spec in enumerate(members):
-                key = str(spec.get("name", f"member{i}")) if isinstance(spec, Mapping) else ""
-                if key in named:
-                    raise ValueError(f"model {name}: two members are named {key!r}")
-                named[key] = spec
+            items = [
+                (str(spec.get("name", i)) if isinstance(spec, Mapping) else str(i), spec)
+                for i, spec in enumerate(members)
+            ]
         else:
             raise ValueError(f"model {name}: members must map names to model configs")
-        for key, spec in named.items():
+        named: dict[str, dict[str, Any]] = {}
+        for key, spec in items:
             if not isinstance(spec, Mapping) or "_target_" not in spec:
-                raise ValueError(f"model {name}: member {key!r} is not a model config with _target_")
-        if isinstance(weights, Mapping):
-            if set(map(str, weights)) != set(named):
                 raise ValueError(
-                    f"model {name}: weights name {sorted(map(str, weights))}, "
-                    f"the members are {sorted(named)}"
+                    f"model {name}: member {key!r} is not a model config with _target_"
                 )
-            weights = [weights[k] for k in named]
+            if key in named:
+                raise ValueError(f"model {name}: two members are named {key!r}")
+            named[key] = {**spec, "name": key}
+        if isinstance(weights, Mapping):
+            by_name = {str(key): w for key, w in weights.items()}
+            if set(by_name) != set(named):
+                raise ValueError(
+                    f"model {name}: weights name {sorted(by_name)}, the members are {sorted(named)}"
+                )
+            weights = [by_name[key] for key in named]
         built = []
         for key, spec in named.items():
             try:
                 built.append(
                     instantiate(
-                        dict(spec),
+                        spec,
                         task=task,
                         labels=list(labels),
                         multilabel=multilabel,
