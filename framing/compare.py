@@ -28,13 +28,15 @@ from typing import Any
 import numpy as np
 
 from framing.io import atomic_write
-from framing.predictions import (
-    PredictError,
-    iter_prediction_rows,
-    run_prediction,
+from framing.predictions import PredictError, iter_prediction_rows, run_prediction
+from framing.runs import (
+    CompareError,
+    RunInfo,
+    find_run_dirs,
+    load_run,
+    load_runs,
     run_predictions_file,
 )
-from framing.runs import CompareError, RunInfo, find_run_dirs, load_run, load_runs
 from framing.subcommand import add_command
 from framing.tables import FORMATS, Column, Table, group_table, render, run_row, runs_table
 

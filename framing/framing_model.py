@@ -45,7 +45,7 @@ def _model_id(manifest: dict[str, Any], directory: Path) -> str:
 
 
 def _normalize_sentence(text: str) -> str:
-    from framing.text.clean import normalize_unicode
+    from framing.text.unicode import normalize_unicode
 
     return " ".join(normalize_unicode(text).split())
 

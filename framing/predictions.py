@@ -37,7 +37,6 @@ package but :mod:`framing.io`.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import gzip
 import json
@@ -208,46 +207,6 @@ def run_prediction(row: Mapping[str, Any]) -> tuple[Any, Any]:
         if name in row:
             return row["gold"], row[name]
     raise KeyError("stance")
-
-
-RUN_PREDICTIONS = ("predictions.jsonl", "predictions.jsonl.gz")
-COMPACT_FIELDS = ("example_id", "gold", "stance", "frame", "fold")
-
-
-def run_predictions_file(run_dir: str | os.PathLike[str]) -> Path | None:
-    """A run's predictions: ``predictions.jsonl``, else the compact
-    ``predictions.jsonl.gz``; ``None`` when it has neither."""
-    for name in RUN_PREDICTIONS:
-        path = Path(run_dir) / name
-        if path.is_file():
-            return path
-    return None
-
-
-def compact_run_predictions(run_dir: str | os.PathLike[str]) -> Path:
-    """Replace a run's ``predictions.jsonl`` and ``predictions.csv`` by one
-    ``predictions.jsonl.gz`` holding per example only ``example_id``, ``gold``, the
-    predicted label (``stance`` / ``frame``), its probabilities and ``fold`` (the
-    sentence, offsets and spans are in the corpus). Written reproducibly (no gzip
-    timestamp) and atomically."""
-    run_dir = Path(run_dir)
-    source = run_dir / "predictions.jsonl"
-    target = run_dir / "predictions.jsonl.gz"
-    with (
-        atomic_write(target, "wb") as raw,
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz,
-    ):
-        for row in iter_prediction_rows(source):
-            keep = {
-                k: v
-                for k, v in row.items()
-                if k in COMPACT_FIELDS or k.startswith(PROBABILITY_PREFIXES)
-            }
-            gz.write((dumps(keep) + "\n").encode("utf-8"))
-    source.unlink()
-    with contextlib.suppress(FileNotFoundError):
-        (run_dir / "predictions.csv").unlink()
-    return target
 
 
 def csv_line(values: Sequence[Any]) -> bytes:

@@ -96,13 +96,7 @@ class Columns:
         }
         used = {self.id, self.text, self.title, self.source, self.date, self.url}
         mapped.update({k: v for k, v in record.items() if k not in used})
-        article = Article.from_record(mapped, where=where)
-        if len(article.text) > MAX_ARTICLE_CHARS:
-            raise RecordError(
-                where,
-                f"article {article.id!r}: text of {len(article.text):,} characters exceeds {MAX_ARTICLE_CHARS:,}",
-            )
-        return article
+        return _check_size(Article.from_record(mapped, where=where), where)
 
 
 def add_input_arguments(parser: Any) -> None:
@@ -146,6 +140,14 @@ def _check_size(article: Article, where: str) -> Article:
     return article
 
 
+def _one_article(record: dict[str, Any], where: str) -> Article | RecordError:
+    """The article of a one-article file, or the error naming what is wrong with it."""
+    try:
+        return _check_size(Article.from_record(record, where), where)
+    except RecordError as exc:
+        return exc
+
+
 def read_txt(path: Path, article_id: str | None = None) -> Iterator[Article | RecordError]:
     where = str(path)
     try:
@@ -157,15 +159,7 @@ def read_txt(path: Path, article_id: str | None = None) -> Iterator[Article | Re
     except OSError as exc:
         yield RecordError(where, f"cannot read: {exc.strerror or exc}")
         return
-    try:
-        yield _check_size(
-            Article.from_record(
-                {"id": article_id or path.stem, "text": text, "path": str(path)}, where
-            ),
-            where,
-        )
-    except RecordError as exc:
-        yield exc
+    yield _one_article({"id": article_id or path.stem, "text": text, "path": str(path)}, where)
 
 
 def read_jsonl(path: Path, columns: Columns = Columns()) -> Iterator[Article | RecordError]:
@@ -292,12 +286,7 @@ def read_html(path: Path, article_id: str | None = None) -> Iterator[Article | R
         "author": doc.author,
         "path": str(path),
     }
-    try:
-        yield _check_size(
-            Article.from_record({k: v for k, v in record.items() if v is not None}, where), where
-        )
-    except RecordError as exc:
-        yield exc
+    yield _one_article({k: v for k, v in record.items() if v is not None}, where)
 
 
 # ---------------------------------------------------------------------------

@@ -3,11 +3,16 @@
 A run folder is one holding ``metrics.json``; its Hydra overrides come from
 ``.hydra/overrides.yaml`` and its resolved config from ``config.yaml``. A run that
 stopped has ``metrics.json`` with ``status: failed`` and its error; readers skip it.
+Its out-of-fold predictions (run rows, :mod:`framing.predictions`) are
+``predictions.jsonl``, or in a committed reference run the compact
+``predictions.jsonl.gz`` (:func:`compact_run_predictions`, :func:`slim_reference`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import glob
+import gzip
 import json
 import logging
 import math
@@ -20,7 +25,8 @@ from typing import Any
 
 import yaml
 
-from framing.io import walk_files
+from framing.io import atomic_write, dumps, walk_files
+from framing.predictions import PROBABILITY_PREFIXES, iter_prediction_rows
 
 log = logging.getLogger("framing.compare")
 
@@ -221,6 +227,48 @@ def load_runs(paths: Sequence[str | os.PathLike[str]]) -> list[RunInfo]:
 
 
 # ---------------------------------------------------------------------------
+# a run's predictions file
+RUN_PREDICTIONS = ("predictions.jsonl", "predictions.jsonl.gz")
+COMPACT_FIELDS = ("example_id", "gold", "stance", "frame", "fold")
+
+
+def run_predictions_file(run_dir: str | os.PathLike[str]) -> Path | None:
+    """A run's predictions: ``predictions.jsonl``, else the compact
+    ``predictions.jsonl.gz``; ``None`` when it has neither."""
+    for name in RUN_PREDICTIONS:
+        path = Path(run_dir) / name
+        if path.is_file():
+            return path
+    return None
+
+
+def compact_run_predictions(run_dir: str | os.PathLike[str]) -> Path:
+    """Replace a run's ``predictions.jsonl`` and ``predictions.csv`` by one
+    ``predictions.jsonl.gz`` holding per example only ``example_id``, ``gold``, the
+    predicted label (``stance`` / ``frame``), its probabilities and ``fold`` (the
+    sentence, offsets and spans are in the corpus). Written reproducibly (no gzip
+    timestamp) and atomically."""
+    run_dir = Path(run_dir)
+    source = run_dir / "predictions.jsonl"
+    target = run_dir / "predictions.jsonl.gz"
+    with (
+        atomic_write(target, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz,
+    ):
+        for row in iter_prediction_rows(source):
+            keep = {
+                k: v
+                for k, v in row.items()
+                if k in COMPACT_FIELDS or k.startswith(PROBABILITY_PREFIXES)
+            }
+            gz.write((dumps(keep) + "\n").encode("utf-8"))
+    source.unlink()
+    with contextlib.suppress(FileNotFoundError):
+        (run_dir / "predictions.csv").unlink()
+    return target
+
+
+# ---------------------------------------------------------------------------
 # committed reference runs
 # files of a run or sweep folder a committed reference leaves out: Hydra's own config
 # and logs hold the absolute paths of the machine that ran them; .hydra/config.yaml
@@ -230,12 +278,9 @@ REFERENCE_DROPPED = (".hydra/hydra.yaml", ".hydra/config.yaml", "run.log", "mult
 
 def slim_reference(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     """Make the run folders named by ``paths`` (and their sweep folders) fit to commit:
-    predictions in the compact ``predictions.jsonl.gz``
-    (:func:`framing.predictions.compact_run_predictions`), no file of
-    :data:`REFERENCE_DROPPED`. What ``framing compare`` reads stays: ``metrics.json``,
+    predictions in the compact ``predictions.jsonl.gz`` (:func:`compact_run_predictions`),
+    no file of :data:`REFERENCE_DROPPED`. What ``framing compare`` reads stays: ``metrics.json``,
     ``config.yaml``, ``.hydra/overrides.yaml``, the predictions. Returns the run folders."""
-    from framing.predictions import compact_run_predictions
-
     runs = find_run_dirs(paths)
     folders = {*runs, *(Path(p) for p in paths if Path(p).is_dir())}
     for run in runs:

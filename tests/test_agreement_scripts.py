@@ -115,7 +115,7 @@ def test_alias_senses_compare_the_annotators_with_the_lexicon(scripts):
         for (a, b), s in zip(spans, [{}, {"Russia": "negative"}, {}], strict=True)
     ]
     corpus = Corpus(Path("."), {"x": article}, [])
-    got = agreement.alias_senses(corpus, first, second, Segmenter())
+    got = agreement.alias_senses(first, second, agreement.segmented(corpus, second, Segmenter()))
     assert got["items"] == 3  # "Moscow" the place, "The Kremlin", "Russian" a tourist
     assert got["not_actor"] == {"first": 1, "second": 2, "lexicon": 2}
     assert got["first_second"]["agreement"] == round(2 / 3, 3)
@@ -143,7 +143,7 @@ def test_pair_finding_scores_humans_and_the_lexicon_against_each_annotator(scrip
         )
     ]
     corpus = Corpus(Path("."), {"x": article}, [])
-    got = agreement.pair_finding(corpus, first, second, Segmenter())
+    got = agreement.pair_finding(first, second, agreement.segmented(corpus, second, Segmenter()))
     # second vs first: 2 of the second's 3 pairs are the first's, 2 of the first's 3 found
     assert got["second_vs_first"] == {
         "precision": 0.667,

@@ -1,4 +1,5 @@
-"""framing.text.clean: unicode repair, furniture, link dumps, title/standfirst, audit trail."""
+"""framing.text.clean (with framing.text.unicode): unicode repair, furniture, link dumps,
+title/standfirst, audit trail."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from framing.text.clean import (
     clean_article,
     clean_text,
     furniture_kind,
-    normalize_unicode,
     remove_link_dumps,
 )
+from framing.text.unicode import normalize_unicode
 
 SCRAPED = Path(__file__).resolve().parent / "fixtures" / "scraped"
 EXPECTED = json.loads((SCRAPED / "expected.json").read_text(encoding="utf-8"))

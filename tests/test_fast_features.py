@@ -1,5 +1,5 @@
 """The fast predict path (framing.models.cached_tfidf CachedTfidf / FastOneHot, framing.models.features target_columns,
-framing.models.sklearn FastPredictor) gives exactly what the scikit-learn pipeline gives."""
+framing.models.fast_predict FastPredictor) gives exactly what the scikit-learn pipeline gives."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from test_models_sklearn import NEUTRAL_ITEMS, STANCE, _frame_rows, _stance_rows
 
 from framing.models import load_saved_model, load_skops, save_model
 from framing.models.cached_tfidf import CachedTfidf, FastOneHot
+from framing.models.fast_predict import FastPredictor
 from framing.models.features import (
     NO_MENTION,
     TargetFeatures,
@@ -28,7 +29,7 @@ from framing.models.features import (
     mark_sentence,
     target_columns,
 )
-from framing.models.sklearn import MODEL_FILE, TRUSTED_TYPES, FastPredictor
+from framing.models.sklearn import MODEL_FILE, TRUSTED_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
 

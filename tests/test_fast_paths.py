@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from framing.actors import ActorLexicon, ahocorasick
 from framing.text import clean as C
 from framing.text import sentences as S
+from framing.text import unicode as U
 
 # characters and pieces that the fast paths treat specially
 _CHARS = (
@@ -96,16 +97,16 @@ _OLD_SPACES = re.compile(r"[^\S\n]{2,}|[^\S \n]")
 @given(texts)
 @settings(max_examples=400, deadline=None)
 def test_one_space_is_the_old_substitution(text):
-    assert C._one_space(text) == _OLD_SPACES.sub(" ", text)
+    assert U.one_space(text) == _OLD_SPACES.sub(" ", text)
 
 
 @given(texts)
 @settings(max_examples=300, deadline=None)
 def test_normalize_spaced_is_normalize_then_spaces(text):
-    expected = C.normalize_unicode(text)
-    if "  " in expected or C._ODD_SPACE.search(expected):
+    expected = U.normalize_unicode(text)
+    if "  " in expected or U._ODD_SPACE.search(expected):
         expected = _OLD_SPACES.sub(" ", expected)
-    assert C._normalize_spaced(text) == expected
+    assert U.normalize_spaced(text) == expected
 
 
 @given(st.one_of(texts, st.text(max_size=30)))
@@ -117,7 +118,7 @@ def test_dump_hint_without_regex_is_the_regex(text):
 @given(texts)
 @settings(max_examples=300, deadline=None)
 def test_fix_text_per_line_is_ftfy(text):
-    assert C._fix_text(text) == ftfy.fix_text(text, **C._FTFY_OPTIONS)
+    assert U._fix_text(text) == ftfy.fix_text(text, **U._FTFY_OPTIONS)
 
 
 @pytest.mark.parametrize(
@@ -132,7 +133,7 @@ def test_fix_text_per_line_is_ftfy(text):
     ],
 )
 def test_fix_text_per_line_examples(text):
-    assert C._fix_text(text) == ftfy.fix_text(text, **C._FTFY_OPTIONS)
+    assert U._fix_text(text) == ftfy.fix_text(text, **U._FTFY_OPTIONS)
 
 
 # ---------------------------------------------------------------------------

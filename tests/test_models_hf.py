@@ -13,7 +13,9 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
 from framing.models import load_saved_model, save_model  # noqa: E402
-from framing.models.hf import MARKERS, TransformerModel, resolve_checkpoint  # noqa: E402
+from framing.models.hf import TransformerModel  # noqa: E402
+from framing.models.hf_inputs import MARKERS  # noqa: E402
+from framing.models.hf_setup import resolve_checkpoint  # noqa: E402
 
 LABELS = ["negative", "neutral", "positive"]
 SENTENCES = [
@@ -179,6 +181,7 @@ def test_given_validation_set_scores_the_epochs(
     tiny_checkpoint: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import framing.models.hf as hf
+    import framing.models.hf_trainer as hf_trainer
 
     def no_inner_split(*args, **kwargs):
         raise AssertionError("the inner validation split is not used when a set is given")
@@ -187,8 +190,12 @@ def test_given_validation_set_scores_the_epochs(
     data, dev = _examples(24), _examples(12)
     m = _model(tiny_checkpoint, epochs=2, patience=5)
     scored = []
-    compute = m._compute_metrics
-    m._compute_metrics = lambda pred: scored.append(len(pred[1])) or compute(pred)
+    compute = hf_trainer.epoch_metrics
+    monkeypatch.setattr(
+        hf_trainer,
+        "epoch_metrics",
+        lambda pred, multilabel: scored.append(len(pred[1])) or compute(pred, multilabel),
+    )
     m.fit(data, validation=dev)
     assert scored == [12, 12]  # every epoch scored on the 12 given examples
     assert [h["epoch"] for h in m.history if "eval_macro_f1" in h] == [1.0, 2.0]

@@ -20,7 +20,6 @@ from framing import predictions
 from framing.inference import predict_files
 from framing.predictions import (
     KEY_FIELDS,
-    compact_run_predictions,
     iter_prediction_rows,
     output_fields,
     prediction_columns,
@@ -28,6 +27,7 @@ from framing.predictions import (
 )
 from framing.report import make_report
 from framing.run import run
+from framing.runs import compact_run_predictions
 
 STANCE = ["negative", "neutral", "positive"]
 FRAMES = ["economic", "political", "other"]

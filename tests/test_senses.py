@@ -345,3 +345,142 @@ def test_context_rules_for_places_people_culture_and_other_governments(text, sur
     sentence = Segmenter().segment_text(text, "a", date="2025-03-01")[0]
     (mention,) = [m for m in sentence.mentions if m.surface == surface]
     assert mention.sense == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "date", "expected"),
+    [
+        # another country's voice or capital just before a generic office
+        (
+            "The State Department said the president would travel on Friday.",
+            "the president",
+            "2025-03-01",
+            "not_actor",
+        ),
+        (
+            "Jordan's foreign minister said the government would reopen the crossing.",
+            "the government",
+            "2025-03-01",
+            "not_actor",
+        ),
+        (
+            "In Ankara, the government announced new quotas.",
+            "the government",
+            "2025-03-01",
+            "not_actor",
+        ),
+        ("In Idlib, the government opened two schools.", "the government", "2025-03-01", "actor"),
+        (
+            "Syria's foreign minister said the president would attend.",
+            "the president",
+            "2025-03-01",
+            "actor",
+        ),
+        (
+            "Aid groups said the president had pardoned the detainees.",
+            "the president",
+            "2025-03-01",
+            "actor",
+        ),
+        # a future office
+        (
+            "The president to be elected next year will serve five years.",
+            "The president",
+            "2025-03-01",
+            "not_actor",
+        ),
+        # Moscow as a venue or scenery, Damascus as scenery
+        ("Negotiators met in Moscow for a second round.", "Moscow", "2025-03-01", "not_actor"),
+        (
+            "The summit, at a hotel in central Moscow, ended late.",
+            "Moscow",
+            "2025-03-01",
+            "not_actor",
+        ),
+        (
+            "Students at universities in Moscow and Kazan asked for help.",
+            "Moscow",
+            "2025-03-01",
+            "not_actor",
+        ),
+        ("Snow was falling over Moscow as the talks began.", "Moscow", "2025-03-01", "not_actor"),
+        (
+            "Damascus was quiet and cold on the first night of Ramadan.",
+            "Damascus",
+            "2025-03-01",
+            "not_actor",
+        ),
+        ("Moscow was quick to condemn the strike.", "Moscow", "2025-03-01", "actor"),
+        # Russian private people and Russian as a school subject
+        (
+            "A Russian engineer who married a local teacher still lives in Tartus.",
+            "Russian",
+            "2025-03-01",
+            "not_actor",
+        ),
+        (
+            "The school teaches Russian as an optional subject.",
+            "Russian",
+            "2025-03-01",
+            "not_actor",
+        ),
+        ("A Russian officer was seen at the base.", "Russian", "2025-03-01", "actor"),
+        # another country's regime; the authorities before December 2024
+        (
+            "Tehran's media blamed the Zionist regime for the blast.",
+            "regime",
+            "2025-03-01",
+            "not_actor",
+        ),
+        (
+            "The authorities detained forty men in Hama, activists said.",
+            "The authorities",
+            "2023-05-01",
+            "actor",
+        ),
+    ],
+)
+def test_rules_for_foreign_voices_venues_scenery_and_private_people(text, surface, date, expected):
+    sentence = Segmenter().segment_text(text, "a", date=date)[0]
+    mentions = [m for m in sentence.mentions if m.surface == surface]
+    assert mentions, f"{surface!r} not matched in {text!r}"
+    assert mentions[0].sense == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "date", "expected"),
+    [
+        # forces and the army of the state in power at the article's date
+        ("Syrian forces shelled villages near Idlib.", "Syrian forces", "2023-06-01", "Assad"),
+        ("Syrian forces entered the town after the clashes.", "Syrian forces", "2025-06-01", "HTS"),
+        ("Sudanese government forces retook the bridge.", "government forces", "2025-06-01", None),
+        (
+            "In Amman, the new authorities announced a curfew.",
+            "the new authorities",
+            "2025-06-01",
+            None,
+        ),
+        # names that are not the actor
+        ("Visitors walked along the Kremlin walls in the snow.", "Kremlin", "2025-06-01", None),
+        (
+            "The Kremlin said it would keep talking to Damascus.",
+            "The Kremlin",
+            "2025-06-01",
+            "Russia",
+        ),
+        ("Fishermen on Lake Assad say the water is falling.", "Assad", "2025-06-01", None),
+        ('"It is hard," said Bashar, a 31-year-old baker in Hama.', "Bashar", "2025-06-01", None),
+        ("Farouk al-Sharaa, the veteran diplomat, stayed silent.", "al-Sharaa", "2025-06-01", None),
+        ("A vendor sold Damascus roses by the road.", "Damascus", "2025-06-01", None),
+        ("Playing Russian roulette with the budget, critics said.", "Russian", "2025-06-01", None),
+        ("The striker left for a Russian club in 2019.", "Russian", "2025-06-01", None),
+        ("The quartet played Russian romantic music.", "Russian", "2025-06-01", None),
+        ("Several hundred Russians live on the coast.", "Russians", "2025-06-01", None),
+        ("The ousted leader arrived in Moscow late on Sunday.", "Moscow", "2025-06-01", None),
+    ],
+)
+def test_rules_for_forces_names_idioms_and_arrivals(text, surface, date, expected):
+    """``expected``: the actor the mention makes a pair for, or None (no pair)."""
+    sentence = Segmenter().segment_text(text, "a", date=date)[0]
+    paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
+    assert paired == ([expected] if expected else [])

@@ -18,7 +18,8 @@ from test_models_hf import LABELS, _examples, _model  # noqa: E402
 tiny_checkpoint = test_models_hf.tiny_checkpoint  # the module-scoped fixture, shared
 
 from framing.models import load_saved_model, save_model  # noqa: E402
-from framing.models.hf import MARKERS, TransformerModel  # noqa: E402
+from framing.models.hf import TransformerModel  # noqa: E402
+from framing.models.hf_inputs import MARKERS  # noqa: E402
 from framing.models.safe_load import ModelFolderError  # noqa: E402
 
 

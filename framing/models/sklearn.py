@@ -14,12 +14,14 @@ official baseline does.
 
 For the framing task target marking, the window, the actor feature and
 ``per_actor`` are switched off (there is no target).
+
+Beside it: :mod:`framing.models.calibration_folds` chooses the folds a calibrated
+classifier (``tfidf_svm``) fits on; :mod:`framing.models.fast_predict` predicts with a
+fitted TF-IDF pipeline without building DataFrames.
 """
 
 from __future__ import annotations
 
-import collections
-import copy
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,21 +29,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer, OneHotEncoder
-from sklearn.utils import check_array
 
 from framing.examples import columns
 from framing.extras import require
-from framing.models.cached_tfidf import CachedTfidf, FastOneHot
+from framing.models.calibration_folds import fit_calibration_folds
 from framing.models.compact_tfidf import CompactTfidfVectorizer
+from framing.models.fast_predict import FastPredictor
 from framing.models.features import (
     MARKINGS,
     TargetFeatures,
@@ -121,135 +120,6 @@ class VaderStance(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
-
-
-def _fit_calibration_folds(
-    clf: CalibratedClassifierCV, y: Sequence, name: str, groups: Sequence | None = None
-) -> Any:
-    """Calibration folds need every class in each fold: fewer folds for rare classes.
-
-    ``cv`` may be a number of folds (scikit-learn then uses *unshuffled* stratified
-    folds, which follow the training file's order: warned) or a splitter with
-    ``n_splits`` such as a shuffled, seeded ``StratifiedKFold`` (framing/conf/model/tfidf_svm.yaml).
-
-    With ``groups`` (the examples' article ids) and a splitter, the folds are a shuffled
-    ``StratifiedGroupKFold`` with the splitter's ``n_splits`` and ``random_state``: the
-    sentences of one article never sit on both sides of a calibration fold (they did with
-    plain stratified folds, costing held-out macro-F1). The fold indices are computed here
-    and passed as ``cv``; the original ``cv`` is returned so the caller can put it back
-    after fitting (the saved model then holds no index arrays). ``None`` otherwise.
-    """
-    cv = clf.cv
-    n_splits = cv if isinstance(cv, int) else getattr(cv, "n_splits", None)
-    if n_splits is None:
-        return
-    if isinstance(cv, int):
-        log.warning(
-            "model %s: calibration cv=%d gives unshuffled folds in training-file order; "
-            "give a shuffled StratifiedKFold (see framing/conf/model/tfidf_svm.yaml)",
-            name,
-            cv,
-        )
-    rarest = min(collections.Counter(y).values())
-    if rarest < 2:
-        raise ValueError(
-            f"model {name}: a class has a single training example; calibration needs two"
-        )
-    if rarest < n_splits:
-        log.warning(
-            "model %s: rarest class has %d examples, calibrating with %d folds",
-            name,
-            rarest,
-            rarest,
-        )
-        if isinstance(cv, int):
-            clf.set_params(cv=rarest)
-        else:
-            fewer = copy.copy(cv)
-            fewer.n_splits = rarest
-            clf.set_params(cv=fewer)
-        n_splits = rarest
-    if groups is None or isinstance(cv, int) or len(set(groups)) < n_splits:
-        return None
-    folds = StratifiedGroupKFold(
-        n_splits=n_splits, shuffle=True, random_state=getattr(cv, "random_state", None)
-    ).split(np.zeros(len(y)), list(y), list(groups))
-    clf.set_params(cv=list(folds))
-    return cv
-
-
-class FastPredictor:
-    """``predict_proba`` of a fitted ``target → features → clf`` pipeline, fast.
-
-    Gives what ``pipeline.predict_proba(examples_frame(examples))`` gives, computed
-    without the DataFrames: :meth:`TargetFeatures.transform_columns` for the marked
-    text and the window, :class:`CachedTfidf` for each TF-IDF view and
-    :class:`FastOneHot` for the actor, stacked as the ``ColumnTransformer`` stacks
-    them. Built from the fitted steps when first needed and never saved (a loaded
-    model builds its own). :meth:`compile` returns ``None`` for any other pipeline.
-    """
-
-    def __init__(self, pipeline: Pipeline, steps: list[tuple[str, Any, Any]]) -> None:
-        self.target: TargetFeatures = pipeline.named_steps["target"]
-        self.clf = pipeline.steps[-1][1]
-        self.steps = steps
-
-    @classmethod
-    def compile(cls, pipeline: Any) -> FastPredictor | None:
-        if not isinstance(pipeline, Pipeline) or [name for name, _ in pipeline.steps] != [
-            "target",
-            "features",
-            "clf",
-        ]:
-            return None
-        target, ct = pipeline.named_steps["target"], pipeline.named_steps["features"]
-        if (
-            type(target) is not TargetFeatures
-            or type(ct) is not ColumnTransformer
-            or not getattr(ct, "sparse_output_", False)
-            or ct.transformer_weights
-            or not hasattr(ct, "transformers_")
-        ):
-            return None
-        steps: list[tuple[str, Any, Any]] = []
-        for name, trans, column in ct.transformers_:
-            if isinstance(trans, str):
-                if trans == "drop":
-                    continue
-                return None  # "passthrough"
-            if isinstance(trans, TfidfVectorizer) and column in ("text", "window"):
-                steps.append((name, CachedTfidf(trans), column))
-            elif isinstance(trans, OneHotEncoder) and list(column) == ["actor"]:
-                steps.append((name, FastOneHot(trans), column))
-            else:
-                return None
-        return cls(pipeline, steps) if steps else None
-
-    def features(self, examples: Any) -> Any:
-        """The feature matrix the pipeline's ``features`` step gives for ``examples``."""
-        ex = columns(examples, ("sentence", "target_spans", "other_spans", "actor"))
-        cols: dict[str, Any] = self.target.transform_columns(
-            ex["sentence"], ex["target_spans"], ex["other_spans"]
-        )
-        cols["actor"] = [a if type(a) is str else str(a) for a in ex["actor"]]
-        blocks = []
-        for _, fast, column in self.steps:
-            if isinstance(fast, FastOneHot):
-                blocks.append(fast.transform(cols["actor"], column))
-            else:
-                blocks.append(fast.transform(cols[column]))
-        # as ColumnTransformer stacks them (check_array only changes non-float blocks)
-        return sparse.hstack(
-            [
-                b
-                if sparse.issparse(b) and b.dtype == np.float64
-                else check_array(b, accept_sparse=True, ensure_all_finite=False)
-                for b in blocks
-            ]
-        ).tocsr()
-
-    def predict_proba(self, examples: Any) -> Any:
-        return self.clf.predict_proba(self.features(examples))
 
 
 class SklearnModel:
@@ -332,7 +202,7 @@ class SklearnModel:
         actors: Sequence | None = None,
     ) -> Pipeline | PerTargetClassifier:
         """The unfitted pipeline; ``y`` and ``groups`` (article ids) shape the calibration
-        folds of a ``CalibratedClassifierCV`` (see :func:`_fit_calibration_folds`).
+        folds of a ``CalibratedClassifierCV`` (see :func:`fit_calibration_folds`).
 
         With ``per_actor`` the pipeline is wrapped in a :class:`PerTargetClassifier`; the
         calibration folds are then drawn inside each target's clone by the configured
@@ -343,9 +213,9 @@ class SklearnModel:
         if y is not None and isinstance(clf, CalibratedClassifierCV) and not self.multilabel:
             if self.per_actor and actors is not None:
                 strata = [f"{a}\t{label}" for a, label in zip(actors, y, strict=True)]
-                _fit_calibration_folds(clf, strata, self.name)
+                fit_calibration_folds(clf, strata, self.name)
             else:
-                self._calibration_cv = _fit_calibration_folds(clf, y, self.name, groups)
+                self._calibration_cv = fit_calibration_folds(clf, y, self.name, groups)
         pipeline = self._pipeline(clf)
         return PerTargetClassifier(pipeline) if self.per_actor else pipeline
 

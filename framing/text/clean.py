@@ -2,8 +2,8 @@
 
 ``clean_text(raw)`` turns a scraped article into a :class:`CleanedArticle`:
 
-1. unicode repair and normalisation (``ftfy``: mojibake, HTML entities, line
-   endings; NFC; zero-width and non-breaking spaces);
+1. unicode repair and normalisation (:mod:`framing.text.unicode`; ``ftfy``: mojibake,
+   HTML entities, line endings; NFC; zero-width and non-breaking spaces);
 2. title and standfirst, the short lines before the first body paragraph, are
    kept apart from the body (after a title, a standfirst that ends in a full
    stop counts when it has at most 22 words, or 45 when two or more blank lines
@@ -23,11 +23,8 @@ The body is what sentence offsets refer to.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-
-import ftfy
 
 from framing.text.furniture import (
     MAX_FURNITURE_CHARS,
@@ -38,115 +35,11 @@ from framing.text.furniture import (
     mark_lone_buttons,
     split_leading_prompt,
 )
+from framing.text.unicode import normalize_spaced, one_space
+from framing.text.unicode import normalize_unicode as normalize_unicode  # re-export
 
 if TYPE_CHECKING:
     from framing.corpus import Article
-
-# ---------------------------------------------------------------------------
-# unicode
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-# whitespace other than space and newline (NBSP, thin space, tab …), and runs of spaces
-_NOT_SPACE_SPACE = re.compile(r"[^\S \n]")
-_SPACE_RUN = re.compile(r"  +")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-# what ftfy is needed for: mojibake (UTF-8 read as Latin-1/cp1252), HTML
-# entities, C1 controls, carriage returns; text without any of these skips it
-_NEEDS_FTFY = re.compile(
-    r"[ÃÂâÐÑØÙ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾]|&(?:#\d{2,7}|#x[0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});|[\r\x80-\x9f\ufffd]"
-)
-
-
-_FTFY_TRIGGER = re.compile(r"[ÃÂâÐÑØÙ&\r\x80-\x9f\ufffd]")  # cheap first look for _NEEDS_FTFY
-_ODD_SPACE_CHARS = "\t\x0b\x0c\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
-_ODD_SPACE = re.compile(f"[{_ODD_SPACE_CHARS}]")
-
-
-# one cheap scan: text with none of these characters needs no unicode repair at all
-_TO_FIX_CHARS = (
-    "ÃÂâÐÑØÙ&\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\u200b-\u200d\u2060\ufeff\u00ad\u2028\u2029"
-)
-_ANYTHING_TO_FIX = re.compile(f"[{_TO_FIX_CHARS}]")
-# the same scan for clean_text, which also needs to know about odd spaces
-_TO_FIX_OR_ODD_SPACE = re.compile(f"[{_TO_FIX_CHARS}{_ODD_SPACE_CHARS}]")
-
-
-_FTFY_OPTIONS = {"uncurl_quotes": False, "fix_line_breaks": True, "normalization": "NFC"}
-# what ftfy can change: anything but printable ASCII and tabs, or an entity ("&")
-_FTFY_CAN_CHANGE = re.compile(r"[^\t\x20-\x25\x27-\x7e]")
-
-
-def _fix_text(text: str) -> str:
-    """``ftfy.fix_text(text, **_FTFY_OPTIONS)``, skipping the lines ftfy leaves alone.
-
-    ftfy fixes a text one line (with its newline) at a time; the only state it
-    carries from line to line is that HTML entities are no longer unescaped
-    after a line with a "<". Each of its fixes needs a non-ASCII character, an
-    entity or a control character, so a line of printable ASCII without "&" is
-    kept as it is; the other lines go through ftfy with the same state.
-    """
-    max_line = ftfy.TextFixerConfig().max_decode_length
-    if len(text) > max_line:  # ftfy would cut a long line into pieces: let it
-        return ftfy.fix_text(text, **_FTFY_OPTIONS)
-    lines = text.split("\n")
-    last = len(lines) - 1
-    unescape_html: str | bool = "auto"
-    out = []
-    for i, line in enumerate(lines):
-        if unescape_html == "auto" and "<" in line:
-            unescape_html = False
-        segment = line if i == last else line + "\n"
-        if _FTFY_CAN_CHANGE.search(line) is None:
-            out.append(segment)
-        else:
-            out.append(ftfy.fix_text(segment, unescape_html=unescape_html, **_FTFY_OPTIONS))
-    return "".join(out)
-
-
-def normalize_unicode(text: str) -> str:
-    """Repair mojibake and entities, normalise to NFC, unify spaces and line ends."""
-    if not _ANYTHING_TO_FIX.search(text):
-        if text.isascii() or unicodedata.is_normalized("NFC", text):
-            return text
-        return unicodedata.normalize("NFC", text)
-    if _FTFY_TRIGGER.search(text) and _NEEDS_FTFY.search(text):
-        text = _fix_text(text)
-    if _ZERO_WIDTH.search(text):
-        text = _ZERO_WIDTH.sub("", text)
-    text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = _CONTROL.sub("", text)
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    return text
-
-
-def _one_space(text: str) -> str:
-    """Every run of whitespace other than newline becomes one space.
-
-    Same as ``re.sub(r"[^\\S\\n]{2,}|[^\\S \\n]", " ", text)``, in two scans that
-    each skip ahead to a candidate (a class with a repeat or a choice first makes
-    the regex engine try every position): odd whitespace becomes a space, then runs
-    of spaces become one.
-    """
-    if _NOT_SPACE_SPACE.search(text):
-        text = _NOT_SPACE_SPACE.sub(" ", text)
-    return _SPACE_RUN.sub(" ", text)
-
-
-def _normalize_spaced(raw: str) -> str:
-    """``normalize_unicode(raw)`` with runs of whitespace other than newline made one space."""
-    if _TO_FIX_OR_ODD_SPACE.search(raw) is None and (
-        raw.isascii() or unicodedata.is_normalized("NFC", raw)
-    ):
-        # normalize_unicode returns such text unchanged, and it has no odd space:
-        # one scan instead of two
-        return _one_space(raw) if "  " in raw else raw
-    text = normalize_unicode(raw)
-    if "  " in text or _ODD_SPACE.search(text):
-        text = _one_space(text)
-    return text
-
 
 # ---------------------------------------------------------------------------
 # the head of an article
@@ -268,7 +161,7 @@ def _tidy_line(line: str, removed: list[Removal]) -> str:
             removed.extend(Removal("empty_brackets", f) for f in found)
             line = _SPACE_BEFORE_PUNCT.sub("", _EMPTY_BRACKETS.sub("", line))
     if len(removed) > before:
-        line = _one_space(line).strip()
+        line = one_space(line).strip()
         if (
             line
             and len(line) <= _MAX_RESIDUE_CHARS
@@ -288,7 +181,7 @@ def _same_text(a: str, b: str) -> bool:
 def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
     """Clean one scraped article; ``title`` is the known title, if any."""
     removed: list[Removal] = []
-    text = _normalize_spaced(raw)
+    text = normalize_spaced(raw)
     lines = [ln.strip() for ln in text.split("\n")]
 
     # --- furniture anywhere, and the trailing block after the body

@@ -138,9 +138,15 @@ def presence(first: dict[str, dict], second: list[dict], actors: list[str]) -> d
     return _kappa(ratings)
 
 
-def alias_senses(
-    corpus: Corpus, first: dict[str, dict], second: list[dict], segmenter: Segmenter
-) -> dict:
+def segmented(corpus: Corpus, second: list[dict], segmenter: Segmenter) -> dict[str, list]:
+    """The sentences of every sampled article, segmented once for all the measures."""
+    ids = sorted({rec["id"].rsplit(":", 1)[0] for rec in second})
+    return {
+        article_id: segmenter.segment(corpus.articles[article_id]).sentences for article_id in ids
+    }
+
+
+def alias_senses(first: dict[str, dict], second: list[dict], sentences: dict[str, list]) -> dict:
     """For every sampled (sentence, actor) where the lexicon finds an alias of the actor:
     whether each annotator listed the actor, against the lexicon's sense of the mention
     (``actor`` when any of the actor's alias mentions there has that sense)."""
@@ -152,12 +158,7 @@ def alias_senses(
     ratings: dict[tuple[str, str], dict[str, str]] = {}
     by_id = {rec["id"]: rec for rec in second}
     for article_id, wanted in spans.items():
-        mentions = [
-            m
-            for s in segmenter.segment(corpus.articles[article_id]).sentences
-            for m in s.mentions
-            if m.how == "alias"
-        ]
+        mentions = [m for s in sentences[article_id] for m in s.mentions if m.how == "alias"]
         for start, end, key in wanted:
             for m in mentions:
                 if m.start < start or m.end > end:
@@ -202,17 +203,15 @@ def _pr(pred: dict[str, set[str]], ref: dict[str, set[str]]) -> dict:
     }
 
 
-def pair_finding(
-    corpus: Corpus, first: dict[str, dict], second: list[dict], segmenter: Segmenter
-) -> dict:
+def pair_finding(first: dict[str, dict], second: list[dict], sentences: dict[str, list]) -> dict:
     """Pair precision/recall: second annotator vs first, lexicon vs each annotator."""
     from framing.pairs import found_pairs
 
     a = {rec["id"]: set(first[rec["id"]]["stance"]) for rec in second}
     b = {rec["id"]: set(rec["stance"]) for rec in second}
     lexicon: dict[str, set[str]] = {}
-    for article_id in sorted({key.rsplit(":", 1)[0] for key in a}):
-        for s in segmenter.segment(corpus.articles[article_id]).sentences:
+    for article_id, article_sentences in sentences.items():
+        for s in article_sentences:
             key = f"{article_id}:{s.start}-{s.end}"
             if key in a:
                 lexicon[key] = set(found_pairs(s))
@@ -239,12 +238,13 @@ def main(argv: list[str] | None = None) -> None:
         if x.strip()
     ]
     report, disagreements = score(first, second)
+    sentences = segmented(corpus, second, Segmenter())
     if args.split is not None:
         actors = sorted({a for ann in corpus.annotations for a in ann.stance})
         report["per_actor"] = per_actor(first, second, actors)
         report["presence"] = presence(first, second, actors)
-        report["alias_senses"] = alias_senses(corpus, first, second, Segmenter())
-    report["pair_finding"] = pair_finding(corpus, first, second, Segmenter())
+        report["alias_senses"] = alias_senses(first, second, sentences)
+    report["pair_finding"] = pair_finding(first, second, sentences)
     write_jsonl(here / "disagreements.jsonl", disagreements)
     (here / "agreement.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=2))
