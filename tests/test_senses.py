@@ -484,3 +484,97 @@ def test_rules_for_forces_names_idioms_and_arrivals(text, surface, date, expecte
     sentence = Segmenter().segment_text(text, "a", date=date)[0]
     paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
     assert paired == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "date", "expected"),
+    [
+        # Russia the country as a journey's end or a home (hard case 30)
+        ("It was his first visit to Russia since the war.", "Russia", "2025-06-01", None),
+        ("Two hundred families returned home to Homs from Russia.", "Russia", "2025-06-01", None),
+        ("Russia vetoed the resolution.", "Russia", "2025-06-01", "Russia"),
+        # where someone is; near the Kremlin
+        (
+            "The former first lady is now in Moscow, her relatives said.",
+            "Moscow",
+            "2025-06-01",
+            None,
+        ),
+        ("Protesters gathered outside the Kremlin at noon.", "Kremlin", "2025-06-01", None),
+        # language and private groups
+        ("Applicants must pass a Russian proficiency test.", "Russian", "2025-06-01", None),
+        ("A Russian tour group visited the citadel.", "Russian", "2025-06-01", None),
+        # names: a hospital, another Assad, another ruler's regime
+        ("Doctors at Al-Assad University Hospital went on strike.", "Al-Assad", "2025-06-01", None),
+        ("Assad Haddad, a 50-year-old farmer, lost his crop.", "Assad", "2025-06-01", None),
+        ("Exiles remember Saddam Hussein's regime.", "regime", "2025-06-01", None),
+        ("Critics of Bashar's regime were jailed.", "regime", "2023-06-01", "Assad"),
+        # the old state's forces are not the new government's
+        ("Security forces under Assad ran the checkpoints.", "Security forces", "2025-06-01", None),
+        (
+            "The Salvation Government raised bread prices in Idlib.",
+            "Salvation Government",
+            "2023-06-01",
+            "HTS",
+        ),
+    ],
+)
+def test_rules_for_journeys_presence_names_and_old_forces(text, surface, date, expected):
+    """``expected``: the actor the mention makes a pair for, or None (no pair)."""
+    sentence = Segmenter().segment_text(text, "a", date=date)[0]
+    paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
+    assert paired == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "date", "expected"),
+    [
+        # "in/and/from Russian" is the language only when no noun follows
+        ("Dozens were killed in Russian air strikes on Idlib.", "Russian", "2023-06-01", "Russia"),
+        ("Syrian and Russian jets bombed the town.", "Russian", "2023-06-01", "Russia"),
+        ("Damage from Russian shelling was visible.", "Russian", "2023-06-01", "Russia"),
+        ("She answered in Russian, smiling.", "Russian", "2023-06-01", None),
+        ("The talks were held in Russian and Arabic.", "Russian", "2023-06-01", None),
+        (
+            "The interview was conducted in Russian and was edited for length.",
+            "Russian",
+            "2023-06-01",
+            None,
+        ),
+        ("He said in Russian that he was tired.", "Russian", "2023-06-01", None),
+        # hard case 30 by name; the country as a market or a place of study
+        ("A Russian newspaper printed the interview.", "Russian", "2025-06-01", None),
+        ("Tankers of Russian crude docked at Baniyas.", "Russian", "2025-06-01", None),
+        ("Citrus exports to Russia fell by half.", "Russia", "2025-06-01", None),
+        ("He studied medicine in Russia in the 1990s.", "Russia", "2025-06-01", None),
+        # the Russians as the state; another Assad; a sanctions regime; the tariff code
+        (
+            "The Russians have moved equipment out of the base.",
+            "The Russians",
+            "2025-06-01",
+            "Russia",
+        ),
+        ("Assad Haddad, a pharmacist in Homs, ran out of insulin.", "Assad", "2025-06-01", None),
+        ("The EU extended its sanctions regime for a year.", "regime", "2023-06-01", None),
+        ("Importers must give the HTS code of each item.", "HTS", "2025-06-01", None),
+        # state forces and authorities by date
+        (
+            "Syrian security forces raided the village.",
+            "Syrian security forces",
+            "2024-03-01",
+            "Assad",
+        ),
+        (
+            "Syrian government forces withdrew from the city.",
+            "Syrian government forces",
+            "2025-07-01",
+            "HTS",
+        ),
+        ("Syrian authorities raised the death toll.", "Syrian authorities", "2023-02-10", "Assad"),
+    ],
+)
+def test_rules_for_the_language_markets_and_state_forces(text, surface, date, expected):
+    """``expected``: the actor the mention makes a pair for, or None (no pair)."""
+    sentence = Segmenter().segment_text(text, "a", date=date)[0]
+    paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
+    assert paired == ([expected] if expected else [])
