@@ -44,10 +44,16 @@ def load_validation(cfg: DictConfig, task, labels, multilabel, segmenter) -> Any
 
 
 def _model_fit(cfg: DictConfig) -> Any:
-    """The ``fit`` of the class ``cfg.model._target_`` names (for its signature)."""
-    from hydra.utils import get_class
+    """The ``fit`` of the class ``cfg.model._target_`` names, or whose classmethod it
+    names (``EnsembleModel.from_config``), for its signature."""
+    from hydra.utils import get_object
 
+    target = cfg.model.get("_target_")
     try:
-        return get_class(str(cfg.model.get("_target_"))).fit
+        found = get_object(str(target))
     except Exception as exc:
-        raise ConfigError(f"model._target_ {cfg.model.get('_target_')!r}: {exc}") from exc
+        raise ConfigError(f"model._target_ {target!r}: {exc}") from exc
+    owner = found if isinstance(found, type) else getattr(found, "__self__", None)
+    if not isinstance(owner, type):
+        raise ConfigError(f"model._target_ {target!r}: not a class or a classmethod of one")
+    return owner.fit
