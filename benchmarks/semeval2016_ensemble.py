@@ -26,6 +26,9 @@ selection is ``S/cvK.json`` (``--test --folds K`` reads that one). ``--test`` wr
 ``S/test.json`` and each member's and the ensemble's test probabilities
 (``S/NAME.test.npy``). Cached dev probabilities are reused when the member's overrides and
 the split are unchanged.
+
+The recipe chosen here (the SVM and the default MiniLM, 0.5 / 0.5) is also a ``framing-run``
+experiment: ``framing-run experiment=semeval2016_ensemble`` (``model=ensemble``).
 """
 
 from __future__ import annotations

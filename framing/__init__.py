@@ -19,14 +19,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from framing.analyze import analyze_articles
     from framing.framing_model import FramingModel, ModelVersionWarning, load_model
-    from framing.inference import analyze_articles
 
 __all__ = ["FramingModel", "ModelVersionWarning", "__version__", "analyze_articles", "load_model"]
 
 _LAZY = {
     "load_model": "framing.framing_model",
-    "analyze_articles": "framing.inference",
+    "analyze_articles": "framing.analyze",
     "FramingModel": "framing.framing_model",
     "ModelVersionWarning": "framing.framing_model",
 }

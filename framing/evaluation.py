@@ -1,6 +1,7 @@
 """Metrics: macro-F1 (the headline), accuracy, per-class P/R/F1, per-actor
 macro-F1, F1 over positive and negative only (NewsMTSC's F1pn), bootstrap
-intervals, fold aggregation, confusion-matrix plots, multi-label metrics.
+intervals, fold aggregation, multi-label metrics, and the stance subsets of a run
+(sentences with several actors, :func:`subset_metrics`).
 
 Point metrics come from scikit-learn; the bootstrap draws example weights and
 computes macro-F1 from weighted confusion counts, so 1,000 replicates cost one
@@ -9,7 +10,7 @@ matrix product.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -165,6 +166,50 @@ def multilabel_metrics(
         "hamming_loss": float(hamming_loss(yt, yp)),
         "subset_accuracy": float(accuracy_score(yt, yp)),
         "per_class": _per_class(labels, p, r, f, s),
+    }
+
+
+def _differing_sentences(cols: Mapping[str, Sequence]) -> set[tuple[str, int, int, str]]:
+    """Sentences whose actors have different gold stances."""
+    by_sentence: dict[tuple[str, int, int, str], set[str]] = {}
+    for a, s, e, t, lab in zip(
+        cols["article_id"], cols["start"], cols["end"], cols["sentence"], cols["label"], strict=True
+    ):
+        by_sentence.setdefault((a, s, e, t), set()).add(str(lab))
+    return {k for k, v in by_sentence.items() if len(v) > 1}
+
+
+def subset_metrics(
+    cols: Mapping[str, Sequence],
+    scored: Sequence[int],
+    y_true: Sequence[str],
+    y_pred: Sequence[str],
+    labels: Sequence[str],
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> dict[str, dict[str, Any]]:
+    """Stance metrics on the scored examples whose sentence holds several actors:
+    ``multi_actor`` (two or more) and ``multi_actor_differing`` (actors with different gold
+    stances); a subset without examples is left out. ``cols``: the examples' ``n_actors``,
+    ``article_id``, ``start``, ``end``, ``sentence`` and ``label`` columns; ``scored``: the
+    indices of the examples ``y_true`` and ``y_pred`` hold, in order."""
+    n_act = np.array(cols["n_actors"])[scored]
+    differing = _differing_sentences(cols)
+    keys = list(zip(cols["article_id"], cols["start"], cols["end"], cols["sentence"], strict=True))
+    subsets = {
+        "multi_actor": [k for k, n in enumerate(n_act) if n >= 2],
+        "multi_actor_differing": [k for k, i in enumerate(scored) if keys[i] in differing],
+    }
+    return {
+        name: classification_metrics(
+            [y_true[k] for k in idx],
+            [y_pred[k] for k in idx],
+            labels,
+            n_boot=n_boot,
+            seed=seed,
+        )
+        for name, idx in subsets.items()
+        if idx
     }
 
 

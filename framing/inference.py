@@ -1,6 +1,7 @@
 """Predicting many articles: files in, a predictions file out (:func:`predict_files`,
-behind ``framing predict``), or Python objects in, a DataFrame out
-(:func:`analyze_articles`).
+behind ``framing predict``), and the :class:`~framing.engine.Predictor` of the given
+models (:func:`build_predictor`, shared with the Python API over articles,
+:func:`framing.analyze.analyze_articles`).
 
 Scale and safety: input is streamed and predicted in batches of ``batch_size`` pairs
 (the model does its own, model-specific batching inside); ``shard`` keeps the articles
@@ -19,7 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,8 +33,6 @@ from framing.prediction_writer import CHUNK_ARTICLES, OutputWriter
 from framing.predictions import OUTPUT_SUFFIXES, PARQUET_ROW_GROUP, PredictError, model_column
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from framing.readers import Columns
 
 log = logging.getLogger("framing.predict")
@@ -301,138 +300,3 @@ def split_models(
     if stance is None and frame is None:
         raise PredictError("give a stance model, a framing model or both")
     return stance, frame
-
-
-# ---------------------------------------------------------------------------
-# the Python API over articles
-def _as_list(items: Any, single: tuple[type, ...]) -> list[Any]:
-    if items is None:
-        return []
-    return [items] if isinstance(items, single) else list(items)
-
-
-def _checked_paths(paths: Any) -> list[Path]:
-    """``paths`` as a list; a missing one is an error naming it (before any work)."""
-    out = [Path(p) for p in _as_list(paths, (str, os.PathLike))]
-    missing = [str(p) for p in out if not p.exists()]
-    if missing:
-        raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
-    return out
-
-
-def _as_articles(
-    articles: Any, paths: list[Path], texts: list[str]
-) -> Iterator[Article | RecordError]:
-    from framing.readers import Columns, _check_size, read_path
-
-    seen: set[str] = set()
-    columns = Columns()
-
-    def given() -> Iterator[Article | RecordError]:
-        for i, item in enumerate(_as_list(articles, (Article, Mapping, str, os.PathLike))):
-            where = f"articles[{i}]"
-            try:
-                if isinstance(item, Article):
-                    yield _check_size(item, item.origin or where)
-                elif isinstance(item, Mapping):
-                    yield columns.to_article(dict(item), where, fallback_id=str(i))
-                elif isinstance(item, str | os.PathLike):
-                    raise TypeError(
-                        f"{where}: a {type(item).__name__} is not an article: give files and "
-                        "folders as paths=, article texts as texts="
-                    )
-                else:
-                    yield RecordError(where, f"not an article: {type(item).__name__}")
-            except RecordError as exc:
-                yield exc
-        for path in paths:
-            yield from read_path(path)
-        for i, text in enumerate(texts):
-            where = f"texts[{i}]"
-            try:
-                if not isinstance(text, str):
-                    raise RecordError(where, f"not a text: {type(text).__name__}")
-                yield _check_size(Article.from_record({"id": str(i), "text": text}, where), where)
-            except RecordError as exc:
-                yield exc
-
-    for art in given():
-        if isinstance(art, Article):
-            if art.id in seen:
-                yield RecordError(art.origin or "articles", f"article {art.id!r}: duplicate id")
-                continue
-            seen.add(art.id)
-        yield art
-
-
-def analyze_articles(
-    articles: Any = None,
-    stance_model: str | os.PathLike[str] | FramingModel | None = None,
-    frame_model: str | os.PathLike[str] | FramingModel | None = None,
-    *,
-    paths: Any = None,
-    texts: Any = None,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    progress: bool = False,
-    targets_from: str | None = None,
-    keep_not_actor: bool = False,
-    actors: Any = None,
-    pair_detector: Any = None,
-) -> pd.DataFrame:
-    """Predict stance and/or frames for articles; one row per (sentence, actor).
-
-    Inputs, each one item or an iterable, read in this order:
-
-    * ``articles``: :class:`~framing.corpus.Article` objects or dicts with ``id`` and
-      ``text`` (and optional ``title``, ``source``, ``date``, ``url``; a dict without
-      ``id`` gets its position);
-    * ``paths``: files or folders in any format ``framing predict`` reads; a path that
-      does not exist raises :class:`FileNotFoundError` naming it, before any prediction;
-    * ``texts``: article texts (an article's id is its position in ``texts``).
-
-    A string or path given as an article raises :class:`TypeError`: whether it names a
-    file or is a text is said by the parameter, never guessed. Models: folders (run or
-    model) or :func:`load_model` results. Columns as in ``framing predict`` (see
-    :mod:`framing.predictions`): the predicted labels are ``stance`` and ``frame``, as in
-    :meth:`FramingModel.predict`. ``targets_from``: a record field holding the stance
-    targets (as ``framing predict --targets-from``). Bad articles are logged and skipped;
-    they are listed in ``df.attrs["errors"]`` (``where``, ``reason``). ``keep_not_actor``,
-    ``actors`` and ``pair_detector`` as in :func:`predict_files`.
-    """
-    import pandas as pd
-    from tqdm.auto import tqdm
-
-    if isinstance(articles, str | os.PathLike):
-        raise TypeError(
-            f"articles={str(articles)[:60]!r}: give files and folders as paths=, "
-            "article texts as texts="
-        )
-    checked = _checked_paths(paths)
-    stance = load_model(stance_model) if stance_model is not None else None
-    frame = load_model(frame_model) if frame_model is not None else None
-    if stance is not None and stance.task != "stance":
-        raise PredictError(f"{stance.path}: stance_model is a {stance.task} model")
-    if frame is not None and frame.task != "framing":
-        raise PredictError(f"{frame.path}: frame_model is a {frame.task} model")
-    predictor = build_predictor(
-        [m for m in (stance, frame) if m is not None],
-        batch_size,
-        targets_from=targets_from,
-        keep_not_actor=keep_not_actor,
-        actors=actors,
-        pair_detector=pair_detector,
-    )
-    rows: list[dict[str, Any]] = []
-    errors: list[dict[str, Any]] = []
-    items = _as_articles(articles, checked, [] if texts is None else _as_list(texts, (str,)))
-    if progress:
-        items = tqdm(items, unit=" articles", desc="analyze")
-    for result in predictor.run(items):
-        if isinstance(result, ArticleFailure):
-            log.warning("%s: %s", result.where, result.reason)
-            errors.append(result.to_record())
-        else:
-            rows.extend(result.rows)
-    df = pd.DataFrame.from_records(rows, columns=predictor.fields)
-    df.attrs["errors"] = errors
-    return df

@@ -3,9 +3,9 @@
 The pieces live in their own modules, and their public names are importable from here
 too: the model object (:mod:`framing.framing_model`: :func:`load_model`,
 :class:`FramingModel`), the engine (:mod:`framing.engine`: :class:`Predictor`), the
-file loop and the Python API (:mod:`framing.inference`: :func:`predict_files`,
-:func:`analyze_articles`) and the prediction file format with its writer and reader
-(:mod:`framing.predictions`); the output rows are described there.
+file loop (:mod:`framing.inference`: :func:`predict_files`), the Python API
+(:mod:`framing.analyze`: :func:`analyze_articles`) and the prediction file format with
+its writer and reader (:mod:`framing.predictions`); the output rows are described there.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import sys
 import threading
 from typing import Any
 
+from framing.analyze import analyze_articles
 from framing.engine import ArticleFailure, ArticleResult, Predictor, parse_shard, shard_of
 from framing.framing_model import (
     DEFAULT_BATCH_SIZE,
@@ -25,13 +26,7 @@ from framing.framing_model import (
     load_model,
     package_version,
 )
-from framing.inference import (
-    PredictStats,
-    analyze_articles,
-    iter_input,
-    predict_files,
-    split_models,
-)
+from framing.inference import PredictStats, iter_input, predict_files, split_models
 from framing.io import DeferSignals, ErrorLog, error_file
 from framing.labels import decide
 from framing.prediction_writer import CHUNK_ARTICLES, CHUNK_SECONDS, OutputWriter

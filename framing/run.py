@@ -25,12 +25,11 @@ import os
 import random
 import sys
 import time
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from omegaconf import DictConfig, ListConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf
 
 from framing.config_checks import check_config
 from framing.config_schema import override_type_error, register_schema
@@ -60,68 +59,6 @@ def seed_everything(seed: int) -> None:
         torch.manual_seed(seed)
 
 
-# ---------------------------------------------------------------------------
-def make_folds(cfg: DictConfig, examples, test_sets, segmenter, task, labels, multilabel):
-    """Folds of ``cfg.split`` (see :data:`framing.splits.SPLITS`), the examples they index
-    and the indices the final model is refit on."""
-    from framing.splits import SPLITS
-
-    name = cfg.split.get("name", "kfold")
-    builder = SPLITS.get(name)
-    if builder is None:
-        raise ConfigError(f"unknown split.name {name!r}; choose {', '.join(SPLITS)}")
-
-    def load_test():
-        spec = cfg.split.get("test_data")
-        return load_data_sets(spec, name, "split.test_data", task, labels, multilabel, segmenter)
-
-    return builder(cfg.split, int(cfg.seed), examples, test_sets, load_test)
-
-
-def named_test_data(
-    test_data: Any, split_name: str = "cross_dataset", setting: str = "split.test_data"
-) -> dict[str, Any]:
-    """``split.test_data`` as ``{setting path: data config}``: one data config (``format`` and
-    ``path``), a list of them, or named test sets (``{name: data config}``, each reported on
-    its own; the single config's own ``format``/``path`` are then ignored unless ``path`` is set)."""
-    if isinstance(test_data, DictConfig | ListConfig):
-        test_data = OmegaConf.to_container(test_data, resolve=True, throw_on_missing=False)
-    if not test_data:
-        raise ConfigError(f"split={split_name} needs {setting}: a data config with format and path")
-    if isinstance(test_data, list):
-        return {f"{setting}[{i}]": t for i, t in enumerate(test_data)}
-    named = {
-        f"{setting}.{k}": {"name": str(k), **v}
-        for k, v in test_data.items()
-        if isinstance(v, Mapping)
-    }
-    if named and test_data.get("path") in (None, "???"):
-        return named
-    return {
-        setting: {k: v for k, v in test_data.items() if not isinstance(v, Mapping)},
-        **named,
-    }
-
-
-def load_data_sets(
-    spec: Any, split_name: str, setting: str, task, labels, multilabel, segmenter
-) -> dict[str, Any]:
-    """The examples of each data config of ``spec`` (as :func:`named_test_data` reads it),
-    ``{set name: examples}``; a config without ``format`` is one line naming the setting."""
-    from framing.sources import DATASETS
-
-    sets = {}
-    for key, data_cfg in named_test_data(spec, split_name, setting).items():
-        if not data_cfg.get("format"):
-            raise ConfigError(
-                f"split={split_name}: {key}.format is not set; choose {', '.join(DATASETS)}"
-            )
-        sets[str(data_cfg.get("name") or key)] = load_examples(
-            data_cfg, task, labels, multilabel, segmenter
-        )[0]
-    return sets
-
-
 def instantiate_model(cfg: DictConfig, task: str, labels: list[str], multilabel: bool):
     from hydra.utils import instantiate
 
@@ -132,17 +69,6 @@ def instantiate_model(cfg: DictConfig, task: str, labels: list[str], multilabel:
     except Exception as exc:  # Hydra wraps the real cause
         cause = exc.__cause__ or exc
         raise ConfigError(f"model {cfg.model.get('name', '?')!r} cannot be built: {cause}") from exc
-
-
-def _differing_sentences(examples) -> set[tuple[str, int, int, str]]:
-    """Sentences whose actors have different gold stances."""
-    c = columns(examples, ["article_id", "start", "end", "sentence", "label"])
-    by_sentence: dict[tuple[str, int, int, str], set[str]] = {}
-    for a, s, e, t, lab in zip(
-        c["article_id"], c["start"], c["end"], c["sentence"], c["label"], strict=True
-    ):
-        by_sentence.setdefault((a, s, e, t), set()).add(str(lab))
-    return {k for k, v in by_sentence.items() if len(v) > 1}
 
 
 # ---------------------------------------------------------------------------
@@ -158,10 +84,12 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
         aggregate_folds,
         classification_metrics,
         multilabel_metrics,
+        subset_metrics,
     )
     from framing.models import save_model
     from framing.plots import plot_confusion
     from framing.segment import Segmenter
+    from framing.splits import make_folds
 
     started = time.perf_counter()
     environment = describe_environment()  # the code and machine as the run starts
@@ -291,25 +219,9 @@ def run(cfg: DictConfig, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     if sources_report is not None:
         metrics["sources"] = sources_report
     if task == "stance" and not multilabel:
-        n_act = np.array(cols["n_actors"])[scored]
-        differing = _differing_sentences(examples)
-        keys = list(
-            zip(cols["article_id"], cols["start"], cols["end"], cols["sentence"], strict=True)
+        metrics["subsets"] = subset_metrics(
+            cols, scored, gold_scored, pred_all, labels, n_boot=n_boot, seed=int(cfg.seed)
         )
-        subsets = {
-            "multi_actor": [k for k, n in enumerate(n_act) if n >= 2],
-            "multi_actor_differing": [k for k, i in enumerate(scored) if keys[i] in differing],
-        }
-        metrics["subsets"] = {}
-        for name, idx in subsets.items():
-            if idx:
-                metrics["subsets"][name] = classification_metrics(
-                    [gold_scored[k] for k in idx],
-                    [pred_all[k] for k in idx],
-                    labels,
-                    n_boot=n_boot,
-                    seed=int(cfg.seed),
-                )
 
     _write_predictions(
         out,

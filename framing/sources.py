@@ -7,6 +7,10 @@ returns ``(examples, test_sets)``: a :class:`datasets.Dataset` of
 :func:`framing.examples.example_row` rows and the corpus's held-out test sets
 ``{name: article ids}`` (its ``fixed`` test split and its test-only sets, see
 :mod:`framing.splits`; ``{}`` for the public sets).
+
+Settings that name further data (``split.test_data``, ``split.validation_data``,
+``eval.test_data``) hold one data config, a list of them, or ``{name: data config}``:
+:func:`named_test_data` reads that shape and :func:`load_data_sets` loads each set.
 """
 
 from __future__ import annotations
@@ -128,3 +132,47 @@ def load_examples(
         actors,
         lenient=bool(data_cfg.get("lenient", False)),
     )
+
+
+def named_test_data(
+    test_data: Any, split_name: str = "cross_dataset", setting: str = "split.test_data"
+) -> dict[str, Any]:
+    """``split.test_data`` as ``{setting path: data config}``: one data config (``format`` and
+    ``path``), a list of them, or named test sets (``{name: data config}``, each reported on
+    its own; the single config's own ``format``/``path`` are then ignored unless ``path`` is set)."""
+    from omegaconf import DictConfig, ListConfig, OmegaConf
+
+    if isinstance(test_data, DictConfig | ListConfig):
+        test_data = OmegaConf.to_container(test_data, resolve=True, throw_on_missing=False)
+    if not test_data:
+        raise ConfigError(f"split={split_name} needs {setting}: a data config with format and path")
+    if isinstance(test_data, list):
+        return {f"{setting}[{i}]": t for i, t in enumerate(test_data)}
+    named = {
+        f"{setting}.{k}": {"name": str(k), **v}
+        for k, v in test_data.items()
+        if isinstance(v, Mapping)
+    }
+    if named and test_data.get("path") in (None, "???"):
+        return named
+    return {
+        setting: {k: v for k, v in test_data.items() if not isinstance(v, Mapping)},
+        **named,
+    }
+
+
+def load_data_sets(
+    spec: Any, split_name: str, setting: str, task, labels, multilabel, segmenter
+) -> dict[str, Any]:
+    """The examples of each data config of ``spec`` (as :func:`named_test_data` reads it),
+    ``{set name: examples}``; a config without ``format`` is one line naming the setting."""
+    sets = {}
+    for key, data_cfg in named_test_data(spec, split_name, setting).items():
+        if not data_cfg.get("format"):
+            raise ConfigError(
+                f"split={split_name}: {key}.format is not set; choose {', '.join(DATASETS)}"
+            )
+        sets[str(data_cfg.get("name") or key)] = load_examples(
+            data_cfg, task, labels, multilabel, segmenter
+        )[0]
+    return sets

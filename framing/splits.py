@@ -11,17 +11,21 @@ split leaves them out of training, and only ``heldout`` with ``split.test=<name>
 on them.
 
 :data:`SPLITS` maps a split config's ``name`` to its builder: adding a split is one
-function here, one entry in :data:`SPLITS` and one YAML in ``framing/conf/split/``.
+function here, one entry in :data:`SPLITS` and one YAML in ``framing/conf/split/``;
+:func:`make_folds` builds the folds a run's ``split`` config names.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
+
+if TYPE_CHECKING:
+    from omegaconf import DictConfig
 
 
 class SplitError(ValueError):
@@ -191,3 +195,20 @@ SPLITS: dict[str, Callable[..., SplitResult]] = {
     "heldout": _heldout_split,
     "cross_dataset": _cross_dataset_split,
 }
+
+
+def make_folds(cfg: DictConfig, examples, test_sets, segmenter, task, labels, multilabel):
+    """Folds of ``cfg.split`` (see :data:`SPLITS`), the examples they index and the indices
+    the final model is refit on; ``split.test_data`` is loaded only if the split asks."""
+    from framing.sources import ConfigError, load_data_sets
+
+    name = cfg.split.get("name", "kfold")
+    builder = SPLITS.get(name)
+    if builder is None:
+        raise ConfigError(f"unknown split.name {name!r}; choose {', '.join(SPLITS)}")
+
+    def load_test():
+        spec = cfg.split.get("test_data")
+        return load_data_sets(spec, name, "split.test_data", task, labels, multilabel, segmenter)
+
+    return builder(cfg.split, int(cfg.seed), examples, test_sets, load_test)

@@ -24,7 +24,7 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 from framing.io import atomic_write
-from framing.sources import ConfigError, load_examples
+from framing.sources import ConfigError, load_examples, named_test_data
 
 log = logging.getLogger("framing.run")
 
@@ -47,7 +47,6 @@ def score_test_sets(
     from framing.evaluation import classification_metrics
     from framing.examples import columns
     from framing.labels import decide
-    from framing.run import named_test_data
 
     test_data = cfg.get("eval", {}).get("test_data")
     if not test_data:

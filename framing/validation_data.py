@@ -15,6 +15,7 @@ from typing import Any
 from omegaconf import DictConfig
 
 from framing.config_checks import ConfigError
+from framing.sources import load_data_sets
 
 log = logging.getLogger("framing.run")
 
@@ -34,8 +35,6 @@ def load_validation(cfg: DictConfig, task, labels, multilabel, segmenter) -> Any
         )
     from datasets import concatenate_datasets
 
-    from framing.run import load_data_sets
-
     setting = "split.validation_data"
     name = str(cfg.split.get("name"))
     parts = list(load_data_sets(spec, name, setting, task, labels, multilabel, segmenter).values())
@@ -45,10 +44,16 @@ def load_validation(cfg: DictConfig, task, labels, multilabel, segmenter) -> Any
 
 
 def _model_fit(cfg: DictConfig) -> Any:
-    """The ``fit`` of the class ``cfg.model._target_`` names (for its signature)."""
-    from hydra.utils import get_class
+    """The ``fit`` of the class ``cfg.model._target_`` names, or whose classmethod it
+    names (``EnsembleModel.from_config``), for its signature."""
+    from hydra.utils import get_object
 
+    target = cfg.model.get("_target_")
     try:
-        return get_class(str(cfg.model.get("_target_"))).fit
+        found = get_object(str(target))
     except Exception as exc:
-        raise ConfigError(f"model._target_ {cfg.model.get('_target_')!r}: {exc}") from exc
+        raise ConfigError(f"model._target_ {target!r}: {exc}") from exc
+    owner = found if isinstance(found, type) else getattr(found, "__self__", None)
+    if not isinstance(owner, type):
+        raise ConfigError(f"model._target_ {target!r}: not a class or a classmethod of one")
+    return owner.fit

@@ -129,3 +129,92 @@ def test_member_outside_the_folder_is_refused(tmp_path, members):
     (out / MANIFEST).write_text(json.dumps(manifest))
     with pytest.raises(ModelFolderError, match="lies outside the folder"):
         load_saved_model(out)
+
+
+# --- built from config (EnsembleModel.from_config, framing/conf/model/ensemble.yaml) ---
+def _from_config(*overrides: str):
+    from run_helpers import compose_cfg
+
+    from framing.run import instantiate_model
+
+    cfg = compose_cfg(
+        "model=ensemble",
+        "model@model.members.svm=tfidf_logreg",  # two quick scikit-learn members
+        "model@model.members.transformer=majority",
+        *overrides,
+    )
+    return instantiate_model(cfg, "stance", STANCE, False)
+
+
+def test_ensemble_from_config_fits_averages_saves_and_loads(tmp_path):
+    import framing
+
+    examples = _examples()
+    model = _from_config("model.weights.svm=3", "model.weights.transformer=1")
+    assert [m.name for m in model.members] == ["svm", "transformer"]
+    assert model.weights == [3.0, 1.0]
+    assert model.fit(examples) is model
+    a, b = (m.predict_proba(examples) for m in model.members)  # both fitted on examples
+    assert not np.allclose(a, b)
+    proba = model.predict_proba(examples)
+    np.testing.assert_allclose(proba, 0.75 * a + 0.25 * b, rtol=0, atol=1e-12)
+    out = save_model(model, tmp_path / "ens", actors={}, splitter="test", n_train=len(examples))
+    assert sorted(p.name for p in (out / "members").iterdir()) == ["0-svm", "1-transformer"]
+    loaded = framing.load_model(out)
+    assert isinstance(loaded.model, EnsembleModel) and loaded.model.weights == [3.0, 1.0]
+    np.testing.assert_allclose(loaded.model.predict_proba(examples), proba, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (["~model.weights", "+model.weights=[1.0]"], r"weights \[1\.0\] must be one non-neg"),
+        (["~model.weights", "+model.weights=[1.0,-1.0]"], "one non-negative number per member"),
+        (["~model.weights.transformer", "+model.weights.lr=1"], "weights name"),
+        (["+model.members.bad={name: x}"], "member 'bad' is not a model config with _target_"),
+    ],
+)
+def test_bad_ensemble_config_is_one_clear_error(overrides, message):
+    from framing.run import ConfigError
+
+    with pytest.raises(ConfigError, match=message) as err:
+        _from_config(*overrides)
+    assert "\n" not in str(err.value)
+
+
+class _TakesValidation:
+    """A toy member whose fit takes ``validation=`` (as the transformer's does)."""
+
+    kind, task, labels, multilabel, name = "toy", "stance", STANCE, False, "toy"
+
+    def fit(self, examples, validation=None):
+        self.validation = validation
+        return self
+
+
+def test_fit_options_go_to_the_members_that_take_them():
+    from framing.validation_data import _model_fit
+
+    examples, dev = _examples(), _examples().select([0, 1])
+    lr = SklearnModel(LogisticRegression(max_iter=500), name="lr", labels=STANCE)
+    toy = _TakesValidation()
+    EnsembleModel([lr, toy]).fit(examples, validation=dev)
+    assert toy.validation is dev and lr.predict_proba(examples).shape == (len(examples), 3)
+    with pytest.raises(ValueError, match=r"no member's fit\(\) takes validation"):
+        EnsembleModel([lr, lr]).fit(examples, validation=dev)
+    # split.validation_data reads fit()'s signature through the classmethod _target_
+    from run_helpers import compose_cfg
+
+    assert _model_fit(compose_cfg("model=ensemble")) is EnsembleModel.fit
+
+
+def test_members_and_weights_may_be_lists():
+    from framing.models.sklearn import SklearnModel as Sk
+
+    lr = {"_target_": "framing.models.sklearn.SklearnModel", "name": "lr", "features": "none"}
+    lr["classifier"] = {"_target_": "sklearn.dummy.DummyClassifier", "strategy": "prior"}
+    model = EnsembleModel.from_config([lr, {**lr, "name": "lr2"}], [1, 3], labels=STANCE)
+    assert [m.name for m in model.members] == ["lr", "lr2"] and model.weights == [1.0, 3.0]
+    assert all(isinstance(m, Sk) and m.labels == STANCE for m in model.members)
+    with pytest.raises(ValueError, match="two members are named 'lr'"):
+        EnsembleModel.from_config([lr, lr], labels=STANCE)

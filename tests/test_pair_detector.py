@@ -157,13 +157,13 @@ def test_command_line_trains_and_applies_it(trained, tmp_path, capsys, caplog):
 def test_predictions_carry_the_model_pairs_with_how_model(trained, tmp_path_factory):
     from run_helpers import trained_run
 
-    from framing import inference
+    from framing.analyze import analyze_articles
 
     folder = trained[1]
     run = trained_run(tmp_path_factory.getbasetemp(), "stance")
     article = {"id": "n1", "text": HTS_TEXT.format("Suwayda"), "date": "2025-06-01"}
-    plain = inference.analyze_articles([article], run)
-    rows = inference.analyze_articles([article], run, pair_detector=folder)
+    plain = analyze_articles([article], run)
+    rows = analyze_articles([article], run, pair_detector=folder)
     assert len(rows) == len(plain) + 1
     (added,) = [r for r in rows.to_dict(orient="records") if r["sentence_index"] == 1]
     assert added["actor"] == "HTS" and added["sense"] == "actor"

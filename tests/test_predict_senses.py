@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from run_helpers import trained_run
 
-from framing import inference
+from framing.analyze import analyze_articles
 from framing.cli import main
 from framing.engine import evidence, pair_actors
 from framing.predictions import KEY_FIELDS, iter_prediction_rows
@@ -44,7 +44,7 @@ def test_segmenter_judges_language_and_venue_not_the_actor():
 
 
 def test_no_stance_row_by_default_a_flagged_row_with_the_option(stance_run):
-    df = inference.analyze_articles(ARTICLES, stance_run)
+    df = analyze_articles(ARTICLES, stance_run)
     assert list(df.columns[: len(KEY_FIELDS)]) == KEY_FIELDS
     assert set(df["article_id"]) == {"plain"}
     (row,) = df.to_dict(orient="records")
@@ -60,7 +60,7 @@ def test_no_stance_row_by_default_a_flagged_row_with_the_option(stance_run):
             "how": "alias",
         }
     ]
-    kept = inference.analyze_articles(ARTICLES, stance_run, keep_not_actor=True)
+    kept = analyze_articles(ARTICLES, stance_run, keep_not_actor=True)
     flagged = kept[kept["sense"] == "not_actor"]
     assert sorted(flagged["article_id"]) == ["lang", "venue"]
     assert all(flagged["actor"] == "Russia") and flagged["stance"].notna().all()
@@ -102,7 +102,7 @@ def test_cli_keep_not_actor_and_summary(tmp_path, stance_run, suffix):
 def test_actors_override_changes_the_pairs(tmp_path, stance_run):
     only_moscow = tmp_path / "actors.yaml"
     only_moscow.write_text("actors:\n  Russia:\n    aliases: [Moscow]\n", encoding="utf-8")
-    df = inference.analyze_articles(ARTICLES, stance_run, actors=only_moscow)
+    df = analyze_articles(ARTICLES, stance_run, actors=only_moscow)
     assert list(df["article_id"]) == ["venue"]  # no sense rule in that config
     assert df["evidence"][0][0]["how"] == "alias"
 

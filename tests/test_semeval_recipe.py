@@ -190,3 +190,48 @@ def test_ensemble_benchmark_chooses_on_dev_then_scores_test_once(tmp_path, monke
     model, manifest = load_saved_model(cache / "final" / "model")
     assert isinstance(model, EnsembleModel) and manifest["n_train_examples"] == 36
     assert model.weights == [dev["chosen_weights"]["svm"], dev["chosen_weights"]["lr"]]
+
+
+def test_ensemble_recipe_is_the_benchmarks_choice():
+    """experiment=semeval2016_ensemble: the members and weights benchmarks/
+    semeval2016_ensemble.py chose (experiment=semeval2016's SVM, model=transformer's
+    defaults, 0.5 / 0.5)."""
+    from omegaconf import OmegaConf
+
+    def plain(node):
+        return OmegaConf.to_container(node, resolve=True)
+
+    cfg = compose_cfg("experiment=semeval2016_ensemble")
+    svm = plain(compose_cfg("experiment=semeval2016").model)
+    assert plain(cfg.model.members.svm) == {**svm, "name": "tfidf_svm_per_target"}
+    assert plain(cfg.model.members.transformer) == plain(compose_cfg("model=transformer").model)
+    assert plain(cfg.model.weights) == {"svm": 0.5, "transformer": 0.5}
+    assert plain(cfg.split) == plain(compose_cfg("experiment=semeval2016").split)
+    assert plain(cfg.data) == plain(compose_cfg("experiment=semeval2016").data)
+
+
+def test_ensemble_recipe_runs_saves_and_loads(tmp_path):
+    """The recipe through framing-run's run() (the MiniLM member swapped for a quick
+    TF-IDF one): one saved ensemble that framing.load_model reads back, predicting what
+    the run wrote."""
+    import framing
+    from framing.models.ensemble import EnsembleModel
+    from framing.public_sets import semeval_examples
+
+    folder = write_semeval_dir(tmp_path / "semeval")
+    cfg = compose_cfg(
+        "experiment=semeval2016_ensemble",
+        f"semeval_dir={folder}",
+        "model@model.members.transformer=tfidf_logreg",
+        "n_boot=20",
+    )
+    metrics = run(cfg, tmp_path / "run")
+    assert metrics["status"] == "complete" and metrics["model"] == "semeval2016_ensemble"
+    assert metrics["test_sets"]["test"]["n"] == 6
+    loaded = framing.load_model(tmp_path / "run")
+    assert isinstance(loaded.model, EnsembleModel) and loaded.model.weights == [0.5, 0.5]
+    assert [m.name for m in loaded.model.members] == ["svm", "transformer"]
+    rows = [json.loads(line) for line in (tmp_path / "run" / "predictions.jsonl").open()]
+    written = np.array([[r[f"p_{lab}"] for lab in loaded.labels] for r in rows])
+    proba = loaded.model.predict_proba(semeval_examples(folder / TEST))
+    np.testing.assert_allclose(proba, written, rtol=0, atol=1e-6)

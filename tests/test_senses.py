@@ -578,3 +578,51 @@ def test_rules_for_the_language_markets_and_state_forces(text, surface, date, ex
     sentence = Segmenter().segment_text(text, "a", date=date)[0]
     paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
     assert paired == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "date", "expected"),
+    [
+        (
+            "Hundreds of Syrians studying in Russia fear for their grants.",
+            "Russia",
+            "2025-06-01",
+            None,
+        ),
+        (
+            "The airline resumed its service between Aleppo and Moscow.",
+            "Moscow",
+            "2025-06-01",
+            None,
+        ),
+        ("The ministers met in the Russian resort city of Sochi.", "Russian", "2025-06-01", None),
+        ("Russian is now taught in two hundred schools.", "Russian", "2025-06-01", None),
+        (
+            "Olga, a Russian who moved to Latakia in 1990, runs a bakery.",
+            "Russian",
+            "2025-06-01",
+            None,
+        ),
+        (
+            "Kommersant, the Russian business daily, reported the deal.",
+            "Russian",
+            "2025-06-01",
+            None,
+        ),
+        ("A Russian frigate docked at Tartus.", "Russian", "2025-06-01", "Russia"),
+        (
+            "Security forces arrested an activist in Sweida.",
+            "Security forces",
+            "2023-06-01",
+            "Assad",
+        ),
+        ("Lebanese security forces detained dozens.", "security forces", "2023-06-01", None),
+    ],
+)
+def test_rules_for_study_travel_places_in_russia_and_old_security_forces(
+    text, surface, date, expected
+):
+    """``expected``: the actor the mention makes a pair for, or None (no pair)."""
+    sentence = Segmenter().segment_text(text, "a", date=date)[0]
+    paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
+    assert paired == ([expected] if expected else [])

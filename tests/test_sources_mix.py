@@ -10,7 +10,8 @@ from run_helpers import build_tiny_corpus, compose_cfg, run_cfg, write_newsmtsc,
 
 from framing.mixing import oversample
 from framing.persent import entity_spans, persent_examples
-from framing.run import ConfigError, named_test_data, run
+from framing.run import ConfigError, run
+from framing.sources import named_test_data
 from framing.tasks import TaskError
 
 

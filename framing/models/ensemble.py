@@ -1,4 +1,4 @@
-"""An ensemble of saved models: the average (optionally weighted) of their probabilities.
+"""An ensemble of models: the average (optionally weighted) of their probabilities.
 
 Each member keeps its own input format (a pair fine-tune and a marker fine-tune can be
 averaged): :meth:`EnsembleModel.predict_proba` asks every member for its probabilities on
@@ -13,12 +13,22 @@ order) and multilabel; otherwise the ensemble is refused with one line.
 
     ensemble = EnsembleModel.from_saved(["runs/a/model", "runs/b/model"])
     save_model(ensemble, "runs/ens/model", actors={}, splitter="newsmtsc", n_train=0)
+
+Or built from config and trained by ``framing-run`` like any model
+(``framing/conf/model/ensemble.yaml``; ``_target_:`` :meth:`EnsembleModel.from_config`):
+``members`` maps a name to a model config (its own ``_target_``), ``weights`` maps the
+same names to weights (or lists them in member order). ``fit`` trains every member on the
+same examples, passing each the fit options its ``fit`` takes (``validation=``).
+
+    framing-run model=ensemble                          # tfidf_svm + transformer, 0.5 / 0.5
+    framing-run experiment=semeval2016_ensemble         # the SemEval-2016 recipe
 """
 
 from __future__ import annotations
 
+import inspect
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +91,65 @@ class EnsembleModel:
         members = [load_saved_model(folder)[0] for folder in folders]
         return cls(members, weights=weights, sources=folders, name=name)
 
+    @classmethod
+    def from_config(
+        cls,
+        members: Mapping[str, Any] | Sequence[Any],
+        weights: Mapping[str, float] | Sequence[float] | None = None,
+        name: str = "ensemble",
+        *,
+        task: str = "stance",
+        labels: Sequence[str] = (),
+        multilabel: bool = False,
+    ) -> EnsembleModel:
+        """Unfitted members built from their model configs (each with ``_target_``), with
+        this ensemble's ``task``, ``labels`` and ``multilabel``: ``members`` maps a member's
+        name (it replaces the config's ``name``) to its config, or lists configs (named by
+        their ``name``). ``weights`` maps every member's name to its weight, or lists them
+        in member order; none means equal weights."""
+        from hydra.utils import instantiate
+
+        if isinstance(members, Mapping):
+            items = [(str(key), spec) for key, spec in members.items()]
+        elif isinstance(members, Sequence) and not isinstance(members, str):
+            items = [
+                (str(spec.get("name", i)) if isinstance(spec, Mapping) else str(i), spec)
+                for i, spec in enumerate(members)
+            ]
+        else:
+            raise ValueError(f"model {name}: members must map names to model configs")
+        named: dict[str, dict[str, Any]] = {}
+        for key, spec in items:
+            if not isinstance(spec, Mapping) or "_target_" not in spec:
+                raise ValueError(
+                    f"model {name}: member {key!r} is not a model config with _target_"
+                )
+            if key in named:
+                raise ValueError(f"model {name}: two members are named {key!r}")
+            named[key] = {**spec, "name": key}
+        if isinstance(weights, Mapping):
+            by_name = {str(key): w for key, w in weights.items()}
+            if set(by_name) != set(named):
+                raise ValueError(
+                    f"model {name}: weights name {sorted(by_name)}, the members are {sorted(named)}"
+                )
+            weights = [by_name[key] for key in named]
+        built = []
+        for key, spec in named.items():
+            try:
+                built.append(
+                    instantiate(
+                        spec,
+                        task=task,
+                        labels=list(labels),
+                        multilabel=multilabel,
+                        _convert_="all",
+                    )
+                )
+            except Exception as exc:  # Hydra wraps the real cause
+                raise ValueError(f"model {name}: member {key!r}: {exc.__cause__ or exc}") from exc
+        return cls(built, weights=weights, name=name)
+
     def params(self) -> dict[str, Any]:
         names = self._member_dirs()
         return {
@@ -97,12 +166,27 @@ class EnsembleModel:
             for i, m in enumerate(self.members)
         ]
 
-    def fit(self, examples: Any) -> EnsembleModel:
-        """Fit every member on ``examples`` (each with its own input format)."""
-        for member in self.members:
-            member.fit(examples)
+    def fit(self, examples: Any, validation: Any = None, **options: Any) -> EnsembleModel:
+        """Fit every member on ``examples`` (each with its own input format). Each fit
+        option (``validation``: the examples to select epochs on) goes to the members
+        whose ``fit`` takes it; one that no member takes is refused before any training."""
+        if validation is not None:
+            options["validation"] = validation
+        given = [self._fit_options(member, options) for member in self.members]
+        unused = sorted(set(options) - {k for g in given for k in g})
+        if unused:
+            raise ValueError(f"model {self.name}: no member's fit() takes {', '.join(unused)}")
+        for member, kwargs in zip(self.members, given, strict=True):
+            member.fit(examples, **kwargs)
         self.sources = None  # the saved folders no longer hold these members
         return self
+
+    @staticmethod
+    def _fit_options(member: Any, options: dict[str, Any]) -> dict[str, Any]:
+        params = inspect.signature(member.fit).parameters
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+            return dict(options)
+        return {k: v for k, v in options.items() if k in params}
 
     def predict_proba(self, examples: Any) -> np.ndarray:
         total = sum(self.weights)
