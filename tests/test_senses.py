@@ -626,3 +626,51 @@ def test_rules_for_study_travel_places_in_russia_and_old_security_forces(
     sentence = Segmenter().segment_text(text, "a", date=date)[0]
     paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
     assert paired == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "date", "expected"),
+    [
+        ("The Damascus-born poet won the prize.", "Damascus", "2025-06-01", None),
+        (
+            "Syria's interior ministry said it had arrested the officer.",
+            "Syria's interior ministry",
+            "2025-06-01",
+            "HTS",
+        ),
+        (
+            "Syria's interior ministry said it had seized the pills.",
+            "Syria's interior ministry",
+            "2024-06-01",
+            "Assad",
+        ),
+        (
+            "Bread prices in government-held areas rose by half.",
+            "government-held",
+            "2023-06-01",
+            "Assad",
+        ),
+        ("The army blamed terrorists for the attack.", "The army", "2023-06-01", "Assad"),
+        (
+            "Recruits to the new Syrian army sign up voluntarily.",
+            "the new Syrian army",
+            "2025-06-01",
+            "HTS",
+        ),
+        ("A Syrian-Russian dual national was arrested in Latakia.", "Russian", "2025-06-01", None),
+        ("Russian and Filipino nationals were among the crew.", "Russian", "2025-06-01", None),
+        ("The team will play two friendlies in Moscow in March.", "Moscow", "2025-06-01", None),
+        ("The striker signed for Lokomotiv Moscow.", "Moscow", "2025-06-01", None),
+        ("He lives in a compound on the western edge of Moscow.", "Moscow", "2025-06-01", None),
+        ("Students at universities across Russia wait for stipends.", "Russia", "2025-06-01", None),
+        ("Growers once shipped most of their crop to Russia.", "Russia", "2025-06-01", None),
+        ("Niger's new military regime expelled the ambassador.", "regime", "2023-08-01", None),
+        ("Lebanon tightened its entry regime for Syrians.", "regime", "2024-11-01", None),
+        ("Hussein al-Sharaa, an economist, spoke of his son.", "al-Sharaa", "2025-06-01", None),
+    ],
+)
+def test_rules_for_origins_ministries_sport_and_other_regimes(text, surface, date, expected):
+    """``expected``: the actor the mention makes a pair for, or None (no pair)."""
+    sentence = Segmenter().segment_text(text, "a", date=date)[0]
+    paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
+    assert paired == ([expected] if expected else [])
