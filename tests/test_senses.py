@@ -674,3 +674,41 @@ def test_rules_for_origins_ministries_sport_and_other_regimes(text, surface, dat
     sentence = Segmenter().segment_text(text, "a", date=date)[0]
     paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
     assert paired == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "date", "expected"),
+    [
+        # a Syrian place after the office is not another country
+        (
+            "Men were detained by the authorities in Daraa province.",
+            "the authorities",
+            "2024-09-01",
+            "Assad",
+        ),
+        ("The government in Idlib reopened the crossing.", "The government", "2025-09-01", "HTS"),
+        ("The government of Iraq protested.", "The government", "2025-09-01", None),
+        # Assad's state before the fall
+        (
+            "The Defence Ministry blamed terrorists for the attack.",
+            "The Defence Ministry",
+            "2023-10-05",
+            "Assad",
+        ),
+        (
+            "The first lady will step back, the presidency said.",
+            "the presidency",
+            "2024-05-21",
+            "Assad",
+        ),
+        # Moscow and Russia as places
+        ("The plane landed at an airport outside Moscow.", "Moscow", "2025-10-01", None),
+        ("In Moscow on Wednesday, the envoy laid a wreath.", "Moscow", "2025-10-01", None),
+        ("He left for Russia on a work visa in 2021.", "Russia", "2025-10-01", None),
+    ],
+)
+def test_rules_for_syrian_places_the_old_state_and_russian_places(text, surface, date, expected):
+    """``expected``: the actor the mention makes a pair for, or None (no pair)."""
+    sentence = Segmenter().segment_text(text, "a", date=date)[0]
+    paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
+    assert paired == ([expected] if expected else [])
