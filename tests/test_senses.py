@@ -712,3 +712,23 @@ def test_rules_for_syrian_places_the_old_state_and_russian_places(text, surface,
     sentence = Segmenter().segment_text(text, "a", date=date)[0]
     paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
     assert paired == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "expected"),
+    [
+        # a month or a weekday after "in" is not another country
+        (
+            "The faculty reopened under the new authorities in January.",
+            "the new authorities",
+            "HTS",
+        ),
+        ("The new authorities in Beirut promised reform.", "The new authorities", None),
+        # a soldier's trade is not a private person's
+        ("A retired Russian engineer officer told the agency so.", "Russian", "Russia"),
+    ],
+)
+def test_months_are_not_places_and_officers_are_not_private_people(text, surface, expected):
+    sentence = Segmenter().segment_text(text, "a", date="2025-06-01")[0]
+    paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
+    assert paired == ([expected] if expected else [])
