@@ -447,6 +447,13 @@ def test_rules_for_foreign_voices_venues_scenery_and_private_people(text, surfac
     assert mentions[0].sense == expected
 
 
+def _pairs_made(text: str, surface: str, date: str) -> list[str]:
+    """The actors the mentions written ``surface`` make pairs for in the first sentence
+    of ``text`` (whole pipeline: dated aliases, senses, role nouns); [] when none."""
+    sentence = Segmenter().segment_text(text, "a", date=date)[0]
+    return [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
+
+
 @pytest.mark.parametrize(
     ("text", "surface", "date", "expected"),
     [
@@ -480,10 +487,7 @@ def test_rules_for_foreign_voices_venues_scenery_and_private_people(text, surfac
     ],
 )
 def test_rules_for_forces_names_idioms_and_arrivals(text, surface, date, expected):
-    """``expected``: the actor the mention makes a pair for, or None (no pair)."""
-    sentence = Segmenter().segment_text(text, "a", date=date)[0]
-    paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
-    assert paired == ([expected] if expected else [])
+    assert _pairs_made(text, surface, date) == ([expected] if expected else [])
 
 
 @pytest.mark.parametrize(
@@ -520,10 +524,7 @@ def test_rules_for_forces_names_idioms_and_arrivals(text, surface, date, expecte
     ],
 )
 def test_rules_for_journeys_presence_names_and_old_forces(text, surface, date, expected):
-    """``expected``: the actor the mention makes a pair for, or None (no pair)."""
-    sentence = Segmenter().segment_text(text, "a", date=date)[0]
-    paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
-    assert paired == ([expected] if expected else [])
+    assert _pairs_made(text, surface, date) == ([expected] if expected else [])
 
 
 @pytest.mark.parametrize(
@@ -574,10 +575,7 @@ def test_rules_for_journeys_presence_names_and_old_forces(text, surface, date, e
     ],
 )
 def test_rules_for_the_language_markets_and_state_forces(text, surface, date, expected):
-    """``expected``: the actor the mention makes a pair for, or None (no pair)."""
-    sentence = Segmenter().segment_text(text, "a", date=date)[0]
-    paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
-    assert paired == ([expected] if expected else [])
+    assert _pairs_made(text, surface, date) == ([expected] if expected else [])
 
 
 @pytest.mark.parametrize(
@@ -622,10 +620,7 @@ def test_rules_for_the_language_markets_and_state_forces(text, surface, date, ex
 def test_rules_for_study_travel_places_in_russia_and_old_security_forces(
     text, surface, date, expected
 ):
-    """``expected``: the actor the mention makes a pair for, or None (no pair)."""
-    sentence = Segmenter().segment_text(text, "a", date=date)[0]
-    paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
-    assert paired == ([expected] if expected else [])
+    assert _pairs_made(text, surface, date) == ([expected] if expected else [])
 
 
 @pytest.mark.parametrize(
@@ -670,10 +665,7 @@ def test_rules_for_study_travel_places_in_russia_and_old_security_forces(
     ],
 )
 def test_rules_for_origins_ministries_sport_and_other_regimes(text, surface, date, expected):
-    """``expected``: the actor the mention makes a pair for, or None (no pair)."""
-    sentence = Segmenter().segment_text(text, "a", date=date)[0]
-    paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
-    assert paired == ([expected] if expected else [])
+    assert _pairs_made(text, surface, date) == ([expected] if expected else [])
 
 
 @pytest.mark.parametrize(
@@ -708,10 +700,7 @@ def test_rules_for_origins_ministries_sport_and_other_regimes(text, surface, dat
     ],
 )
 def test_rules_for_syrian_places_the_old_state_and_russian_places(text, surface, date, expected):
-    """``expected``: the actor the mention makes a pair for, or None (no pair)."""
-    sentence = Segmenter().segment_text(text, "a", date=date)[0]
-    paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
-    assert paired == ([expected] if expected else [])
+    assert _pairs_made(text, surface, date) == ([expected] if expected else [])
 
 
 @pytest.mark.parametrize(
@@ -729,6 +718,4 @@ def test_rules_for_syrian_places_the_old_state_and_russian_places(text, surface,
     ],
 )
 def test_months_are_not_places_and_officers_are_not_private_people(text, surface, expected):
-    sentence = Segmenter().segment_text(text, "a", date="2025-06-01")[0]
-    paired = [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
-    assert paired == ([expected] if expected else [])
+    assert _pairs_made(text, surface, "2025-06-01") == ([expected] if expected else [])
