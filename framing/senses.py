@@ -4,6 +4,8 @@ An alias in the actor config may carry context rules (``rules:``) and a default
 (``otherwise:``). A rule looks at the words just before and/or just after the
 mention (regular expressions, case-insensitive; ``before`` must end where the
 mention starts, ``after`` must start where it ends, spaces in between allowed).
+A ``before`` pattern looks back 80 characters; a rule's ``window`` (up to 400) lets it
+read into the sentence before ("Iran hanged two men. Rights groups accuse the regime").
 The first rule whose context matches decides; when none does, ``otherwise``
 decides (``actor`` unless configured). E.g. "Russian" followed by "language" is
 the language, not the Russian state::
@@ -36,6 +38,7 @@ ACTOR, NOT_ACTOR = SENSES
 # language, the people or culture ("Russian commentators"), another country's
 # government ("the Kyiv regime"), or anything else
 WINDOW = 80  # characters of context a rule looks at, each side
+MAX_WINDOW = 400  # the most a rule's own ``window`` may look back (into the sentence before)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +56,16 @@ class SenseRule:
     # match must end in the run of non-word characters just before the mention, so
     # the search can start that far before the run instead of WINDOW characters back
     before_width: int | None = None
+    # how far back ``before`` may reach (characters): WINDOW, or more for a rule that reads
+    # the sentence before ("Iran hanged two men. Rights groups accuse the regime …")
+    window: int = WINDOW
 
     def matches(self, text: str, start: int, end: int) -> bool:
         if self.after is not None and self.after.match(text, end, end + WINDOW) is None:
             return False
         if self.before is None:
             return True
-        lo = max(0, start - WINDOW)
+        lo = max(0, start - self.window)
         if self.before_width is not None:
             run = start
             while run > lo and not (text[run - 1].isalnum() or text[run - 1] == "_"):
@@ -107,7 +113,7 @@ def parse_sense(raw: Any, where: str) -> Sense:
         raw = {"sense": raw}
     if not isinstance(raw, Mapping):
         raise ValueError(f"{where}: a sense is 'actor' or {{sense: not_actor, reason: ...}}")
-    unknown = set(raw) - {"sense", "reason", "before", "after"}
+    unknown = set(raw) - {"sense", "reason", "before", "after", "window"}
     if unknown:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
     sense = str(raw.get("sense", NOT_ACTOR))
@@ -153,12 +159,20 @@ def parse_rules(rules: Any, otherwise: Any, where: str) -> SenseRules:
         here = f"{where} rule {i + 1}"
         if not isinstance(raw, Mapping) or not ({"before", "after"} & set(raw)):
             raise ValueError(f"{here}: a rule needs 'before' and/or 'after' context")
+        window = raw.get("window", WINDOW)
+        if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= MAX_WINDOW:
+            raise ValueError(
+                f"{here}: window must be a whole number of characters, 1 to {MAX_WINDOW}"
+            )
+        if window != WINDOW and "before" not in raw:
+            raise ValueError(f"{here}: 'window' widens the 'before' context; the rule has none")
         parsed.append(
             SenseRule(
                 parse_sense(raw, here),
                 _compile(raw.get("before"), here, "before"),
                 _compile(raw.get("after"), here, "after"),
                 _max_width(raw.get("before")),
+                window,
             )
         )
     default = parse_sense(otherwise, f"{where} otherwise") if otherwise is not None else Sense()
@@ -180,6 +194,8 @@ def rules_to_config(rules: SenseRules) -> dict[str, Any]:
                 item["before"] = _source(r.before.pattern, "before")
             if r.after is not None:
                 item["after"] = _source(r.after.pattern, "after")
+            if r.window != WINDOW:
+                item["window"] = r.window
             items.append(item)
         out["rules"] = items
     if rules.otherwise.sense != ACTOR:

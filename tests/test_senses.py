@@ -719,3 +719,79 @@ def test_rules_for_syrian_places_the_old_state_and_russian_places(text, surface,
 )
 def test_months_are_not_places_and_officers_are_not_private_people(text, surface, expected):
     assert _pairs_made(text, surface, "2025-06-01") == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "date", "expected"),
+    [
+        # the sentence before opens with another country and names no Syrian government
+        (
+            "Iran hanged two more men on Saturday. Rights groups accuse the regime of cruelty.",
+            "the regime",
+            "2023-01-10",
+            None,
+        ),
+        (
+            "Lebanon's army deported dozens of Syrians. The authorities say they enforce the law.",
+            "The authorities",
+            "2023-04-28",
+            None,
+        ),
+        (
+            "Israel struck targets overnight. The army said the targets included a depot.",
+            "The army",
+            "2023-12-12",
+            None,
+        ),
+        # … but not when the sentence before names the Syrian side, or Russia before "the regime"
+        (
+            "Turkey's foreign minister met al-Sharaa in Damascus. The president said talks went well.",
+            "The president",
+            "2025-05-13",
+            "HTS",
+        ),
+        (
+            "Russia sent more jets. The regime's forces advanced on Hama.",
+            "The regime",
+            "2016-05-13",
+            "Assad",
+        ),
+        (
+            "Cement prices doubled after Turkish plants closed. Builders say the government is slow.",
+            "the government",
+            "2025-05-13",
+            "HTS",
+        ),
+    ],
+)
+def test_a_foreign_sentence_before_makes_a_generic_office_another_countrys(
+    text, surface, date, expected
+):
+    sentences = Segmenter().segment_text(text, "a", date=date)
+    paired = [m.actor for s in sentences for m in s.mentions if m.surface == surface and m.is_actor]
+    assert paired == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ({"sense": "not_actor", "reason": "place", "before": "x", "window": 0}, "window must be"),
+        ({"sense": "not_actor", "reason": "place", "before": "x", "window": 401}, "window must be"),
+        ({"sense": "not_actor", "reason": "place", "before": "x", "window": "far"}, "window must"),
+        ({"sense": "not_actor", "reason": "place", "after": "x", "window": 200}, "has none"),
+    ],
+)
+def test_a_bad_rule_window_is_a_one_line_error(rule, message):
+    with pytest.raises(ValueError, match=message):
+        _lexicon([{"alias": "Moscow", "rules": [rule]}])
+
+
+def test_a_rule_window_reaches_into_the_sentence_before_and_round_trips():
+    rule = {"sense": "not_actor", "reason": "place", "before": r"snow\.\s+\w+", "window": 120}
+    lexicon = _lexicon([{"alias": "Moscow", "rules": [rule]}])
+    text = "It snowed all night and there was snow." + " " * 150 + "Today Moscow said no."
+    assert [m.sense for m in lexicon.find(text)] == ["actor"]  # 150 spaces: out of reach
+    near = "There was snow. Today Moscow said no."
+    assert [m.sense for m in lexicon.find(near)] == ["not_actor"]
+    again = ActorLexicon.from_config(lexicon.to_config())
+    assert [m.sense for m in again.find(near)] == ["not_actor"]
