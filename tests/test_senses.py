@@ -207,13 +207,15 @@ def test_mention_contract_errors(changes, message):
 
 
 # --- the sense test set -----------------------------------------------------------
-def test_sense_cases_cover_three_actors_both_senses_and_three_parts():
+def test_sense_cases_cover_three_actors_and_both_senses_in_every_part():
     cases = read_sense_cases(CASES)
-    assert len(cases) >= 150
+    parts = {c["part"] for c in cases}
+    assert {"dev", "test", "test2"} <= parts and len(cases) >= 150
+    assert len({c["id"] for c in cases}) == len(cases)  # ids are unique across parts
     kinds = collections.Counter((c["actor"], c["sense"], c["part"]) for c in cases)
     for actor in ("Russia", "HTS", "Assad"):
         for sense in ("actor", "not_actor"):
-            for part in ("dev", "test", "test2"):
+            for part in parts:
                 assert kinds[(actor, sense, part)] >= 3, (actor, sense, part)
 
 
