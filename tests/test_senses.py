@@ -450,10 +450,10 @@ def test_rules_for_foreign_voices_venues_scenery_and_private_people(text, surfac
 
 
 def _pairs_made(text: str, surface: str, date: str) -> list[str]:
-    """The actors the mentions written ``surface`` make pairs for in the first sentence
-    of ``text`` (whole pipeline: dated aliases, senses, role nouns); [] when none."""
-    sentence = Segmenter().segment_text(text, "a", date=date)[0]
-    return [m.actor for m in sentence.mentions if m.surface == surface and m.is_actor]
+    """The actors the mentions written ``surface`` make pairs for in ``text`` (whole
+    pipeline: dated aliases, senses, role nouns, the sentence before); [] when none."""
+    sentences = Segmenter().segment_text(text, "a", date=date)
+    return [m.actor for s in sentences for m in s.mentions if m.surface == surface and m.is_actor]
 
 
 @pytest.mark.parametrize(
@@ -486,15 +486,6 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
         ("The quartet played Russian romantic music.", "Russian", "2025-06-01", None),
         ("Several hundred Russians live on the coast.", "Russians", "2025-06-01", None),
         ("The ousted leader arrived in Moscow late on Sunday.", "Moscow", "2025-06-01", None),
-    ],
-)
-def test_rules_for_forces_names_idioms_and_arrivals(text, surface, date, expected):
-    assert _pairs_made(text, surface, date) == ([expected] if expected else [])
-
-
-@pytest.mark.parametrize(
-    ("text", "surface", "date", "expected"),
-    [
         # Russia the country as a journey's end or a home (hard case 30)
         ("It was his first visit to Russia since the war.", "Russia", "2025-06-01", None),
         ("Two hundred families returned home to Homs from Russia.", "Russia", "2025-06-01", None),
@@ -523,15 +514,6 @@ def test_rules_for_forces_names_idioms_and_arrivals(text, surface, date, expecte
             "2023-06-01",
             "HTS",
         ),
-    ],
-)
-def test_rules_for_journeys_presence_names_and_old_forces(text, surface, date, expected):
-    assert _pairs_made(text, surface, date) == ([expected] if expected else [])
-
-
-@pytest.mark.parametrize(
-    ("text", "surface", "date", "expected"),
-    [
         # "in/and/from Russian" is the language only when no noun follows
         ("Dozens were killed in Russian air strikes on Idlib.", "Russian", "2023-06-01", "Russia"),
         ("Syrian and Russian jets bombed the town.", "Russian", "2023-06-01", "Russia"),
@@ -574,15 +556,6 @@ def test_rules_for_journeys_presence_names_and_old_forces(text, surface, date, e
             "HTS",
         ),
         ("Syrian authorities raised the death toll.", "Syrian authorities", "2023-02-10", "Assad"),
-    ],
-)
-def test_rules_for_the_language_markets_and_state_forces(text, surface, date, expected):
-    assert _pairs_made(text, surface, date) == ([expected] if expected else [])
-
-
-@pytest.mark.parametrize(
-    ("text", "surface", "date", "expected"),
-    [
         (
             "Hundreds of Syrians studying in Russia fear for their grants.",
             "Russia",
@@ -617,17 +590,6 @@ def test_rules_for_the_language_markets_and_state_forces(text, surface, date, ex
             "Assad",
         ),
         ("Lebanese security forces detained dozens.", "security forces", "2023-06-01", None),
-    ],
-)
-def test_rules_for_study_travel_places_in_russia_and_old_security_forces(
-    text, surface, date, expected
-):
-    assert _pairs_made(text, surface, date) == ([expected] if expected else [])
-
-
-@pytest.mark.parametrize(
-    ("text", "surface", "date", "expected"),
-    [
         ("The Damascus-born poet won the prize.", "Damascus", "2025-06-01", None),
         (
             "Syria's interior ministry said it had arrested the officer.",
@@ -664,15 +626,6 @@ def test_rules_for_study_travel_places_in_russia_and_old_security_forces(
         ("Niger's new military regime expelled the ambassador.", "regime", "2023-08-01", None),
         ("Lebanon tightened its entry regime for Syrians.", "regime", "2024-11-01", None),
         ("Hussein al-Sharaa, an economist, spoke of his son.", "al-Sharaa", "2025-06-01", None),
-    ],
-)
-def test_rules_for_origins_ministries_sport_and_other_regimes(text, surface, date, expected):
-    assert _pairs_made(text, surface, date) == ([expected] if expected else [])
-
-
-@pytest.mark.parametrize(
-    ("text", "surface", "date", "expected"),
-    [
         # a Syrian place after the office is not another country
         (
             "Men were detained by the authorities in Daraa province.",
@@ -699,33 +652,26 @@ def test_rules_for_origins_ministries_sport_and_other_regimes(text, surface, dat
         ("The plane landed at an airport outside Moscow.", "Moscow", "2025-10-01", None),
         ("In Moscow on Wednesday, the envoy laid a wreath.", "Moscow", "2025-10-01", None),
         ("He left for Russia on a work visa in 2021.", "Russia", "2025-10-01", None),
-    ],
-)
-def test_rules_for_syrian_places_the_old_state_and_russian_places(text, surface, date, expected):
-    assert _pairs_made(text, surface, date) == ([expected] if expected else [])
-
-
-@pytest.mark.parametrize(
-    ("text", "surface", "expected"),
-    [
         # a month or a weekday after "in" is not another country
         (
             "The faculty reopened under the new authorities in January.",
             "the new authorities",
+            "2025-06-01",
             "HTS",
         ),
-        ("The new authorities in Beirut promised reform.", "The new authorities", None),
+        (
+            "The new authorities in Beirut promised reform.",
+            "The new authorities",
+            "2025-06-01",
+            None,
+        ),
         # a soldier's trade is not a private person's
-        ("A retired Russian engineer officer told the agency so.", "Russian", "Russia"),
-    ],
-)
-def test_months_are_not_places_and_officers_are_not_private_people(text, surface, expected):
-    assert _pairs_made(text, surface, "2025-06-01") == ([expected] if expected else [])
-
-
-@pytest.mark.parametrize(
-    ("text", "surface", "date", "expected"),
-    [
+        (
+            "A retired Russian engineer officer told the agency so.",
+            "Russian",
+            "2025-06-01",
+            "Russia",
+        ),
         # the sentence before opens with another country and names no Syrian government
         (
             "Iran hanged two more men on Saturday. Rights groups accuse the regime of cruelty.",
@@ -766,12 +712,9 @@ def test_months_are_not_places_and_officers_are_not_private_people(text, surface
         ),
     ],
 )
-def test_a_foreign_sentence_before_makes_a_generic_office_another_countrys(
-    text, surface, date, expected
-):
-    sentences = Segmenter().segment_text(text, "a", date=date)
-    paired = [m.actor for s in sentences for m in s.mentions if m.surface == surface and m.is_actor]
-    assert paired == ([expected] if expected else [])
+def test_sense_rules_make_the_right_pairs(text, surface, date, expected):
+    """``expected``: the actor the mention makes a pair for, or None (no pair)."""
+    assert _pairs_made(text, surface, date) == ([expected] if expected else [])
 
 
 @pytest.mark.parametrize(
