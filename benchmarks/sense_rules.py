@@ -86,11 +86,12 @@ def main() -> None:
     if not chosen:
         known = sorted({str(c.get("part")) for c in cases})
         parser.error(f"{args.cases}: no cases in part {args.part!r} (parts: {', '.join(known)})")
-    scores = score_senses(chosen, load_lexicon(args.actors))
+    lexicon = load_lexicon(args.actors)
+    scores = score_senses(chosen, lexicon)
     print(f"rules, part {args.part}: accuracy {scores['accuracy']:.3f} on {scores['n']} mentions")
     for key, s in scores["by"].items():
         print(f"  {key}: {s['accuracy']:.3f} ({s['n']})")
-    segmenter = Segmenter(load_lexicon(args.actors))
+    segmenter = Segmenter(lexicon)
     print(f"pair outcome (whole pipeline), part {args.part}: {pair_outcome(chosen, segmenter):.3f}")
     if args.wrong:
         for w in scores["wrong"]:
