@@ -109,6 +109,14 @@ def _model(checkpoint: Path, **kw) -> TransformerModel:
     return TransformerModel(**args)
 
 
+def _save(model, folder: Path, n_train: int, splitter: str = "sentencex") -> Path:
+    """``model`` saved into ``folder`` with an empty actor config; returns ``folder``."""
+    save_model(
+        model, folder, actors={"name": "t", "actors": {}}, splitter=splitter, n_train=n_train
+    )
+    return folder
+
+
 @pytest.mark.parametrize(
     ("fmt", "pooling"), [("pair", "cls"), ("markers", "cls"), ("markers", "mean")]
 )
@@ -123,14 +131,7 @@ def test_finetune_save_load_gives_identical_predictions(
     assert model.history and any(
         "eval_macro_f1" in h for h in model.history
     )  # per-epoch validation logged
-    save_model(
-        model,
-        tmp_path / "model",
-        actors={"name": "t", "actors": {}},
-        splitter="sentencex",
-        n_train=len(data["sentence"]),
-    )
-    saved = tmp_path / "model"
+    saved = _save(model, tmp_path / "model", n_train=len(data["sentence"]))
     assert (saved / "model.safetensors").is_file() and not list(saved.glob("*.bin"))
     config = json.loads((saved / "config.json").read_text())
     assert [config["id2label"][str(i)] for i in range(3)] == LABELS
@@ -292,10 +293,7 @@ def test_embedding_logreg_is_target_aware_and_reloads(tmp_path: Path) -> None:
     m = EmbeddingLogReg(labels=LABELS, task="stance").fit(data)
     proba = m.predict_proba(data)
     assert proba.shape == (24, 3)
-    save_model(
-        m, tmp_path / "emb", actors={"name": "t", "actors": {}}, splitter="sentencex", n_train=24
-    )
-    again, _ = load_saved_model(tmp_path / "emb")
+    again, _ = load_saved_model(_save(m, tmp_path / "emb", n_train=24))
     np.testing.assert_allclose(again.predict_proba(data), proba, atol=1e-6)
     assert again.features(data).shape[1] == 384 * 2 + len(m.actors)
 
@@ -348,7 +346,7 @@ def test_temperature_fitted_on_validation_saved_and_applied(
     assert nll(proba) <= nll(unscaled) + 1e-9
     # T is the NLL minimiser for the unscaled model's validation predictions
     assert fit_temperature(np.log(unscaled[val]), y) == pytest.approx(t, rel=1e-3)
-    save_model(model, tmp_path / "m", actors={"name": "t", "actors": {}}, splitter="x", n_train=48)
+    _save(model, tmp_path / "m", n_train=48, splitter="x")
     manifest = json.loads((tmp_path / "m" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["model"]["temperature"] == t and manifest["model"]["temperature_scaling"]
     loaded, _ = load_saved_model(tmp_path / "m")

@@ -13,11 +13,11 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
 import test_models_hf  # noqa: E402  (the tiny random BERT and its examples)
-from test_models_hf import LABELS, _examples, _model  # noqa: E402
+from test_models_hf import LABELS, _examples, _model, _save  # noqa: E402
 
 tiny_checkpoint = test_models_hf.tiny_checkpoint  # the module-scoped fixture, shared
 
-from framing.models import load_saved_model, save_model  # noqa: E402
+from framing.models import load_saved_model  # noqa: E402
 from framing.models.hf import TransformerModel  # noqa: E402
 from framing.models.hf_inputs import MARKERS  # noqa: E402
 from framing.models.safe_load import ModelFolderError  # noqa: E402
@@ -108,14 +108,7 @@ def test_finetune_save_load_round_trip_is_identical(tiny_checkpoint: Path, tmp_p
     data = _examples()
     model = _model(tiny_checkpoint, input_format="markers", pooling="target").fit(data)
     proba = model.predict_proba(data)
-    save_model(
-        model,
-        tmp_path / "model",
-        actors={"name": "t", "actors": {}},
-        splitter="sentencex",
-        n_train=len(data["sentence"]),
-    )
-    saved = tmp_path / "model"
+    saved = _save(model, tmp_path / "model", n_train=len(data["sentence"]))
     config = json.loads((saved / "config.json").read_text())
     assert config["model_type"] == "framing-target-pooling"
     assert config["framing_pooling"] == "target"
