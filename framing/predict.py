@@ -80,7 +80,7 @@ log = logging.getLogger(__name__)
 
 
 def add_cli(subparsers: Any) -> None:
-    from framing.readers import add_input_arguments
+    from framing.subcommand import add_input_arguments
 
     p = add_command(subparsers, "predict", cmd_predict)
     p.add_argument(

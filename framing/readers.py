@@ -69,7 +69,7 @@ class Columns:
 
     @classmethod
     def from_args(cls, args: Any) -> Columns:
-        """Columns named by the options :func:`add_input_arguments` adds."""
+        """Columns named by the options :func:`framing.subcommand.add_input_arguments` adds."""
         return cls(
             id=args.id_field,
             text=args.text_field,
@@ -97,38 +97,6 @@ class Columns:
         used = {self.id, self.text, self.title, self.source, self.date, self.url}
         mapped.update({k: v for k, v in record.items() if k not in used})
         return _check_size(Article.from_record(mapped, where=where), where)
-
-
-def add_input_arguments(parser: Any) -> None:
-    """The input format and JSONL/CSV field options of commands that read articles."""
-    parser.add_argument(
-        "--format",
-        choices=format_names(),
-        help="input format (default: by extension)",
-    )
-    parser.add_argument(
-        "--csv-mode",
-        choices=CSV_MODES,
-        default="strict",
-        help="CSV records with a broken quote or a wrong cell count: strict reports them "
-        "(file:line) and keeps the rest; lenient reads a stray quote as text and pads short "
-        "rows (default: strict)",
-    )
-    fields = Columns()
-    for name, what in (
-        ("id", "the article id"),
-        ("text", "the text"),
-        ("title", "the title"),
-        ("source", "the source"),
-        ("date", "the date"),
-        ("url", "the URL"),
-    ):
-        default = getattr(fields, name)
-        parser.add_argument(
-            f"--{name}-field",
-            default=default,
-            help=f"JSONL/CSV field holding {what} (default: {default})",
-        )
 
 
 def _check_size(article: Article, where: str) -> Article:

@@ -114,7 +114,7 @@ def mentions_in(sentence: Sentence, actor: str) -> list[Mention]:
 # ---------------------------------------------------------------------------
 # the command line
 def add_cli(subparsers: Any) -> None:
-    from framing.readers import add_input_arguments
+    from framing.subcommand import add_input_arguments
 
     p = add_command(subparsers, "segment", cmd_segment)
     p.add_argument(

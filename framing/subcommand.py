@@ -1,4 +1,5 @@
-"""How a module adds its ``framing`` sub-command (see :mod:`framing.cli`)."""
+"""How a module adds its ``framing`` sub-command (see :mod:`framing.cli`), and the
+input options shared by the sub-commands that read articles."""
 
 from __future__ import annotations
 
@@ -23,3 +24,39 @@ def add_command(
     )
     parser.set_defaults(func=handler)
     return parser
+
+
+def add_input_arguments(parser: Any) -> None:
+    """The input format and JSONL/CSV field options of commands that read articles
+    (:mod:`framing.readers`)."""
+    from framing.csv_records import MODES as CSV_MODES
+    from framing.readers import Columns, format_names
+
+    parser.add_argument(
+        "--format",
+        choices=format_names(),
+        help="input format (default: by extension)",
+    )
+    parser.add_argument(
+        "--csv-mode",
+        choices=CSV_MODES,
+        default="strict",
+        help="CSV records with a broken quote or a wrong cell count: strict reports them "
+        "(file:line) and keeps the rest; lenient reads a stray quote as text and pads short "
+        "rows (default: strict)",
+    )
+    fields = Columns()
+    for name, what in (
+        ("id", "the article id"),
+        ("text", "the text"),
+        ("title", "the title"),
+        ("source", "the source"),
+        ("date", "the date"),
+        ("url", "the URL"),
+    ):
+        default = getattr(fields, name)
+        parser.add_argument(
+            f"--{name}-field",
+            default=default,
+            help=f"JSONL/CSV field holding {what} (default: {default})",
+        )
