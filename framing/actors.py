@@ -42,6 +42,7 @@ import yaml
 
 from framing.aliases import Alias, AliasTrie
 from framing.corpus import Mention
+from framing.patterns import expand_pattern, resolve_patterns
 from framing.references import CarryOver, ReferenceRules, parse_carry_over
 from framing.resources import CONFIG_DIR
 from framing.senses import parse_rules, rules_to_config
@@ -142,6 +143,7 @@ class ActorLexicon:
                 "actor config needs an 'actors' mapping: {canonical name: {aliases: [...]}}"
             )
         lexicon_name = name or str(config.get("name", "actors"))
+        patterns = resolve_patterns(config.get("patterns"), lexicon_name)
         actors: dict[str, list[Alias]] = {}
         carry: dict[str, list[CarryOver]] = {}
         for actor, spec in dict(config["actors"]).items():
@@ -153,14 +155,19 @@ class ActorLexicon:
                         f"{sorted(unknown)} (allowed: {', '.join(_ACTOR_KEYS)})"
                     )
             raw_aliases = spec.get("aliases", []) if isinstance(spec, Mapping) else spec
-            aliases = [_parse_alias(str(actor), raw, lexicon_name) for raw in (raw_aliases or [])]
+            aliases = [
+                _parse_alias(str(actor), raw, lexicon_name, patterns=patterns)
+                for raw in (raw_aliases or [])
+            ]
             if isinstance(spec, Mapping):
                 aliases += [
-                    _parse_alias(str(actor), raw, lexicon_name, how="role_noun")
+                    _parse_alias(str(actor), raw, lexicon_name, "role_noun", patterns)
                     for raw in (spec.get("role_nouns") or [])
                 ]
                 carry[str(actor)] = parse_carry_over(
-                    spec.get("carry_over"), f"actor lexicon {lexicon_name!r}: {actor!r} carry_over"
+                    spec.get("carry_over"),
+                    f"actor lexicon {lexicon_name!r}: {actor!r} carry_over",
+                    patterns,
                 )
             actors[str(actor)] = aliases
         return cls(actors, name=lexicon_name, carry_over=carry)
@@ -301,7 +308,13 @@ def _iso_date(value: Any, where: str) -> str | None:
     return text
 
 
-def _parse_alias(actor: str, raw: Any, lexicon: str, how: str = "alias") -> Alias:
+def _parse_alias(
+    actor: str,
+    raw: Any,
+    lexicon: str,
+    how: str = "alias",
+    patterns: Mapping[str, str] | None = None,
+) -> Alias:
     if isinstance(raw, str):
         if not raw.strip():
             raise ValueError(f"actor lexicon {lexicon!r}: empty alias for {actor!r}")
@@ -316,8 +329,13 @@ def _parse_alias(actor: str, raw: Any, lexicon: str, how: str = "alias") -> Alia
             raise ValueError(
                 f"actor lexicon {lexicon!r}: alias of {actor!r} needs exactly one of 'alias' or 'pattern'"
             )
+        pattern = expand_pattern(
+            raw.get("pattern"),
+            patterns or {},
+            f"actor lexicon {lexicon!r}: pattern {raw.get('pattern')!r} for {actor!r}",
+        )
         if "pattern" in raw:
-            body = _pattern_body(str(raw["pattern"]), bool(raw.get("case_sensitive", False)))
+            body = _pattern_body(str(pattern), bool(raw.get("case_sensitive", False)))
             try:
                 compiled = re.compile(body)
             except re.error as exc:
@@ -335,12 +353,12 @@ def _parse_alias(actor: str, raw: Any, lexicon: str, how: str = "alias") -> Alia
         return Alias(
             actor,
             text=raw.get("alias"),
-            pattern=raw.get("pattern"),
+            pattern=pattern,
             case_sensitive=bool(raw.get("case_sensitive", False)),
             ambiguous=bool(raw.get("ambiguous", False)),
             start=start,
             end=end,
-            senses=parse_rules(raw.get("rules"), raw.get("otherwise"), where),
+            senses=parse_rules(raw.get("rules"), raw.get("otherwise"), where, patterns),
             how=how,
             needs_antecedent=bool(raw.get("needs_antecedent", False)),
         )

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from framing.corpus import Mention, Sentence
+from framing.patterns import expand_pattern
 
 if TYPE_CHECKING:
     from framing.actors import ActorLexicon
@@ -61,7 +62,11 @@ class CarryOver:
         return out
 
 
-def parse_carry_over(raw: Any, where: str) -> list[CarryOver]:
+def parse_carry_over(
+    raw: Any, where: str, patterns: Mapping[str, str] | None = None
+) -> list[CarryOver]:
+    """An actor's ``carry_over`` list; ``(?&name)`` in a cue or ``unless_after`` calls one
+    of ``patterns`` (the config's, expanded: :mod:`framing.patterns`)."""
     rules = []
     for i, item in enumerate(raw or []):
         here = f"{where} rule {i + 1}"
@@ -72,8 +77,9 @@ def parse_carry_over(raw: Any, where: str) -> list[CarryOver]:
         unknown = set(item) - {"cue", "antecedents", "unless_after", "shared"}
         if unknown:
             raise ValueError(f"{here}: unknown keys {sorted(unknown)}")
+        source = expand_pattern(item["cue"], patterns or {}, f"{here} cue")
         try:
-            cue = re.compile(f"{_LEFT}{item['cue']}{_RIGHT}", re.IGNORECASE)
+            cue = re.compile(f"{_LEFT}{source}{_RIGHT}", re.IGNORECASE)
         except re.error as exc:
             raise ValueError(f"{here}: bad cue {item['cue']!r}: {exc}") from None
         if cue.fullmatch("") is not None:
@@ -81,7 +87,7 @@ def parse_carry_over(raw: Any, where: str) -> list[CarryOver]:
         antecedents = item.get("antecedents") or []
         if isinstance(antecedents, str):
             raise ValueError(f"{here}: 'antecedents' is a list of surfaces")
-        unless = item.get("unless_after")
+        unless = expand_pattern(item.get("unless_after"), patterns or {}, f"{here} unless_after")
         try:
             unless_rx = re.compile(rf"\W*(?:{unless})(?!\w)", re.IGNORECASE) if unless else None
         except re.error as exc:
@@ -97,10 +103,12 @@ def parse_carry_over(raw: Any, where: str) -> list[CarryOver]:
     return rules
 
 
-# a cue that is an alternation of plain words ("he|his|him", "both sides") can be
+# a cue that is an alternation of plain words ("he|his|him", "both sides"), or one
+# in a group (a named pattern's expansion, "(?:both sides|neither side)"), can be
 # looked for in lower case; these four characters are the only ones outside ASCII
 # that a case-insensitive ASCII letter matches, and they lower-case to it
-_LITERAL_CUE = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*(?:\|[A-Za-z]+(?: [A-Za-z]+)*)*")
+_WORDS = r"[A-Za-z]+(?: [A-Za-z]+)*(?:\|[A-Za-z]+(?: [A-Za-z]+)*)*"
+_LITERAL_CUE = re.compile(rf"\(\?:(?P<grouped>{_WORDS})\)|(?P<plain>{_WORDS})")
 _CASE_TWINS = {"\u212a": "k", "\u0130": "i", "\u0131": "i", "\u017f": "s"}
 _CASE_TWIN_RX = re.compile("[" + "".join(_CASE_TWINS) + "]")
 _NO_RULES: frozenset[int] = frozenset()
@@ -245,12 +253,12 @@ def _cue_words(rules: list[CarryOver]) -> dict[str, frozenset[int]] | None:
         import ahocorasick  # noqa: F401
     except ImportError:
         return None
-    bodies = [rule.cue.pattern[len(_LEFT) : -len(_RIGHT)] for rule in rules]
-    if not all(_LITERAL_CUE.fullmatch(body) for body in bodies):
+    cues = [_LITERAL_CUE.fullmatch(rule.cue.pattern[len(_LEFT) : -len(_RIGHT)]) for rule in rules]
+    if not all(cues):
         return None
     words: dict[str, set[int]] = {}
-    for i, body in enumerate(bodies):
-        for word in body.lower().split("|"):
+    for i, cue in enumerate(cues):
+        for word in (cue["grouped"] or cue["plain"]).lower().split("|"):
             words.setdefault(word, set()).add(i)
     return {word: frozenset(rules) for word, rules in words.items()}
 

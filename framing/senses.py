@@ -32,6 +32,7 @@ from typing import Any
 
 from framing.corpus import MENTION_REASONS as REASONS
 from framing.corpus import MENTION_SENSES as SENSES
+from framing.patterns import expand_pattern
 
 ACTOR, NOT_ACTOR = SENSES
 # REASONS, why a mention is not its actor: a place ("a conference in Moscow"), a
@@ -152,8 +153,14 @@ def _max_width(pattern: Any) -> int | None:
     return width if width < _parser.MAXREPEAT else None
 
 
-def parse_rules(rules: Any, otherwise: Any, where: str) -> SenseRules:
-    """The ``rules`` and ``otherwise`` keys of an alias mapping."""
+def parse_rules(
+    rules: Any, otherwise: Any, where: str, patterns: Mapping[str, str] | None = None
+) -> SenseRules:
+    """The ``rules`` and ``otherwise`` keys of an alias mapping.
+
+    ``patterns`` (the config's, expanded) are the names ``(?&name)`` may call in
+    ``before`` / ``after`` (:mod:`framing.patterns`).
+    """
     parsed = []
     for i, raw in enumerate(rules or []):
         here = f"{where} rule {i + 1}"
@@ -166,12 +173,14 @@ def parse_rules(rules: Any, otherwise: Any, where: str) -> SenseRules:
             )
         if window != WINDOW and "before" not in raw:
             raise ValueError(f"{here}: 'window' widens the 'before' context; the rule has none")
+        before = expand_pattern(raw.get("before"), patterns or {}, f"{here} 'before'")
+        after = expand_pattern(raw.get("after"), patterns or {}, f"{here} 'after'")
         parsed.append(
             SenseRule(
                 parse_sense(raw, here),
-                _compile(raw.get("before"), here, "before"),
-                _compile(raw.get("after"), here, "after"),
-                _max_width(raw.get("before")),
+                _compile(before, here, "before"),
+                _compile(after, here, "after"),
+                _max_width(before),
                 window,
             )
         )
