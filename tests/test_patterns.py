@@ -164,6 +164,7 @@ def test_round_trip_writes_expanded_self_contained_regexes():
 
 def test_the_packaged_lexicon_round_trips_and_uses_patterns():
     config = yaml.safe_load(DEFAULT_ACTORS.read_text(encoding="utf-8"))
+    assert "(?&syrian_government)" in config["patterns"]["up_to_mention"]
     lex = ActorLexicon.from_config(config)
     again = ActorLexicon.from_config(lex.to_config())
     assert again.actors == lex.actors and again.carry_over == lex.carry_over
