@@ -22,7 +22,9 @@ canonical name and aliases; an alias is a literal string, or a mapping with
   date ranges;
 * ``role_nouns`` are aliases found by role or metonymy ("the group", "the
   ministry"); with ``needs_antecedent`` they count only after a named mention of
-  the actor (see :mod:`framing.references`, which also holds ``carry_over``).
+  the actor (see :mod:`framing.references`, which also holds ``carry_over``);
+* a top-level ``patterns`` mapping names regular expressions that the others call
+  as ``(?&name)``; they are expanded when the config loads (:mod:`framing.patterns`).
 
 All aliases (:class:`framing.aliases.Alias`) are compiled into one regular expression
 whose alternatives are factored into a prefix trie (:class:`framing.aliases.AliasTrie`), so a sentence is scanned once, whatever the
