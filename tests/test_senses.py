@@ -451,9 +451,12 @@ def test_rules_for_foreign_voices_venues_scenery_and_private_people(text, surfac
 
 def _pairs_made(text: str, surface: str, date: str) -> list[str]:
     """The actors the mentions written ``surface`` make pairs for in ``text`` (whole
-    pipeline: dated aliases, senses, role nouns, the sentence before); [] when none."""
+    pipeline: dated aliases, senses, role nouns, the sentence before); [] when none.
+    The surface must be matched (as the actor or not), so a case cannot pass unread."""
     sentences = Segmenter().segment_text(text, "a", date=date)
-    return [m.actor for s in sentences for m in s.mentions if m.surface == surface and m.is_actor]
+    mentions = [m for s in sentences for m in s.mentions if m.surface == surface]
+    assert mentions, f"{surface!r} not matched in {text!r}"
+    return [m.actor for m in mentions if m.is_actor]
 
 
 @pytest.mark.parametrize(
@@ -470,7 +473,7 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
             None,
         ),
         # names that are not the actor
-        ("Visitors walked along the Kremlin walls in the snow.", "Kremlin", "2025-06-01", None),
+        ("Visitors walked along the Kremlin walls in the snow.", "the Kremlin", "2025-06-01", None),
         (
             "The Kremlin said it would keep talking to Damascus.",
             "The Kremlin",
@@ -497,7 +500,7 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
             "2025-06-01",
             None,
         ),
-        ("Protesters gathered outside the Kremlin at noon.", "Kremlin", "2025-06-01", None),
+        ("Protesters gathered outside the Kremlin at noon.", "the Kremlin", "2025-06-01", None),
         # language and private groups
         ("Applicants must pass a Russian proficiency test.", "Russian", "2025-06-01", None),
         ("A Russian tour group visited the citadel.", "Russian", "2025-06-01", None),
@@ -709,6 +712,81 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
             "the government",
             "2025-05-13",
             "HTS",
+        ),
+        # fifth-session rules, each with a contrast that stays the actor
+        ("A Russian-Armenian surgeon runs the clinic in Homs.", "Russian", "2025-03-01", None),
+        ("Russian-Turkish patrols resumed near Kobani.", "Russian", "2023-03-01", "Russia"),
+        ("Russian-built Kamaz trucks still carry bread to Hama.", "Russian", "2025-03-01", None),
+        ("Russian folk songs played at the wedding in Tartus.", "Russian", "2025-03-01", None),
+        ("The Russian boxer won on points in Doha.", "Russian", "2025-03-01", None),
+        (
+            "Three Russians working for a private mining firm were freed.",
+            "Russians",
+            "2025-03-01",
+            None,
+        ),
+        ("Russians shelled the outskirts of Idlib.", "Russians", "2019-03-01", "Russia"),
+        ("Imperial Russia built a consulate in Aleppo in 1890.", "Russia", "2025-03-01", None),
+        ("Frost in southern Russia cut the barley crop.", "Russia", "2025-03-01", None),
+        ("Syria drew 1-1 with Russia in a friendly in Kazan.", "Russia", "2025-03-01", None),
+        ("Russia pledged wheat to Syria.", "Russia", "2025-03-01", "Russia"),
+        ("He spent a decade in Moscow, where he taught chemistry.", "Moscow", "2025-03-01", None),
+        ("Maher al-Assad is thought to be in Moscow.", "Moscow", "2025-03-01", None),
+        ("Moscow said it would keep its bases.", "Moscow", "2025-03-01", "Russia"),
+        ("Assad was feted at the Kremlin in 2015.", "the Kremlin", "2023-03-01", None),
+        ("The Kremlin said talks were useful.", "The Kremlin", "2023-03-01", "Russia"),
+        ("Flights between Damascus and Vienna resume on Monday.", "Damascus", "2025-03-01", None),
+        ("Talks between Damascus and the SDF stalled.", "Damascus", "2025-03-01", "HTS"),
+        ("The tremor was felt as far away as Damascus.", "Damascus", "2023-03-01", None),
+        ("Assad Karim, 61, a baker in Hama, lost his shop.", "Assad", "2025-03-01", None),
+        (
+            "The novel was translated from the Russian by a poet in Homs.",
+            "Russian",
+            "2025-03-01",
+            None,
+        ),
+        (
+            "She answered in halting Russian before switching to Arabic.",
+            "Russian",
+            "2025-03-01",
+            None,
+        ),
+        ("His mother taught him Russian in Latakia.", "Russian", "2025-03-01", None),
+        ('"I\'m Russian, but my home is here," she said.', "Russian", "2025-03-01", None),
+        ("Lada and other Russian car brands are scarce.", "Russian", "2025-03-01", None),
+        ("Russian armoured vehicles left Qamishli.", "Russian", "2025-03-01", "Russia"),
+        ("The regime of Daniel Ortega expelled the nuns.", "The regime", "2025-03-01", None),
+        ("The regime of Bashar al-Assad jailed thousands.", "The regime", "2023-03-01", "Assad"),
+        ("The military regime in Niger expelled French troops.", "regime", "2024-03-01", None),
+        (
+            "Jordan and Syria restored a visa-free regime for truckers.",
+            "regime",
+            "2025-03-01",
+            None,
+        ),
+        (
+            "The president, Emmanuel Macron, said France would help.",
+            "The president",
+            "2025-03-01",
+            None,
+        ),
+        (
+            "The president, Ahmed al-Sharaa, said Syria would recover.",
+            "The president",
+            "2025-03-01",
+            "HTS",
+        ),
+        (
+            "Syria's interior ministry arrested a former officer. The ministry said he would face trial.",
+            "The ministry",
+            "2025-03-01",
+            "HTS",
+        ),
+        (
+            "Three senior Syrian security officials were sentenced in Paris.",
+            "Syrian security officials",
+            "2024-03-01",
+            "Assad",
         ),
     ],
 )
