@@ -113,9 +113,9 @@ def test_unknown_pattern_names_lexicon_place_and_name():
     with pytest.raises(ValueError, match=r"patterns entry 'bad': unknown pattern '\(\?&gone\)'"):
         ActorLexicon.from_config(_config(bad="x|(?&gone)"))
     # a config without patterns: the call is named, not a bare re.error
+    parsed = _config()
+    del parsed["patterns"]
     with pytest.raises(ValueError, match=r"rule 1 'before': unknown pattern .*no 'patterns'"):
-        parsed = _config()
-        del parsed["patterns"]
         ActorLexicon.from_config(parsed)
 
 
@@ -169,3 +169,28 @@ def test_the_packaged_lexicon_round_trips_and_uses_patterns():
     again = ActorLexicon.from_config(lex.to_config())
     assert again.actors == lex.actors and again.carry_over == lex.carry_over
     assert "(?&" not in yaml.safe_dump(lex.to_config())
+
+
+def test_a_config_without_patterns_loads_as_before():
+    plain = {
+        "actors": {
+            "Gov": {
+                "aliases": [
+                    {
+                        "alias": "Damascus",
+                        "rules": [{"sense": "not_actor", "reason": "place", "before": "in"}],
+                    },
+                    {"pattern": r"minist(?:er|ry) of (?:Tehran|Baghdad)"},
+                ],
+                "carry_over": [{"cue": "both sides|the two sides", "shared": True}],
+            }
+        }
+    }
+    lex = ActorLexicon.from_config(plain)
+    assert lex.actors == ActorLexicon.from_config({**plain, "patterns": {}}).actors
+    assert lex.actors["Gov"][1].pattern == r"minist(?:er|ry) of (?:Tehran|Baghdad)"
+    assert lex.carry_over["Gov"][0].to_config() == {
+        "cue": "both sides|the two sides",
+        "shared": True,
+    }
+    assert ActorLexicon.from_config(lex.to_config()).to_config() == lex.to_config()
