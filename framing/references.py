@@ -248,7 +248,7 @@ class ReferenceRules:
 
 def _cue_words(rules: list[CarryOver]) -> dict[str, frozenset[int]] | None:
     """Every cue's words in lower case -> the rules they are a cue of; None when a cue
-    is not plain words or ``pyahocorasick`` is missing."""
+    is not plain words (bare or in one group) or ``pyahocorasick`` is missing."""
     try:
         import ahocorasick  # noqa: F401
     except ImportError:
