@@ -788,6 +788,48 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
             "2024-03-01",
             "Assad",
         ),
+        # after test12: heads of other bodies, other services, other people named al-Sharaa
+        (
+            "The president of the Aleppo Bar Association resigned.",
+            "The president",
+            "2025-03-01",
+            None,
+        ),
+        (
+            "Kurdish-led security forces closed the road to Hasakah.",
+            "security forces",
+            "2025-03-01",
+            None,
+        ),
+        ("Iraq's General Security turned back 40 lorries.", "General Security", "2025-03-01", None),
+        ("General Security raided a depot in Homs.", "General Security", "2025-03-01", "HTS"),
+        (
+            "Known as Abu Mohammed al-Jolani, the president spoke in Idlib.",
+            "the president",
+            "2025-03-01",
+            "HTS",
+        ),
+        ("Teacher Omar al-Sharaa opened a school in Daraa.", "al-Sharaa", "2025-03-01", None),
+        ("On Monday al-Sharaa met the envoy.", "al-Sharaa", "2025-03-01", "HTS"),
+        ("Midfielder Assad Hamdan scored late.", "Assad", "2025-03-01", None),
+        ("DAMASCUS, Syria (AP) — Snow closed the highway to Homs.", "DAMASCUS", "2023-03-01", None),
+        (
+            "Voting was held in government-controlled areas.",
+            "government-controlled",
+            "2024-03-01",
+            "Assad",
+        ),
+        (
+            "The People's Palace said the visit went well.",
+            "The People's Palace",
+            "2025-03-01",
+            "HTS",
+        ),
+        ("She married a Russian pilot in 1990 and moved to Homs.", "Russian", "2025-03-01", None),
+        ("His grandfather was Russian, he said.", "Russian", "2025-03-01", None),
+        ("Cold air sweeping down from Russia brought snow.", "Russia", "2025-03-01", None),
+        ("The tanker loaded at a Russian Black Sea port.", "Russian", "2025-03-01", None),
+        ("The Syrian beat a Russian qualifier in Doha.", "Russian", "2025-03-01", None),
     ],
 )
 def test_sense_rules_make_the_right_pairs(text, surface, date, expected):
