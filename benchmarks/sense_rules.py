@@ -12,14 +12,19 @@ need an antecedent) is run on the case text, and the case is right when a mentio
 case's actor over its span makes a pair exactly when the gold sense is ``actor`` (so a
 ``not_actor`` word the lexicon does not know, or a role noun without its antecedent, is
 right: it makes no pair). ``--model`` also fits a TF-IDF logistic
-regression on the dev cases (the words around the mention, the mention masked)
-and scores it on the chosen part, for comparison. Prints figures, asserts nothing.
+regression on the ``--train-parts`` cases (default ``dev``; the words around the mention,
+the mention masked) and scores it on the chosen part, for comparison; the model is given
+the gold span, so it is compared with the strict figure's sense decisions, not with the
+pair outcome. ``--hybrid`` (with ``--model``) scores a third decider by the pair outcome:
+the rules where one of an ambiguous alias's rules fires, the model where none does (where
+the alias's ``otherwise`` default would decide). Prints figures, asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from framing.actors import load_lexicon
 from framing.segment import Segmenter
@@ -33,7 +38,7 @@ def context(case: dict) -> str:
     return f"{text[max(0, a - WINDOW) : a]} MENTION {text[b : b + WINDOW]}"
 
 
-def model_accuracy(train: list[dict], test: list[dict]) -> float:
+def fit_model(train: list[dict]) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -42,9 +47,45 @@ def model_accuracy(train: list[dict], test: list[dict]) -> float:
         TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
         LogisticRegression(C=10.0, max_iter=1000),
     )
-    model.fit([context(c) for c in train], [c["sense"] for c in train])
+    return model.fit([context(c) for c in train], [c["sense"] for c in train])
+
+
+def model_accuracy(model: Any, test: list[dict]) -> float:
     predicted = model.predict([context(c) for c in test])
     return sum(p == c["sense"] for p, c in zip(predicted, test, strict=True)) / len(test)
+
+
+def hybrid_pair_outcome(cases: list[dict], lexicon: Any, model: Any) -> float:
+    """The pair outcome when the model decides the ambiguous mentions no rule decides."""
+    by_surface: dict[tuple[str, str], list[Any]] = {}
+    for actor, aliases in lexicon.actors.items():
+        for alias in aliases:
+            if alias.text is not None and alias.ambiguous:
+                for variant in alias.variants():
+                    by_surface.setdefault((actor, variant), []).append(alias)
+    segmenter = Segmenter(lexicon)
+    right = 0
+    for case in cases:
+        text, date = case["text"], case.get("date")
+        paired = False
+        for s in segmenter.segment_text(text, case["id"], date=date):
+            for m in s.mentions:
+                if m.actor != case["actor"] or not (
+                    m.start < case["end"] and case["start"] < m.end
+                ):
+                    continue
+                alias = next(
+                    (a for a in by_surface.get((m.actor, m.surface), []) if a.valid_on(date)), None
+                )
+                if alias is None or any(
+                    r.matches(text, m.start, m.end) for r in alias.senses.rules
+                ):
+                    paired = paired or m.is_actor
+                else:
+                    span = {"text": text, "start": m.start, "end": m.end}
+                    paired = paired or model.predict([context(span)])[0] == "actor"
+        right += paired == (case["sense"] == "actor")
+    return right / len(cases)
 
 
 def pair_outcome(cases: list[dict], segmenter: Segmenter) -> float:
@@ -76,7 +117,17 @@ def main() -> None:
     )
     parser.add_argument("--actors", default=None, help="actor config (default: the packaged one)")
     parser.add_argument(
-        "--model", action="store_true", help="also fit TF-IDF LR on dev and score it"
+        "--model", action="store_true", help="also fit TF-IDF LR on --train-parts and score it"
+    )
+    parser.add_argument(
+        "--train-parts",
+        default="dev",
+        help="comma-separated parts the --model is fitted on (default: dev)",
+    )
+    parser.add_argument(
+        "--hybrid",
+        action="store_true",
+        help="with --model: the model decides where no rule of an ambiguous alias fires",
     )
     parser.add_argument("--wrong", action="store_true", help="list the wrong cases")
     args = parser.parse_args()
@@ -104,13 +155,23 @@ def main() -> None:
                 )
             )
     if args.model:
-        dev = [c for c in cases if c.get("part") == "dev"]
-        if args.part == "all" or "dev" in parts:
-            print("model: fit and scored on dev would say nothing; use --part test")
+        train_parts = set(args.train_parts.split(","))
+        train = [c for c in cases if c.get("part") in train_parts]
+        if args.part == "all" or train_parts & parts:
+            print("model: fit and scored on the same part would say nothing; use other parts")
+        elif not train:
+            parser.error(f"{args.cases}: no cases in --train-parts {args.train_parts!r}")
         else:
+            model = fit_model(train)
             print(
-                f"TF-IDF LR (fit on {len(dev)} dev cases), part {args.part}: accuracy {model_accuracy(dev, chosen):.3f}"
+                f"TF-IDF LR (fit on {len(train)} cases of {args.train_parts}), part {args.part}: "
+                f"accuracy {model_accuracy(model, chosen):.3f}"
             )
+            if args.hybrid:
+                print(
+                    f"rules + TF-IDF LR where no rule fires, part {args.part}: pair outcome "
+                    f"{hybrid_pair_outcome(chosen, lexicon, model):.3f}"
+                )
 
 
 if __name__ == "__main__":
