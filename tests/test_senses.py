@@ -830,6 +830,32 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
         ("Cold air sweeping down from Russia brought snow.", "Russia", "2025-03-01", None),
         ("The tanker loaded at a Russian Black Sea port.", "Russian", "2025-03-01", None),
         ("The Syrian beat a Russian qualifier in Doha.", "Russian", "2025-03-01", None),
+        # after test13: trades, first names, schedules, dated offices
+        ("A Russian violinist opened the festival in Homs.", "Russian", "2025-03-01", None),
+        ("Russian specialists repaired the radar at Hmeimim.", "Russian", "2023-03-01", "Russia"),
+        (
+            "Dozens of engineers who trained in Russia now run the plant.",
+            "Russia",
+            "2025-03-01",
+            None,
+        ),
+        ("Goalkeeper Bashar Nasser saved a penalty.", "Bashar", "2025-03-01", None),
+        ("Bashar, a taxi driver in Homs, lost his car in the quake.", "Bashar", "2023-03-01", None),
+        ("Rana Assad, a nurse in Hama, said supplies were short.", "Assad", "2025-03-01", None),
+        ("The Assad-era laws were repealed.", "Assad", "2025-03-01", "Assad"),
+        ("The regime of three tablets a day suited her.", "The regime", "2025-03-01", None),
+        (
+            "Security services in Homs arrested a blogger.",
+            "Security services",
+            "2024-03-01",
+            "Assad",
+        ),
+        (
+            "The authorities in Idlib raised the price of bread.",
+            "The authorities in Idlib",
+            "2023-03-01",
+            "HTS",
+        ),
     ],
 )
 def test_sense_rules_make_the_right_pairs(text, surface, date, expected):
