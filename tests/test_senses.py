@@ -856,6 +856,37 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
             "2023-03-01",
             "HTS",
         ),
+        # after test14: venues and visitors, the language as subject, other Bashars, dated offices
+        ("Two students studying dentistry in Moscow flew home.", "Moscow", "2025-03-01", None),
+        ("The squad plays two friendlies in Russia in May.", "Russia", "2025-03-01", None),
+        ("Bookings from Russia have halved in Latakia.", "Russia", "2025-03-01", None),
+        ("She trained in Russia's second city, St Petersburg.", "Russia", "2025-03-01", None),
+        ("Menus in Russian are disappearing from Tartus cafes.", "Russian", "2025-03-01", None),
+        ("Pupils chose Russian as their third language.", "Russian", "2023-03-01", None),
+        ("Elena, Russian by birth, has run the shop since 1995.", "Russian", "2025-03-01", None),
+        ("A Russian food blogger toured the souks of Aleppo.", "Russian", "2025-03-01", None),
+        ("Bashar Khalil scored the winner for Hutteen.", "Bashar", "2025-03-01", None),
+        ("Many still miss life under Bashar. Prices were lower.", "Bashar", "2025-03-01", "Assad"),
+        ("Damascus sweltered under a heatwave on Monday.", "Damascus", "2025-03-01", None),
+        ("Damascus is now a popular destination for backpackers.", "Damascus", "2025-03-01", None),
+        (
+            "The president wrote on Truth Social that the deal was great.",
+            "The president",
+            "2025-03-01",
+            None,
+        ),
+        (
+            "Syria's health ministry reported new cholera cases.",
+            "Syria's health ministry",
+            "2025-03-01",
+            "HTS",
+        ),
+        (
+            "The first lady opened a cancer ward in Damascus.",
+            "The first lady",
+            "2023-03-01",
+            "Assad",
+        ),
     ],
 )
 def test_sense_rules_make_the_right_pairs(text, surface, date, expected):
