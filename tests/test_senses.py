@@ -887,6 +887,9 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
             "2023-03-01",
             "Assad",
         ),
+        # a bug seen in test15's one reading: "culture" took the ministry for the people
+        ("The Russian culture ministry funded the exhibition.", "Russian", "2023-03-01", "Russia"),
+        ("Russian culture still has admirers in Latakia.", "Russian", "2025-03-01", None),
     ],
 )
 def test_sense_rules_make_the_right_pairs(text, surface, date, expected):
