@@ -920,3 +920,49 @@ def test_a_rule_window_reaches_into_the_sentence_before_and_round_trips():
     assert [m.sense for m in lexicon.find(near)] == ["not_actor"]
     again = ActorLexicon.from_config(lexicon.to_config())
     assert [m.sense for m in again.find(near)] == ["not_actor"]
+
+
+def test_sense_benchmark_hybrid_asks_the_model_only_where_no_rule_fires(monkeypatch):
+    """benchmarks/sense_rules.py --hybrid: the rules decide where one of an ambiguous
+    alias's rules fires; the model decides the rest (where ``otherwise`` would)."""
+    import importlib
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    bench = importlib.import_module("sense_rules")
+    lexicon = _lexicon(
+        [
+            {
+                "alias": "Moscow",
+                "ambiguous": True,
+                "rules": [{"sense": "not_actor", "reason": "place", "before": "held in"}],
+            }
+        ]
+    )
+
+    class Stub:  # "not_actor" when the masked mention is followed by "tower"
+        asked: list[str] = []
+
+        def predict(self, contexts):
+            self.asked.extend(contexts)
+            return ["not_actor" if "tower" in c else "actor" for c in contexts]
+
+    def case(text: str, sense: str) -> dict:
+        start = text.index("Moscow")
+        return {
+            "id": text,
+            "text": text,
+            "actor": "Russia",
+            "start": start,
+            "end": start + 6,
+            "sense": sense,
+        }
+
+    cases = [
+        case("Talks were held in Moscow.", "not_actor"),  # the rule decides
+        case("A Moscow tower burned.", "not_actor"),  # no rule: the model
+        case("Moscow refused the request.", "actor"),  # no rule: the model
+    ]
+    stub = Stub()
+    assert bench.pair_outcome(cases, Segmenter(lexicon)) == pytest.approx(2 / 3)
+    assert bench.hybrid_pair_outcome(cases, lexicon, stub) == 1.0
+    assert len(stub.asked) == 2 and not any("held in" in c for c in stub.asked)
