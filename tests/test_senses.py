@@ -940,7 +940,8 @@ def test_sense_benchmark_hybrid_asks_the_model_only_where_no_rule_fires(monkeypa
     )
 
     class Stub:  # "not_actor" when the masked mention is followed by "tower"
-        asked: list[str] = []
+        def __init__(self) -> None:
+            self.asked: list[str] = []
 
         def predict(self, contexts):
             self.asked.extend(contexts)
