@@ -967,3 +967,41 @@ def test_sense_benchmark_hybrid_asks_the_model_only_where_no_rule_fires(monkeypa
     assert bench.pair_outcome(cases, Segmenter(lexicon)) == pytest.approx(2 / 3)
     assert bench.hybrid_pair_outcome(cases, lexicon, stub) == 1.0
     assert len(stub.asked) == 2 and not any("held in" in c for c in stub.asked)
+
+
+def test_sense_agreement_benchmark_compares_two_annotators(tmp_path, monkeypatch, capsys):
+    """benchmarks/sense_agreement.py: agreement and kappa over the cases both labelled, and
+    the rules scored against each annotator."""
+    import importlib
+    import json
+    import sys
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    bench = importlib.import_module("sense_agreement")
+    texts = [
+        ("Talks were held in Moscow.", "not_actor", "place"),
+        ("Moscow refused the request.", "actor", None),
+        ("Moscow denied it.", "actor", None),
+        ("A Moscow court fined him.", "not_actor", "place"),
+    ]
+    cases = tmp_path / "cases.jsonl"
+    second = tmp_path / "second.jsonl"
+    with cases.open("w") as fa, second.open("w") as fb:
+        for i, (text, sense, reason) in enumerate(texts):
+            start = text.index("Moscow")
+            case = {"id": f"c{i}", "part": "p", "date": "2025-01-01", "text": text}
+            case |= {"actor": "Russia", "start": start, "end": start + 6, "surface": "Moscow"}
+            fa.write(json.dumps(case | {"sense": sense, "sense_reason": reason}) + "\n")
+            flip = i == 2  # B disagrees on one case
+            b_sense = ("not_actor", "other") if flip else (sense, reason)
+            fb.write(
+                json.dumps({"id": f"c{i}", "sense": b_sense[0], "sense_reason": b_sense[1]}) + "\n"
+            )
+    monkeypatch.setattr(sys, "argv", ["sense_agreement.py", str(cases), str(second)])
+    bench.main()
+    out = capsys.readouterr().out
+    assert "4 cases labelled by both" in out
+    assert "sense: agreement 0.750" in out
+    assert "rules' pair outcome against A: 1.000" in out
+    assert "rules' pair outcome against B: 0.750" in out
+    assert "where A and B agree (3): 1.000" in out

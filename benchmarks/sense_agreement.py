@@ -1,0 +1,96 @@
+"""Agreement of two annotators on mention senses, and the rules against each.
+
+    python benchmarks/sense_agreement.py data/senses/sense_cases.jsonl \
+        data/senses/second_annotator.jsonl --part test14,test15
+
+The first file is the sense test set (the writer's labels, annotator A); the second holds
+another annotator's labels for some of its cases (``id``, ``sense``, ``sense_reason``),
+made without seeing A's. Prints, over the cases both labelled: the share of equal senses
+and Cohen's kappa (``actor`` / ``not_actor``), the same over the six labels (``actor`` or
+a reason), and the rules' pair outcome (as in ``benchmarks/sense_rules.py``) scored
+against A, against B, and on the cases where A and B agree: the human agreement is the
+ceiling a fresh-case score can be read against. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from sense_rules import pair_outcome
+from sklearn.metrics import cohen_kappa_score
+
+from framing.actors import load_lexicon
+from framing.segment import Segmenter
+from framing.senses import read_sense_cases
+
+
+def read_second(path: Path) -> dict[str, dict]:
+    """The second annotator's labels by case id; a bad line raises naming it."""
+    labels = {}
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+                labels[str(rec["id"])] = {
+                    "sense": str(rec["sense"]),
+                    "sense_reason": rec.get("sense_reason") or "",
+                }
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise SystemExit(f"{path}:{lineno}: not a label record ({exc})") from None
+    return labels
+
+
+def label(sense: str, reason: str | None) -> str:
+    return sense if sense == "actor" else f"not_actor:{reason or ''}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("cases", help="sense cases JSONL (annotator A)")
+    parser.add_argument(
+        "second", help="the second annotator's labels (JSONL: id, sense, sense_reason)"
+    )
+    parser.add_argument(
+        "--part", default=None, help="comma-separated parts (default: every case B labelled)"
+    )
+    parser.add_argument("--actors", default=None, help="actor config (default: the packaged one)")
+    args = parser.parse_args()
+    second = read_second(Path(args.second))
+    parts = set(args.part.split(",")) if args.part else None
+    cases = [
+        c
+        for c in read_sense_cases(args.cases)
+        if c["id"] in second and (parts is None or c.get("part") in parts)
+    ]
+    if not cases:
+        parser.error(f"{args.second}: no labelled case in {args.cases} (parts {args.part})")
+    a = [c["sense"] for c in cases]
+    b = [second[c["id"]]["sense"] for c in cases]
+    a6 = [label(c["sense"], c.get("sense_reason")) for c in cases]
+    b6 = [label(second[c["id"]]["sense"], second[c["id"]]["sense_reason"]) for c in cases]
+    same = sum(x == y for x, y in zip(a, b, strict=True))
+    same6 = sum(x == y for x, y in zip(a6, b6, strict=True))
+    n = len(cases)
+    print(f"{n} cases labelled by both")
+    print(f"sense: agreement {same / n:.3f}, Cohen's kappa {cohen_kappa_score(a, b):.3f}")
+    print(
+        f"sense and reason (6 labels): agreement {same6 / n:.3f}, "
+        f"Cohen's kappa {cohen_kappa_score(a6, b6):.3f}"
+    )
+    segmenter = Segmenter(load_lexicon(args.actors))
+    as_b = [{**c, "sense": second[c["id"]]["sense"]} for c in cases]
+    agreed = [c for c, y in zip(cases, b, strict=True) if c["sense"] == y]
+    print(f"rules' pair outcome against A: {pair_outcome(cases, segmenter):.3f}")
+    print(f"rules' pair outcome against B: {pair_outcome(as_b, segmenter):.3f}")
+    print(
+        f"rules' pair outcome where A and B agree ({len(agreed)}): "
+        f"{pair_outcome(agreed, segmenter):.3f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
