@@ -13,6 +13,9 @@ canonical name and aliases; an alias is a literal string, or a mapping with
   only as written;
 * possessives and apostrophes: ``'`` and ``’`` are interchangeable inside
   aliases, and "Russia's" / "Kremlin’s" match "Russia" / "Kremlin";
+* ``title_case: true`` also matches a literal alias in headline form, each word
+  capitalised but "the", "of", "in" and the like ("the health ministry" → "the Health
+  Ministry");
 * ``ambiguous`` aliases are matched and flagged on the :class:`Mention`; an
   alias's context ``rules`` decide the mention's sense (:mod:`framing.senses`);
 * ``start`` / ``end`` (ISO dates, start inclusive, end exclusive) bound when an
@@ -203,6 +206,8 @@ class ActorLexicon:
                         item[key] = getattr(a, key)
                 if a.needs_antecedent:
                     item["needs_antecedent"] = True
+                if a.title_case:
+                    item["title_case"] = True
                 item.update(rules_to_config(a.senses))
                 plain = list(item) == ["alias"]
                 key = "role_nouns" if a.how == "role_noun" else "aliases"
@@ -298,7 +303,7 @@ def _pattern_body(pattern: str, case_sensitive: bool) -> str:
 
 _ACTOR_KEYS = ("aliases", "description", "role_nouns", "carry_over")
 _ALIAS_KEYS = {"alias", "pattern", "case_sensitive", "ambiguous", "start", "end"}
-_ALIAS_KEYS |= {"rules", "otherwise", "needs_antecedent"}
+_ALIAS_KEYS |= {"rules", "otherwise", "needs_antecedent", "title_case"}
 
 
 def _iso_date(value: Any, where: str) -> str | None:
@@ -336,6 +341,11 @@ def _parse_alias(
             patterns or {},
             f"actor lexicon {lexicon!r}: pattern {raw.get('pattern')!r} for {actor!r}",
         )
+        if "pattern" in raw and raw.get("title_case"):
+            raise ValueError(
+                f"actor lexicon {lexicon!r}: pattern {raw['pattern']!r} for {actor!r}: "
+                "title_case applies to literal aliases (write the capitals into the pattern)"
+            )
         if "pattern" in raw:
             body = _pattern_body(str(pattern), bool(raw.get("case_sensitive", False)))
             try:
@@ -363,6 +373,7 @@ def _parse_alias(
             senses=parse_rules(raw.get("rules"), raw.get("otherwise"), where, patterns),
             how=how,
             needs_antecedent=bool(raw.get("needs_antecedent", False)),
+            title_case=bool(raw.get("title_case", False)),
         )
     raise ValueError(
         f"actor lexicon {lexicon!r}: alias of {actor!r} must be a string or mapping, got {raw!r}"

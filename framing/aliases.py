@@ -25,6 +25,8 @@ class Alias:
     senses: SenseRules = SenseRules()
     how: str = "alias"  # "alias" | "role_noun"
     needs_antecedent: bool = False
+    # also match the headline form: "the health ministry" -> "the Health Ministry"
+    title_case: bool = False
 
     def valid_on(self, date: str | None) -> bool:
         """Whether the alias means its actor on ``date`` (an ISO date or ``None``)."""
@@ -61,9 +63,9 @@ class Alias:
     def variants(self) -> list[str]:
         """Literal spellings this alias matches (for literal aliases)."""
         assert self.text is not None
-        base = {self.text}
+        base = {self.text, title_case(self.text)} if self.title_case else {self.text}
         if "'" in self.text or "’" in self.text:
-            base |= {self.text.replace("’", "'"), self.text.replace("'", "’")}
+            base |= {s.replace("’", "'") for s in base} | {s.replace("'", "’") for s in base}
         if self.case_sensitive or (self.text.isupper() and len(self.text) <= 5):
             return sorted(base)
         out = set(base)
@@ -73,6 +75,16 @@ class Alias:
             if sum(c.isalpha() for c in b) >= 4:
                 out.add(b.upper())
         return sorted(out)
+
+
+# words a headline-form name keeps in lower case ("the Ministry of Health")
+_SMALL_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to"})
+
+
+def title_case(text: str) -> str:
+    """Each word capitalised but the small ones: "the health ministry" → "the Health
+    Ministry" (a sentence-initial "The" is a variant of its own)."""
+    return " ".join(w if w in _SMALL_WORDS else w[:1].upper() + w[1:] for w in text.split(" "))
 
 
 class AliasTrie:

@@ -169,6 +169,36 @@ def test_alias_variants():
     assert Alias("A", text="Moscow", case_sensitive=True).variants() == ["Moscow"]
 
 
+def test_title_case_alias_matches_the_headline_form_too():
+    alias = Alias("A", text="Syria's health ministry", title_case=True)
+    assert {"Syria's Health Ministry", "Syria’s Health Ministry", "Syria’s health ministry"} <= set(
+        alias.variants()
+    )
+    assert (
+        "the Ministry of Health"
+        in Alias("A", text="the ministry of health", title_case=True).variants()
+    )
+    assert "Syria's Health Ministry" not in Alias("A", text="Syria's health ministry").variants()
+    lex = ActorLexicon.from_config(
+        {"actors": {"HTS": [{"alias": "the health ministry", "title_case": True}], "X": ["Xavier"]}}
+    )
+    text = "The health ministry said so; the Health Ministry agreed; THE HEALTH MINISTRY too."
+    assert [surface for _, surface in found(lex, text)] == [
+        "The health ministry",
+        "the Health Ministry",
+        "THE HEALTH MINISTRY",
+    ]
+    again = ActorLexicon.from_config(lex.to_config())
+    assert again.to_config() == lex.to_config()
+    assert lex.to_config()["actors"]["HTS"]["aliases"] == [
+        {"alias": "the health ministry", "title_case": True}
+    ]
+    with pytest.raises(ValueError, match="title_case applies to literal aliases"):
+        ActorLexicon.from_config(
+            {"actors": {"A": [{"pattern": "the health ministry", "title_case": True}]}}
+        )
+
+
 def test_regex_pattern_aliases():
     lex = small({"pattern": r"Wagner (?:Group|PMC)"}, "Prigozhin")
     assert found(lex, "The Wagner Group left; wagner pmc too. Prigozhin’s men") == [
