@@ -15,13 +15,13 @@ ceiling a fresh-case score can be read against. Asserts nothing.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from sense_rules import pair_outcome
+from sense_rules import makes_pair
 from sklearn.metrics import cohen_kappa_score
 
 from framing.actors import load_lexicon
+from framing.io import RecordError, iter_jsonl
 from framing.segment import Segmenter
 from framing.senses import read_sense_cases
 
@@ -29,18 +29,15 @@ from framing.senses import read_sense_cases
 def read_second(path: Path) -> dict[str, dict]:
     """The second annotator's labels by case id; a bad line raises naming it."""
     labels = {}
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-                labels[str(rec["id"])] = {
-                    "sense": str(rec["sense"]),
-                    "sense_reason": rec.get("sense_reason") or "",
-                }
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise SystemExit(f"{path}:{lineno}: not a label record ({exc})") from None
+    for lineno, rec in iter_jsonl(path):
+        if isinstance(rec, RecordError):
+            raise SystemExit(str(rec))
+        if "id" not in rec or "sense" not in rec:
+            raise SystemExit(f"{path}:{lineno}: a label record needs 'id' and 'sense'")
+        labels[str(rec["id"])] = {
+            "sense": str(rec["sense"]),
+            "sense_reason": rec.get("sense_reason") or "",
+        }
     return labels
 
 
@@ -82,13 +79,15 @@ def main() -> None:
         f"Cohen's kappa {cohen_kappa_score(a6, b6):.3f}"
     )
     segmenter = Segmenter(load_lexicon(args.actors))
-    as_b = [{**c, "sense": second[c["id"]]["sense"]} for c in cases]
-    agreed = [c for c, y in zip(cases, b, strict=True) if c["sense"] == y]
-    print(f"rules' pair outcome against A: {pair_outcome(cases, segmenter):.3f}")
-    print(f"rules' pair outcome against B: {pair_outcome(as_b, segmenter):.3f}")
+    made = [makes_pair(c, segmenter) for c in cases]  # the rules' decision, once per case
+    right_a = [m == (x == "actor") for m, x in zip(made, a, strict=True)]
+    right_b = [m == (y == "actor") for m, y in zip(made, b, strict=True)]
+    agreed = [r for r, x, y in zip(right_a, a, b, strict=True) if x == y]
+    print(f"rules' pair outcome against A: {sum(right_a) / n:.3f}")
+    print(f"rules' pair outcome against B: {sum(right_b) / n:.3f}")
     print(
         f"rules' pair outcome where A and B agree ({len(agreed)}): "
-        f"{pair_outcome(agreed, segmenter):.3f}"
+        f"{sum(agreed) / len(agreed) if agreed else 0.0:.3f}"
     )
 
 

@@ -228,7 +228,9 @@ class ActorLexicon:
             return self._find_literal(text, offset, date)
         return self._find_regex(text, offset, date)
 
-    def _alias_for(self, surface: str, date: str | None) -> Alias | None:
+    def alias_for(self, surface: str, date: str | None) -> Alias | None:
+        """The literal alias a matched ``surface`` (one of its spellings) stands for on
+        ``date``; None for a spelling no literal alias has (a pattern alias's match)."""
         for alias in self._literal.get(surface, ()):
             if alias.valid_on(date):
                 return alias
@@ -265,7 +267,7 @@ class ActorLexicon:
                 continue  # overlaps the last mention, or inside a longer word on the left
             end = longest[start]
             surface = text[start:end]
-            alias = undated.get(surface) or self._alias_for(surface, date)
+            alias = undated.get(surface) or self.alias_for(surface, date)
             pos = end
             if alias is not None:
                 out.append(alias.mention(text, start, end, offset))
@@ -282,7 +284,7 @@ class ActorLexicon:
                 pos = start + 1
                 continue
             if m.lastgroup == "lit":
-                alias = self._alias_for(m.group(), date)
+                alias = self.alias_for(m.group(), date)
             else:
                 alias = self._patterns[int(m.lastgroup[1:])]
             # longest match first, across literal and pattern aliases

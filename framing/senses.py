@@ -96,13 +96,19 @@ class SenseRules:
             )
 
     def decide(self, text: str, start: int, end: int) -> Sense:
+        sense = self.rule_sense(text, start, end)
+        return self.otherwise if sense is None else sense
+
+    def rule_sense(self, text: str, start: int, end: int) -> Sense | None:
+        """The sense of the first rule that matches, or None when none does (then
+        ``otherwise`` decides)."""
         rules = self.rules
         if self._any_after is not None and self._any_after.match(text, end, end + WINDOW) is None:
             rules = self._before_only
         for rule in rules:
             if rule.matches(text, start, end):
                 return rule.sense
-        return self.otherwise
+        return None
 
     def __bool__(self) -> bool:
         return bool(self.rules) or self.otherwise.sense != ACTOR

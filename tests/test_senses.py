@@ -74,6 +74,11 @@ def test_rules_first_match_wins_and_otherwise():
     assert _senses(lex, "Russian jets")[0][2] == "actor"
     assert _senses(lex, "she speaks Russian")[0][2:] == ("not_actor", "language")
     assert _senses(lex, "Russian poets")[0][2:] == ("not_actor", "people")
+    # which sense a rule gave, and which the default: None when no rule fires
+    alias = lex.alias_for("Russian", None)
+    assert alias is lex.actors["Russia"][0] and lex.alias_for("Russians", None) is None
+    assert alias.senses.rule_sense("Russian jets", 0, 7).sense == "actor"
+    assert alias.senses.rule_sense("Russian poets", 0, 7) is None
     # a "before" word must end where the mention starts, on a word boundary
     assert _senses(lex, "he respeaks Russian")[0][2:] == ("not_actor", "people")
 
