@@ -21,8 +21,9 @@ canonical name and aliases; an alias is a literal string, or a mapping with
 * ``start`` / ``end`` (ISO dates, start inclusive, end exclusive) bound when an
   alias means its actor: "Damascus" is Assad's government before 2024-12-08 and
   the transitional government after. The article's date decides; without a date,
-  dated aliases are not matched. One spelling may name two actors in disjoint
-  date ranges;
+  dated aliases are not matched, unless ``undated_context`` (a regex) matches the
+  article ("the former president" in an undated article about Syria). One spelling
+  may name two actors in disjoint date ranges;
 * ``role_nouns`` are aliases found by role or metonymy ("the group", "the
   ministry"); with ``needs_antecedent`` they count only after a named mention of
   the actor (see :mod:`framing.references`, which also holds ``carry_over``);
@@ -109,6 +110,13 @@ class ActorLexicon:
             variant: same[0]
             for variant, same in self._literal.items()
             if len(same) == 1 and same[0].start is None and same[0].end is None
+        }
+        # undated_context expressions, searched once per undated article that needs them
+        self._contexts: dict[str, re.Pattern[str]] = {
+            a.undated_context: re.compile(a.undated_context)
+            for aliases in self.actors.values()
+            for a in aliases
+            if a.undated_context
         }
         trie = AliasTrie()
         for variant in self._literal:
@@ -208,6 +216,8 @@ class ActorLexicon:
                     item["needs_antecedent"] = True
                 if a.title_case:
                     item["title_case"] = True
+                if a.undated_context:
+                    item["undated_context"] = a.undated_context
                 item.update(rules_to_config(a.senses))
                 plain = list(item) == ["alias"]
                 key = "role_nouns" if a.how == "role_noun" else "aliases"
@@ -221,22 +231,37 @@ class ActorLexicon:
     def find(self, text: str, offset: int = 0, date: str | None = None) -> list[Mention]:
         """Mentions in ``text``; offsets are shifted by ``offset``.
 
-        ``date`` (ISO, the article's) picks among dated aliases; each mention's
+        ``date`` (ISO, the article's) picks among dated aliases; without one, a dated
+        alias counts only where ``text`` matches its ``undated_context``. Each mention's
         sense is decided by its alias's context rules (``sense`` / ``sense_reason``).
         """
+        contexts = self.undated_contexts(text) if not date else frozenset()
         if self._automaton is not None:
-            return self._find_literal(text, offset, date)
-        return self._find_regex(text, offset, date)
+            return self._find_literal(text, offset, date, contexts)
+        return self._find_regex(text, offset, date, contexts)
 
-    def alias_for(self, surface: str, date: str | None) -> Alias | None:
+    def undated_contexts(self, text: str) -> frozenset[str]:
+        """The aliases' ``undated_context`` expressions that ``text`` matches."""
+        return frozenset(src for src, rx in self._contexts.items() if rx.search(text))
+
+    def alias_for(
+        self, surface: str, date: str | None, contexts: frozenset[str] = frozenset()
+    ) -> Alias | None:
         """The literal alias a matched ``surface`` (one of its spellings) stands for on
-        ``date``; None for a spelling no literal alias has (a pattern alias's match)."""
+        ``date`` (without a date: in an article matching ``contexts``); None for a
+        spelling no literal alias has (a pattern alias's match)."""
         for alias in self._literal.get(surface, ()):
-            if alias.valid_on(date):
+            if alias.valid_on(date, contexts):
                 return alias
         return None
 
-    def _find_literal(self, text: str, offset: int = 0, date: str | None = None) -> list[Mention]:
+    def _find_literal(
+        self,
+        text: str,
+        offset: int = 0,
+        date: str | None = None,
+        contexts: frozenset[str] = frozenset(),
+    ) -> list[Mention]:
         """:meth:`_find_regex` for lexicons of literal aliases, with Aho-Corasick.
 
         The trie regex, tried at one position, takes the longest spelling there
@@ -267,13 +292,19 @@ class ActorLexicon:
                 continue  # overlaps the last mention, or inside a longer word on the left
             end = longest[start]
             surface = text[start:end]
-            alias = undated.get(surface) or self.alias_for(surface, date)
+            alias = undated.get(surface) or self.alias_for(surface, date, contexts)
             pos = end
             if alias is not None:
                 out.append(alias.mention(text, start, end, offset))
         return out
 
-    def _find_regex(self, text: str, offset: int = 0, date: str | None = None) -> list[Mention]:
+    def _find_regex(
+        self,
+        text: str,
+        offset: int = 0,
+        date: str | None = None,
+        contexts: frozenset[str] = frozenset(),
+    ) -> list[Mention]:
         """Mentions found with the trie regex (and any ``pattern`` aliases)."""
         out = []
         search = self._regex.search
@@ -284,7 +315,7 @@ class ActorLexicon:
                 pos = start + 1
                 continue
             if m.lastgroup == "lit":
-                alias = self.alias_for(m.group(), date)
+                alias = self.alias_for(m.group(), date, contexts)
             else:
                 alias = self._patterns[int(m.lastgroup[1:])]
             # longest match first, across literal and pattern aliases
@@ -293,7 +324,7 @@ class ActorLexicon:
                 if pm is not None and pm.end() > end:
                     alias, end = pat_alias, pm.end()
             pos = end
-            if alias is None or not alias.valid_on(date):
+            if alias is None or not alias.valid_on(date, contexts):
                 continue
             out.append(alias.mention(text, start, end, offset))
         return out
@@ -305,7 +336,7 @@ def _pattern_body(pattern: str, case_sensitive: bool) -> str:
 
 _ACTOR_KEYS = ("aliases", "description", "role_nouns", "carry_over")
 _ALIAS_KEYS = {"alias", "pattern", "case_sensitive", "ambiguous", "start", "end"}
-_ALIAS_KEYS |= {"rules", "otherwise", "needs_antecedent", "title_case"}
+_ALIAS_KEYS |= {"rules", "otherwise", "needs_antecedent", "title_case", "undated_context"}
 
 
 def _iso_date(value: Any, where: str) -> str | None:
@@ -375,11 +406,35 @@ def _parse_alias(
             senses=parse_rules(raw.get("rules"), raw.get("otherwise"), where, patterns),
             how=how,
             needs_antecedent=bool(raw.get("needs_antecedent", False)),
+            undated_context=_undated_context(raw, start, end, where, patterns),
             title_case=bool(raw.get("title_case", False)),
         )
     raise ValueError(
         f"actor lexicon {lexicon!r}: alias of {actor!r} must be a string or mapping, got {raw!r}"
     )
+
+
+def _undated_context(
+    raw: Mapping[str, Any],
+    start: str | None,
+    end: str | None,
+    where: str,
+    patterns: Mapping[str, str] | None,
+) -> str | None:
+    """A dated alias's ``undated_context``: the regex an undated article must match."""
+    value = raw.get("undated_context")
+    if value is None:
+        return None
+    if not (start or end):
+        raise ValueError(f"{where}: undated_context needs a start or end date")
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{where}: undated_context must be a regular expression, got {value!r}")
+    pattern = expand_pattern(value, patterns or {}, f"{where} undated_context")
+    try:
+        re.compile(pattern)
+    except re.error as e:
+        raise ValueError(f"{where}: undated_context {value!r} is not a regex: {e}") from e
+    return pattern
 
 
 DEFAULT_ACTORS = CONFIG_DIR / "actors" / "syria.yaml"

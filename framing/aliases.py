@@ -27,13 +27,18 @@ class Alias:
     needs_antecedent: bool = False
     # also match the headline form: "the health ministry" -> "the Health Ministry"
     title_case: bool = False
+    # a dated alias that also counts in an article without a date when the article's text
+    # matches this regular expression ("the former president" in an undated article about
+    # Syria; not in undated news about the US)
+    undated_context: str | None = None
 
-    def valid_on(self, date: str | None) -> bool:
-        """Whether the alias means its actor on ``date`` (an ISO date or ``None``)."""
+    def valid_on(self, date: str | None, contexts: frozenset[str] = frozenset()) -> bool:
+        """Whether the alias means its actor on ``date`` (an ISO date or ``None``);
+        ``contexts``: the ``undated_context`` expressions an undated article matches."""
         if self.start is None and self.end is None:
             return True
         if not date:
-            return False
+            return self.undated_context is not None and self.undated_context in contexts
         day = date[:10]
         return (self.start is None or day >= self.start) and (self.end is None or day < self.end)
 

@@ -75,8 +75,10 @@ def test_hyphen_and_punctuation_are_boundaries(lexicon):
         ("hts fighters", []),
         ("Hts fighters", []),
         ("russia warns", []),
-        ("The Former Dictator", []),
-        ("The former dictator left.", [("Assad", "The former dictator")]),
+        ("The Former Dictator fled Syria", []),
+        # a dated description, matched in an undated text about Syria (undated_context)
+        ("The former dictator fled Syria.", [("Assad", "The former dictator")]),
+        ("The former dictator left.", []),
     ],
 )
 def test_case_awareness(lexicon, text, expected):
@@ -133,7 +135,7 @@ def test_ambiguous_aliases_are_flagged(lexicon):
     mentions = lexicon.find("The regime in Tehran protested.")
     assert [(m.actor, m.surface, m.ambiguous) for m in mentions] == [("Assad", "The regime", True)]
     # a longer, unambiguous alias wins over the ambiguous prefix
-    mentions = lexicon.find("Russian forces and the old regime")
+    mentions = lexicon.find("Russian forces and the old regime", date="2025-01-01")
     assert [(m.surface, m.ambiguous) for m in mentions] == [
         ("Russian forces", False),
         ("the old regime", False),
@@ -197,6 +199,50 @@ def test_title_case_alias_matches_the_headline_form_too():
         ActorLexicon.from_config(
             {"actors": {"A": [{"pattern": "the health ministry", "title_case": True}]}}
         )
+
+
+@pytest.mark.parametrize("matcher", ["literal", "regex"])
+def test_undated_context_lets_a_dated_alias_count_in_an_undated_article_about_it(matcher):
+    config = {
+        "patterns": {"about_x": r"\bXland\b"},
+        "actors": {
+            "A": [
+                {
+                    "alias": "the former ruler",
+                    "start": "2024-12-08",
+                    "undated_context": "(?&about_x)",
+                }
+            ],
+            "B": ["Bea"] if matcher == "literal" else [{"pattern": "Be+a"}],
+        },
+    }
+    lex = ActorLexicon.from_config(config)
+    about = "Crowds in Xland cheered. The former ruler fled."
+    other = "The former ruler of Yland wrote a memoir."
+    assert found(lex, about) == [("A", "The former ruler")]  # undated, about Xland
+    assert found(lex, other) == []  # undated, not about Xland
+    assert [m.actor for m in lex.find(other, date="2025-01-01")] == ["A"]  # the date decides
+    assert lex.find(about, date="2020-01-01") == []
+    again = ActorLexicon.from_config(lex.to_config())  # saved with the pattern expanded
+    assert again.to_config() == lex.to_config()
+    assert found(again, about) == [("A", "The former ruler")]
+
+
+@pytest.mark.parametrize(
+    ("alias", "message"),
+    [
+        ({"alias": "the ruler", "undated_context": "X"}, "needs a start or end date"),
+        ({"alias": "the ruler", "end": "2024-01-01", "undated_context": "(X"}, "not a regex"),
+        ({"alias": "the ruler", "end": "2024-01-01", "undated_context": ""}, "must be a regular"),
+        (
+            {"alias": "the ruler", "end": "2024-01-01", "undated_context": "(?&nope)"},
+            "unknown pattern",
+        ),
+    ],
+)
+def test_bad_undated_context_is_a_one_line_error(alias, message):
+    with pytest.raises(ValueError, match=message):
+        ActorLexicon.from_config({"actors": {"A": [alias]}})
 
 
 def test_regex_pattern_aliases():

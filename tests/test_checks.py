@@ -210,6 +210,7 @@ BAD_SUITES = [
         '      - {type: inv, name: t1, template: "{actor}.", perturb: ["Read more"]}\n',
         "perturb string 'Read more' has no {sentence}",
     ),
+    ("date: March 2025\ncapabilities: []\n", "date: must be an ISO date"),
 ]
 
 
@@ -252,6 +253,23 @@ def test_a_suite_that_disagrees_with_the_actor_config_is_refused(tmp_path, lexic
     with pytest.raises(CheckError, match="^" + str(path)) as info:
         expand_suite(load_suite(path), lexicon)
     assert message in str(info.value)
+
+
+def test_a_suite_date_lets_dated_aliases_fill_and_match(tmp_path, lexicon):
+    """A dated alias ("the ousted president": Assad's from 2024-12-08) is one mention of
+    its actor only on the suite's date; without one the suite is refused."""
+    body = (
+        "actors:\n  Assad: [the ousted president]\n"
+        "capabilities:\n  - name: c\n    tests:\n"
+        '      - {type: mft, name: t, expect: negative, template: "{actor} jailed critics."}\n'
+    )
+    path = tmp_path / "dated.yaml"
+    path.write_text("date: 2025-03-01\n" + body, encoding="utf-8")
+    cases = expand_suite(load_suite(path), lexicon)
+    assert {p.text for c in cases for p in c.pairs} == {"The ousted president jailed critics."}
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(CheckError, match="'the ousted president' is not one mention of Assad"):
+        expand_suite(load_suite(path), lexicon)
 
 
 # ---------------------------------------------------------------------------

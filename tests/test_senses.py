@@ -895,11 +895,79 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
         # a bug seen in test15's one reading: "culture" took the ministry for the people
         ("The Russian culture ministry funded the exhibition.", "Russian", "2023-03-01", "Russia"),
         ("Russian culture still has admirers in Latakia.", "Russian", "2025-03-01", None),
+        # a number before the mention counts people; a year or a number and a comma do not
+        ("Even so, in 2017, the Russians signed a lease.", "the Russians", "2023-03-01", "Russia"),
+        ("In 2019 the Russians signed a new lease.", "the Russians", "2023-03-01", "Russia"),
+        ("Of the 200, the Russians walked out first.", "the Russians", "2023-03-01", "Russia"),
+        ("About 2,000 Russians live in Latakia.", "Russians", "2025-03-01", None),
+        ("Some 40 Russians were evacuated by sea.", "Russians", "2025-03-01", None),
+        # real-news audit (NewsMTSC tune pool): Wagner the surname and the composer
+        ("Lisa Wagner, a county treasurer, chaired the meeting.", "Wagner", "2023-03-01", None),
+        ('Their neighbour, Tom "Red" Wagner, 47, was not charged.', "Wagner", "2023-03-01", None),
+        ("Mr Wagner declined to comment.", "Wagner", "2023-03-01", None),
+        ("The orchestra played Wagner after the interval.", "Wagner", "2023-03-01", None),
+        ("Wagner fighters withdrew from the airbase at dawn.", "Wagner", "2023-03-01", "Russia"),
+        ("Wagner has pulled its men out of the oil fields.", "Wagner", "2023-03-01", "Russia"),
+        # private Russians, firms and money (hard case 30), the country as a place
+        ("A Russian lawyer met two campaign aides in June.", "Russian", "2023-03-01", None),
+        ("Russian dissidents protested outside the embassy.", "Russian", "2023-03-01", None),
+        ("As a wealthy Russian, he could travel freely.", "Russian", "2023-03-01", None),
+        ("Russian engineers walked out of the meeting.", "Russian", "2023-03-01", "Russia"),
+        ("A Russian firm won the tender to rebuild the silo.", "Russian", "2025-03-01", None),
+        ("Russian banks froze the accounts of two exporters.", "Russian", "2025-03-01", None),
+        ("Russian state companies kept a low profile.", "Russian", "2025-03-01", "Russia"),
+        ("Ministers met at a forum in Kazan, Russia, last week.", "Russia", "2023-03-01", None),
+        ("The defector asked to stay in Russia for another year.", "Russia", "2023-03-01", None),
+        ("He promised friendship to the people of Russia.", "Russia", "2023-03-01", None),
+        ("Critics said he had sold out his allies to Russia.", "Russia", "2023-03-01", "Russia"),
+        ("Citrus exports to Russia fell by a third.", "Russia", "2023-03-01", None),
+        ("Erdogan cancelled a meeting with Mr. Putin in Moscow.", "Moscow", "2023-03-01", None),
+        ("The meeting was cancelled after Moscow objected.", "Moscow", "2023-03-01", "Russia"),
+        ("He picked up a smattering of Russian while posted there.", "Russian", "2023-03-01", None),
+        ("Her command of Russian was excellent.", "Russian", "2023-03-01", None),
+        ("Analysts doubted their knowledge of Russian plans.", "Russian", "2023-03-01", "Russia"),
+        # officials real news names: a former ambassador, Medvedev (not the tennis player)
+        (
+            "The senator met Sergey Kislyak twice that year.",
+            "Sergey Kislyak",
+            "2018-03-01",
+            "Russia",
+        ),
+        ("Medvedev warned the West against new sanctions.", "Medvedev", "2023-03-01", "Russia"),
+        ("Daniil Medvedev won the final in three sets.", "Medvedev", "2023-03-01", None),
+        ("Medvedev, the world No. 4, withdrew injured.", "Medvedev", "2023-03-01", None),
     ],
 )
 def test_sense_rules_make_the_right_pairs(text, surface, date, expected):
     """``expected``: the actor the mention makes a pair for, or None (no pair)."""
     assert _pairs_made(text, surface, date) == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "actor"),
+    [
+        ("The former president said he would campaign for his wife.", "former president", "Assad"),
+        ("The ousted president flew into exile with his family.", "ousted president", "Assad"),
+        ("Officials of the old regime fled abroad.", "old regime", "Assad"),
+        ("The new president named a cabinet on Monday.", "new president", "HTS"),
+        ("The interim government raised salaries.", "interim government", "HTS"),
+        ("The new authorities announced a curfew.", "new authorities", "HTS"),
+        ("The rebels entered Hama at dawn.", "rebels", "HTS"),
+    ],
+)
+def test_descriptions_of_a_new_or_fallen_ruler_follow_the_date(text, surface, actor):
+    """Generic descriptions ("the former president", "the new authorities") are the
+    actor's only from the fall of Assad on: in older news or without an article date they
+    are another country's, and are not matched."""
+    segmenter = Segmenter()
+
+    def actors_on(date: str | None) -> list[str]:
+        sentences = segmenter.segment_text(text, "a", date=date)
+        return [m.actor for s in sentences for m in s.mentions if surface in m.surface]
+
+    assert actors_on("2025-03-01") == [actor]
+    assert actors_on("2018-05-01") == []
+    assert actors_on(None) == []
 
 
 @pytest.mark.parametrize(

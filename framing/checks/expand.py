@@ -55,7 +55,7 @@ class Case:
 
 def _plain(alias: Alias) -> bool:
     """An alias that means its actor in any sentence: literal text, not ambiguous, not
-    dated (check sentences have no date), not a role noun needing an antecedent."""
+    dated (it would need the suite's ``date``), not a role noun needing an antecedent."""
     return bool(
         alias.text
         and not alias.ambiguous
@@ -86,7 +86,7 @@ def actor_phrases(suite: Suite, lexicon: ActorLexicon) -> dict[str, tuple[str, .
                 f"{lexicon.name!r} ({', '.join(lexicon.names)})"
             )
         for phrase in phrases:
-            found = [m.actor for m in lexicon.find(phrase)]
+            found = [m.actor for m in lexicon.find(phrase, date=suite.date)]
             if found != [actor]:
                 raise CheckError(
                     f"{suite.path}: actors.{actor}: {phrase!r} is not one mention of {actor} "
@@ -134,7 +134,7 @@ def _expand_test(
                 continue
             seen.add(case.pairs)
             for pair in case.pairs:
-                _check_mention(where, pair, lexicon)
+                _check_mention(where, pair, lexicon, suite.date)
             cases.append(case)
     return cases
 
@@ -210,8 +210,8 @@ def _render(template: str, slots: Mapping[str, str], capitalise: bool = True) ->
     return text[:1].upper() + text[1:] if capitalise else text
 
 
-def _check_mention(where: str, pair: Pair, lexicon: ActorLexicon) -> None:
-    if pair.actor not in {m.actor for m in lexicon.find(pair.text)}:
+def _check_mention(where: str, pair: Pair, lexicon: ActorLexicon, date: str | None) -> None:
+    if pair.actor not in {m.actor for m in lexicon.find(pair.text, date=date)}:
         raise CheckError(
             f"{where}: the actor config {lexicon.name!r} finds no mention of {pair.actor} "
             f"in {pair.text!r}, so inference would never score this pair"

@@ -26,6 +26,7 @@ one line naming the file and the record (capability and test) that is wrong.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ _SUITE_KEYS = {
     "lists",
     "capabilities",
     "polarity",
+    "date",
 }
 _CAPABILITY_KEYS = {"name", "description", "tests"}
 _TEST_KEYS = {
@@ -115,6 +117,9 @@ class Suite:
     lists: dict[str, tuple[str, ...]]
     capabilities: tuple[Capability, ...]
     polarity: dict[str, str]  # {"plus": label, "minus": label}: the net score of DIR tests
+    # the date the check sentences are read on (dated aliases of the actor config:
+    # "the former regime" is Assad's from 2024-12-08); None: undated
+    date: str | None = None
 
     def labels(self) -> set[str]:
         """Every label the suite's expectations and DIR tests name."""
@@ -185,6 +190,11 @@ def _parse_suite(raw: Mapping[str, Any], path: Path) -> Suite:
         if not isinstance(raw["actors"], Mapping) or not raw["actors"]:
             raise _fail(path, "actors", "must map actor names to lists of noun phrases")
         actors = {str(a): _str_list(v, path, f"actors.{a}") for a, v in raw["actors"].items()}
+    date = raw.get("date")
+    if date is not None:
+        date = str(date)  # YAML reads 2025-03-01 as a date
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+            raise _fail(path, "date", f"must be an ISO date (YYYY-MM-DD), got {raw['date']!r}")
     polarity = {"plus": "positive", "minus": "negative", **dict(raw.get("polarity") or {})}
     if set(polarity) != {"plus", "minus"}:
         raise _fail(path, "polarity", "takes exactly 'plus' and 'minus' (labels)")
@@ -216,6 +226,7 @@ def _parse_suite(raw: Mapping[str, Any], path: Path) -> Suite:
         lists=lists,
         capabilities=tuple(capabilities),
         polarity={k: str(v) for k, v in polarity.items()},
+        date=date,
     )
 
 
