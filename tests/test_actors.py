@@ -135,10 +135,10 @@ def test_ambiguous_aliases_are_flagged(lexicon):
     mentions = lexicon.find("The regime in Tehran protested.")
     assert [(m.actor, m.surface, m.ambiguous) for m in mentions] == [("Assad", "The regime", True)]
     # a longer, unambiguous alias wins over the ambiguous prefix
-    mentions = lexicon.find("Russian forces and the old regime", date="2025-01-01")
+    mentions = lexicon.find("Russian forces and the Assad regime")
     assert [(m.surface, m.ambiguous) for m in mentions] == [
         ("Russian forces", False),
-        ("the old regime", False),
+        ("Assad regime", False),
     ]
 
 

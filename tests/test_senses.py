@@ -936,6 +936,30 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
         ("Medvedev warned the West against new sanctions.", "Medvedev", "2023-03-01", "Russia"),
         ("Daniil Medvedev won the final in three sets.", "Medvedev", "2023-03-01", None),
         ("Medvedev, the world No. 4, withdrew injured.", "Medvedev", "2023-03-01", None),
+        # test16's one reading: places, food and music, Assad-era ministries, other regimes
+        ("Pilgrims gathered at the Damascus Gate before dawn.", "Damascus", "2025-03-01", None),
+        ("She trained at a Moscow conservatory for six years.", "Moscow", "2025-03-01", None),
+        ("The quartet will perform Wagner in Vienna.", "Wagner", "2025-03-01", None),
+        ("The shop sells Russian pastries and tea.", "Russian", "2025-03-01", None),
+        (
+            "Syria's health ministry reported 12 cholera cases.",
+            "Syria's health ministry",
+            "2021-03-01",
+            "Assad",
+        ),
+        (
+            "Syria's caretaker government named a new governor.",
+            "Syria's caretaker government",
+            "2025-03-01",
+            "HTS",
+        ),
+        (
+            "Many in Cairo miss the old regime of Hosni Mubarak.",
+            "the old regime",
+            "2025-03-01",
+            None,
+        ),
+        ("Officials of the old regime fled to Latakia.", "the old regime", "2025-03-01", "Assad"),
     ],
 )
 def test_sense_rules_make_the_right_pairs(text, surface, date, expected):
