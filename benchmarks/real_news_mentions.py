@@ -4,7 +4,7 @@
     python benchmarks/real_news_mentions.py --pool test          # read once per lexicon
 
 NewsMTSC (Hamborg & Donnay 2021) is English news, mostly US politics and world news
-published before 2020. ``data/senses/newsmtsc_mentions.jsonl`` holds, for every NewsMTSC
+published before 2020. ``data/real_news/newsmtsc_mentions.jsonl`` holds, for every NewsMTSC
 sentence in which the packaged lexicon found one of the three actors, a reader's label for
 every found mention (``sense``: the span refers to the actor or not, with a reason) and the
 explicit references the lexicon missed in that sentence (``missed``). The labels are standoff:
@@ -39,7 +39,7 @@ from framing.corpus import Article
 from framing.io import iter_jsonl
 from framing.segment import Segmenter
 
-DEFAULT_LABELS = Path(__file__).resolve().parents[1] / "data/senses/newsmtsc_mentions.jsonl"
+DEFAULT_LABELS = Path(__file__).resolve().parents[1] / "data/real_news/newsmtsc_mentions.jsonl"
 DEFAULT_NEWSMTSC = Path("~/.cache/framing/newsmtsc").expanduser()
 
 

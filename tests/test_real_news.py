@@ -1,4 +1,4 @@
-"""benchmarks/real_news_mentions.py on a tiny NewsMTSC-shaped file written here."""
+"""The real-news benchmarks (mentions, stance) on tiny NewsMTSC-shaped files written here."""
 
 from __future__ import annotations
 
@@ -117,3 +117,48 @@ def test_a_missing_newsmtsc_file_is_one_line(audit, monkeypatch, capsys, tmp_pat
             capsys,
             *("--newsmtsc", str(tmp_path / "nowhere"), "--labels", str(labels), "--pool", "test"),
         )
+
+
+# ---------------------------------------------------------------------------
+# benchmarks/real_news_stance.py: a tiny trained stance run on stance labels written here
+@pytest.fixture(scope="module")
+def stance_run(tmp_path_factory) -> Path:
+    from run_helpers import trained_run
+
+    return trained_run(tmp_path_factory.getbasetemp(), "stance")
+
+
+def test_stance_benchmark_scores_models_on_agreed_pairs(
+    audit, stance_run, monkeypatch, capsys, tmp_path
+):
+    folder, _ = audit
+    rows = [
+        {"gid": "s1", "actor": "Russia", "stance": "negative", "by": ["negative", "negative"]},
+        {"gid": "s2", "actor": "Russia", "stance": None, "by": ["neutral", "negative"]},
+    ]
+    labels = tmp_path / "stance.jsonl"
+    _write_jsonl(
+        labels,
+        [
+            {
+                "source": "newsmtsc-rw-test",
+                "gid": r["gid"],
+                "pool": "test",
+                "actor": r["actor"],
+                "stance": r["stance"],
+                "stance_by": dict(zip(["A", "B"], r["by"], strict=True)),
+            }
+            for r in rows
+        ],
+    )
+    import real_news_stance
+
+    argv = ["real_news_stance.py", "--model", str(stance_run), str(stance_run)]
+    argv += ["--labels", str(labels), "--newsmtsc", str(folder), "--n-boot", "50"]
+    monkeypatch.setattr(sys, "argv", argv)
+    real_news_stance.main()
+    out = capsys.readouterr().out
+    assert "pool test: 1 agreed pairs (1 left out: readers disagree)" in out
+    assert "always neutral: macro-F1 0.000, accuracy 0.000" in out
+    assert out.count(f"{stance_run}: macro-F1") == 2
+    assert f"{stance_run} - {stance_run}: +0.000" in out  # the paired test, model vs itself
