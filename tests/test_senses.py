@@ -995,6 +995,18 @@ def test_descriptions_of_a_new_or_fallen_ruler_follow_the_date(text, surface, ac
 
 
 @pytest.mark.parametrize(
+    ("date", "expected"),
+    [("2025-03-01", ["HTS"]), ("2019-03-01", []), (None, ["HTS"])],
+)
+def test_syrias_interim_government_is_hts_only_after_the_fall(date, expected):
+    """Before 8 December 2024 "Syria's interim government" was the opposition's government
+    in exile; an undated article that says it names Syria, so it counts there."""
+    text = "Syria's interim government met donors in Gaziantep."
+    sentences = Segmenter().segment_text(text, "a", date=date)
+    assert [m.actor for s in sentences for m in s.mentions] == expected
+
+
+@pytest.mark.parametrize(
     ("rule", "message"),
     [
         ({"sense": "not_actor", "reason": "place", "before": "x", "window": 0}, "window must be"),
