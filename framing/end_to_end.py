@@ -205,9 +205,22 @@ def clean_test_sets(cfg: Any, corpus: Corpus) -> dict[str, list[str]]:
     return sets
 
 
+def _target_corpus(data: Any) -> Any:
+    """The corpus data config a run is split on: ``data`` itself when it is a corpus, the
+    ``target`` source of a several-source config (``data=syria_newsmtsc``) when that is
+    one; None otherwise."""
+    if data.get("format") == "corpus":
+        return data
+    sources = data.get("sources") or {}
+    target = sources.get(data.get("target")) if data.get("target") else None
+    if target is not None and target.get("format") == "corpus":
+        return target
+    return None
+
+
 def end_to_end_metrics(cfg: Any, out: Path) -> dict[str, Any]:
     """The run hook (``eval.end_to_end``, on by default): for a stance run on a corpus
-    with raw articles and a saved model, :func:`evaluate_pipeline` on every held-out set
+    with raw articles (the data, or the target source of several) and a saved model, :func:`evaluate_pipeline` on every held-out set
     the model never trained on (:func:`clean_test_sets`), as ``{"end_to_end": {set:
     scores}}``; ``{}`` when the run has none."""
     from framing.corpus import load_corpus
@@ -220,10 +233,11 @@ def end_to_end_metrics(cfg: Any, out: Path) -> dict[str, Any]:
     data = cfg.get("data") or {}
     if task.get("name") != "stance" or task.get("multilabel", False):
         return {}
-    if data.get("format") != "corpus" or not cfg.get("save_model", True):
+    corpus_data = _target_corpus(data)
+    if corpus_data is None or not cfg.get("save_model", True):
         log.info("end-to-end evaluation skipped: needs a corpus with raw articles and save_model")
         return {}
-    corpus = load_corpus(resolve_path(data["path"]))
+    corpus = load_corpus(resolve_path(corpus_data["path"]))
     sets = clean_test_sets(cfg, corpus)
     if not sets:
         log.info("end-to-end evaluation skipped: no held-out set the model never trained on")

@@ -151,3 +151,21 @@ def test_run_hook_uses_only_sets_the_model_never_trained_on(corpus, model, monke
     assert e2e.end_to_end_metrics(off, Path("run")) == {}
     framing_task = {**base, "task": {"name": "framing"}, "split": {"name": "heldout"}}
     assert e2e.end_to_end_metrics(framing_task, Path("run")) == {}
+    # several sources: the corpus the run is split on (data.target) is scored
+    sources = {
+        **base,
+        "split": {"name": "heldout", "test": "fixed"},
+        "data": {
+            "target": "syria",
+            "sources": {
+                "syria": {"format": "corpus", "path": str(corpus)},
+                "newsmtsc": {"format": "newsmtsc", "path": "train.jsonl"},
+            },
+        },
+    }
+    assert list(e2e.end_to_end_metrics(sources, Path("run"))["end_to_end"]) == [
+        "fixed",
+        "realistic",
+    ]
+    public_target = {**sources, "data": {**sources["data"], "target": "newsmtsc"}}
+    assert e2e.end_to_end_metrics(public_target, Path("run")) == {}

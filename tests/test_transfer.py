@@ -88,3 +88,33 @@ def test_stance_transfer_runs_both_stages_side_by_side(tiny_checkpoint, tmp_path
     assert metrics["stages"] == stages and metrics["data"] == "syria"
     table = (out / "stages.md").read_text()
     assert "| public |" in table and "| corpus |" in table and "test-mt" in table
+
+
+def test_stance_joint_trains_on_both_sources_and_scores_every_test_set(
+    tiny_checkpoint,  # noqa: F811
+    tmp_path,
+):
+    pub = tmp_path / "newsmtsc"
+    pub.mkdir()
+    for name in ("rw-train", "rw-test", "mt-test"):
+        write_newsmtsc(pub / f"newsmtsc-{name}.jsonl", bad_lines=False)
+    corpus = build_tiny_corpus(tmp_path / "corpus", n_articles=8)
+    splits = json.loads((corpus / "splits.json").read_text())
+    splits["test_only"] = {
+        "realistic": [
+            json.loads(x)["id"] for x in (corpus / "articles.jsonl").read_text().splitlines()
+        ][-2:]
+    }
+    (corpus / "splits.json").write_text(json.dumps(splits))
+    cfg = compose_cfg(
+        "experiment=stance_joint",
+        f"newsmtsc_dir={pub}",
+        f"data.sources.syria.path={corpus}",
+        f"model.checkpoint={tiny_checkpoint}",
+        "n_boot=20",
+        *TINY,
+    )
+    metrics = run(cfg, tmp_path / "run")
+    assert {s["name"] for s in metrics["sources"]} == {"syria", "newsmtsc"}
+    assert set(metrics["test_sets"]) >= {"realistic", "test-rw", "test-mt"}
+    assert set(metrics["end_to_end"]) == {"fixed", "realistic"}
