@@ -44,15 +44,16 @@ DEFAULT_NEWSMTSC = Path("~/.cache/framing/newsmtsc").expanduser()
 
 
 def read_sentences(folder: Path, sources: set[str]) -> dict[tuple[str, str], str]:
-    """``(source, gid) -> sentence_normalized`` for the sources the labels name."""
+    """``(source, gid) -> sentence_normalized`` for the sources the labels name (also read
+    by ``real_news_stance.py``)."""
     out: dict[tuple[str, str], str] = {}
     for source in sorted(sources):
         path = folder / f"{source}.jsonl"
         if not path.exists():
-            raise SystemExit(f"real_news_mentions: {path} not found (give --newsmtsc DIR)")
+            raise SystemExit(f"NewsMTSC file {path} not found (give --newsmtsc DIR)")
         for _, record in iter_jsonl(path):
             if not isinstance(record, dict):
-                raise SystemExit(f"real_news_mentions: {path}: {record}")
+                raise SystemExit(f"NewsMTSC file {path}: {record}")
             out.setdefault((source, record["primary_gid"]), record["sentence_normalized"])
     return out
 

@@ -29,6 +29,8 @@ import collections
 from pathlib import Path
 from typing import Any
 
+from real_news_mentions import DEFAULT_NEWSMTSC, read_sentences
+
 from framing.corpus import Article
 from framing.evaluation import classification_metrics
 from framing.io import iter_jsonl
@@ -37,7 +39,6 @@ from framing.significance import paired_bootstrap
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_LABELS = ROOT / "data/real_news/newsmtsc_stance.jsonl"
-DEFAULT_NEWSMTSC = Path("~/.cache/framing/newsmtsc").expanduser()
 LABELS = ("negative", "neutral", "positive")
 
 
@@ -50,14 +51,7 @@ def read_pairs(labels: Path, folder: Path, pool: str) -> tuple[list[dict[str, An
             raise SystemExit(f"real_news_stance: {labels}:{line}: {rec}")
         if pool in ("all", rec["pool"]):
             rows.append(rec)
-    texts: dict[tuple[str, str], str] = {}
-    for source in sorted({r["source"] for r in rows}):
-        path = folder / f"{source}.jsonl"
-        if not path.exists():
-            raise SystemExit(f"real_news_stance: {path} not found (give --newsmtsc DIR)")
-        for _, record in iter_jsonl(path):
-            if isinstance(record, dict):
-                texts.setdefault((source, record["primary_gid"]), record["sentence_normalized"])
+    texts = read_sentences(folder, {r["source"] for r in rows})
     segmenter = Segmenter()
     pairs, disagreed = [], 0
     for r in rows:

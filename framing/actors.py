@@ -30,6 +30,8 @@ canonical name and aliases; an alias is a literal string, or a mapping with
 * a top-level ``patterns`` mapping names regular expressions that the others call
   as ``(?&name)``; they are expanded when the config loads (:mod:`framing.patterns`).
 
+One alias's config keys are read and written by :mod:`framing.actor_config`.
+
 All aliases (:class:`framing.aliases.Alias`) are compiled into one regular expression
 whose alternatives are factored into a prefix trie (:class:`framing.aliases.AliasTrie`), so a sentence is scanned once, whatever the
 lexicon's size. When the lexicon has literal aliases only (no ``pattern``) and
@@ -46,12 +48,12 @@ from typing import Any
 
 import yaml
 
-from framing.aliases import Alias, AliasTrie
+from framing.actor_config import ACTOR_KEYS, alias_to_config, parse_alias
+from framing.aliases import Alias, AliasTrie, pattern_body
 from framing.corpus import Mention
-from framing.patterns import expand_pattern, resolve_patterns
+from framing.patterns import resolve_patterns
 from framing.references import CarryOver, ReferenceRules, parse_carry_over
 from framing.resources import CONFIG_DIR
-from framing.senses import parse_rules, rules_to_config
 
 try:
     import ahocorasick
@@ -127,7 +129,7 @@ class ActorLexicon:
         self._patterns: list[Alias] = []
         self._pattern_regexes: list[re.Pattern[str]] = []
         for i, (pattern, alias) in enumerate(regex_parts):
-            body = _pattern_body(pattern, alias.case_sensitive)
+            body = pattern_body(pattern, alias.case_sensitive)
             alternatives.append(f"(?P<p{i}>{body})")
             self._patterns.append(alias)
             self._pattern_regexes.append(re.compile(rf"{body}(?!{_WORD})"))
@@ -161,20 +163,20 @@ class ActorLexicon:
         carry: dict[str, list[CarryOver]] = {}
         for actor, spec in dict(config["actors"]).items():
             if isinstance(spec, Mapping):
-                unknown = set(spec) - set(_ACTOR_KEYS)
+                unknown = set(spec) - set(ACTOR_KEYS)
                 if unknown:
                     raise ValueError(
                         f"actor lexicon {lexicon_name!r}: actor {actor!r} has unknown keys "
-                        f"{sorted(unknown)} (allowed: {', '.join(_ACTOR_KEYS)})"
+                        f"{sorted(unknown)} (allowed: {', '.join(ACTOR_KEYS)})"
                     )
             raw_aliases = spec.get("aliases", []) if isinstance(spec, Mapping) else spec
             aliases = [
-                _parse_alias(str(actor), raw, lexicon_name, patterns=patterns)
+                parse_alias(str(actor), raw, lexicon_name, patterns=patterns)
                 for raw in (raw_aliases or [])
             ]
             if isinstance(spec, Mapping):
                 aliases += [
-                    _parse_alias(str(actor), raw, lexicon_name, "role_noun", patterns)
+                    parse_alias(str(actor), raw, lexicon_name, "role_noun", patterns)
                     for raw in (spec.get("role_nouns") or [])
                 ]
                 carry[str(actor)] = parse_carry_over(
@@ -204,24 +206,8 @@ class ActorLexicon:
         for actor, aliases in self.actors.items():
             spec: dict[str, Any] = {"aliases": []}
             for a in aliases:
-                item: dict[str, Any] = {"pattern": a.pattern} if a.pattern else {"alias": a.text}
-                if a.case_sensitive:
-                    item["case_sensitive"] = True
-                if a.ambiguous:
-                    item["ambiguous"] = True
-                for key in ("start", "end"):
-                    if getattr(a, key):
-                        item[key] = getattr(a, key)
-                if a.needs_antecedent:
-                    item["needs_antecedent"] = True
-                if a.title_case:
-                    item["title_case"] = True
-                if a.undated_context:
-                    item["undated_context"] = a.undated_context
-                item.update(rules_to_config(a.senses))
-                plain = list(item) == ["alias"]
                 key = "role_nouns" if a.how == "role_noun" else "aliases"
-                spec.setdefault(key, []).append(a.text if plain else item)
+                spec.setdefault(key, []).append(alias_to_config(a))
             if self.carry_over.get(actor):
                 spec["carry_over"] = [c.to_config() for c in self.carry_over[actor]]
             actors[actor] = spec
@@ -328,113 +314,6 @@ class ActorLexicon:
                 continue
             out.append(alias.mention(text, start, end, offset))
         return out
-
-
-def _pattern_body(pattern: str, case_sensitive: bool) -> str:
-    return f"(?:{pattern})" if case_sensitive else f"(?i:{pattern})"
-
-
-_ACTOR_KEYS = ("aliases", "description", "role_nouns", "carry_over")
-_ALIAS_KEYS = {"alias", "pattern", "case_sensitive", "ambiguous", "start", "end"}
-_ALIAS_KEYS |= {"rules", "otherwise", "needs_antecedent", "title_case", "undated_context"}
-
-
-def _iso_date(value: Any, where: str) -> str | None:
-    if value is None:
-        return None
-    text = str(value)  # YAML reads 2024-12-08 as a date
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ValueError(f"{where}: dates are YYYY-MM-DD, got {value!r}")
-    return text
-
-
-def _parse_alias(
-    actor: str,
-    raw: Any,
-    lexicon: str,
-    how: str = "alias",
-    patterns: Mapping[str, str] | None = None,
-) -> Alias:
-    if isinstance(raw, str):
-        if not raw.strip():
-            raise ValueError(f"actor lexicon {lexicon!r}: empty alias for {actor!r}")
-        return Alias(actor, text=raw, how=how)
-    if isinstance(raw, Mapping):
-        unknown = set(raw) - _ALIAS_KEYS
-        if unknown:
-            raise ValueError(
-                f"actor lexicon {lexicon!r}: alias of {actor!r} has unknown keys {sorted(unknown)}"
-            )
-        if ("alias" in raw) == ("pattern" in raw):
-            raise ValueError(
-                f"actor lexicon {lexicon!r}: alias of {actor!r} needs exactly one of 'alias' or 'pattern'"
-            )
-        pattern = expand_pattern(
-            raw.get("pattern"),
-            patterns or {},
-            f"actor lexicon {lexicon!r}: pattern {raw.get('pattern')!r} for {actor!r}",
-        )
-        if "pattern" in raw and raw.get("title_case"):
-            raise ValueError(
-                f"actor lexicon {lexicon!r}: pattern {raw['pattern']!r} for {actor!r}: "
-                "title_case applies to literal aliases (write the capitals into the pattern)"
-            )
-        if "pattern" in raw:
-            body = _pattern_body(str(pattern), bool(raw.get("case_sensitive", False)))
-            try:
-                compiled = re.compile(body)
-            except re.error as exc:
-                raise ValueError(
-                    f"actor lexicon {lexicon!r}: bad pattern for {actor!r}: {exc}"
-                ) from None
-            if compiled.fullmatch("") is not None:
-                raise ValueError(
-                    f"actor lexicon {lexicon!r}: pattern {raw['pattern']!r} for {actor!r} matches the empty string"
-                )
-        where = f"actor lexicon {lexicon!r}: alias {raw.get('alias') or raw.get('pattern')!r} of {actor!r}"
-        start, end = _iso_date(raw.get("start"), where), _iso_date(raw.get("end"), where)
-        if start and end and start >= end:
-            raise ValueError(f"{where}: start {start} is not before end {end}")
-        return Alias(
-            actor,
-            text=raw.get("alias"),
-            pattern=pattern,
-            case_sensitive=bool(raw.get("case_sensitive", False)),
-            ambiguous=bool(raw.get("ambiguous", False)),
-            start=start,
-            end=end,
-            senses=parse_rules(raw.get("rules"), raw.get("otherwise"), where, patterns),
-            how=how,
-            needs_antecedent=bool(raw.get("needs_antecedent", False)),
-            undated_context=_undated_context(raw, start, end, where, patterns),
-            title_case=bool(raw.get("title_case", False)),
-        )
-    raise ValueError(
-        f"actor lexicon {lexicon!r}: alias of {actor!r} must be a string or mapping, got {raw!r}"
-    )
-
-
-def _undated_context(
-    raw: Mapping[str, Any],
-    start: str | None,
-    end: str | None,
-    where: str,
-    patterns: Mapping[str, str] | None,
-) -> str | None:
-    """A dated alias's ``undated_context``: the regex an undated article must match."""
-    value = raw.get("undated_context")
-    if value is None:
-        return None
-    if not (start or end):
-        raise ValueError(f"{where}: undated_context needs a start or end date")
-    if not isinstance(value, str) or not value:
-        raise ValueError(f"{where}: undated_context must be a regular expression, got {value!r}")
-    pattern = expand_pattern(value, patterns or {}, f"{where} undated_context")
-    try:
-        re.compile(pattern)
-    except re.error as e:
-        raise ValueError(f"{where}: undated_context {value!r} is not a regex: {e}") from e
-    return pattern
 
 
 DEFAULT_ACTORS = CONFIG_DIR / "actors" / "syria.yaml"

@@ -82,6 +82,11 @@ class Alias:
         return sorted(out)
 
 
+def pattern_body(pattern: str, case_sensitive: bool) -> str:
+    """A ``pattern`` alias's regex, case-insensitive unless ``case_sensitive``."""
+    return f"(?:{pattern})" if case_sensitive else f"(?i:{pattern})"
+
+
 # words a headline-form name keeps in lower case ("the Ministry of Health")
 _SMALL_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to"})
 

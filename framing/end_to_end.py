@@ -206,23 +206,20 @@ def clean_test_sets(cfg: Any, corpus: Corpus) -> dict[str, list[str]]:
 
 
 def _target_corpus(data: Any) -> Any:
-    """The corpus data config a run is split on: ``data`` itself when it is a corpus, the
-    ``target`` source of a several-source config (``data=syria_newsmtsc``) when that is
-    one; None otherwise."""
-    if data.get("format") == "corpus":
-        return data
-    sources = data.get("sources") or {}
-    target = sources.get(data.get("target")) if data.get("target") else None
-    if target is not None and target.get("format") == "corpus":
-        return target
-    return None
+    """The corpus data config a run is split on: ``data`` itself, or the target source of
+    a several-source config (``data=syria_newsmtsc``); None when that is not a corpus."""
+    from framing.mixing import is_multi_source, target_source
+
+    source = target_source(data) if is_multi_source(data) else data
+    return source if source.get("format") == "corpus" else None
 
 
 def end_to_end_metrics(cfg: Any, out: Path) -> dict[str, Any]:
     """The run hook (``eval.end_to_end``, on by default): for a stance run on a corpus
-    with raw articles (the data, or the target source of several) and a saved model, :func:`evaluate_pipeline` on every held-out set
-    the model never trained on (:func:`clean_test_sets`), as ``{"end_to_end": {set:
-    scores}}``; ``{}`` when the run has none."""
+    with raw articles (the data, or the target source of several) and a saved model,
+    :func:`evaluate_pipeline` on every held-out set the model never trained on
+    (:func:`clean_test_sets`), as ``{"end_to_end": {set: scores}}``; ``{}`` when the run
+    has none."""
     from framing.corpus import load_corpus
     from framing.sources import resolve_path
 

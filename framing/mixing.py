@@ -46,6 +46,11 @@ def is_multi_source(data_cfg: Mapping[str, Any]) -> bool:
     return bool(data_cfg.get("sources"))
 
 
+def target_source(data_cfg: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The data config of the source the run's split works on (``data.target``)."""
+    return data_cfg["sources"][_target_name(data_cfg)]
+
+
 def _target_name(data_cfg: Mapping[str, Any]) -> str:
     sources = data_cfg["sources"]
     target = data_cfg.get("target")

@@ -51,7 +51,9 @@ def test_init_from_refuses_another_label_set_or_format(saved, tmp_path):
         TransformerModel(init_from=str(tmp_path), labels=LABELS)._load_pretrained()
 
 
-def test_stance_transfer_runs_both_stages_side_by_side(tiny_checkpoint, tmp_path):  # noqa: F811
+def _public_set_and_corpus(tmp_path: Path) -> tuple[Path, Path]:
+    """NewsMTSC-shaped train and test files, and a tiny corpus whose last two articles are
+    a realistic test-only set."""
     pub = tmp_path / "newsmtsc"
     pub.mkdir()
     for name in ("rw-train", "rw-test", "mt-test"):
@@ -64,6 +66,11 @@ def test_stance_transfer_runs_both_stages_side_by_side(tiny_checkpoint, tmp_path
         ][-2:]
     }
     (corpus / "splits.json").write_text(json.dumps(splits))
+    return pub, corpus
+
+
+def test_stance_transfer_runs_both_stages_side_by_side(tiny_checkpoint, tmp_path):  # noqa: F811
+    pub, corpus = _public_set_and_corpus(tmp_path)
     cfg = compose_cfg(
         "experiment=stance_transfer",
         f"newsmtsc_dir={pub}",
@@ -94,18 +101,7 @@ def test_stance_joint_trains_on_both_sources_and_scores_every_test_set(
     tiny_checkpoint,  # noqa: F811
     tmp_path,
 ):
-    pub = tmp_path / "newsmtsc"
-    pub.mkdir()
-    for name in ("rw-train", "rw-test", "mt-test"):
-        write_newsmtsc(pub / f"newsmtsc-{name}.jsonl", bad_lines=False)
-    corpus = build_tiny_corpus(tmp_path / "corpus", n_articles=8)
-    splits = json.loads((corpus / "splits.json").read_text())
-    splits["test_only"] = {
-        "realistic": [
-            json.loads(x)["id"] for x in (corpus / "articles.jsonl").read_text().splitlines()
-        ][-2:]
-    }
-    (corpus / "splits.json").write_text(json.dumps(splits))
+    pub, corpus = _public_set_and_corpus(tmp_path)
     cfg = compose_cfg(
         "experiment=stance_joint",
         f"newsmtsc_dir={pub}",

@@ -26,7 +26,6 @@ one line naming the file and the record (capability and test) that is wrong.
 
 from __future__ import annotations
 
-import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from framing.actor_config import iso_date
 
 TEST_TYPES = ("mft", "inv", "dir")
 DIRECTIONS = ("up", "down", "no_flip")
@@ -190,11 +191,12 @@ def _parse_suite(raw: Mapping[str, Any], path: Path) -> Suite:
         if not isinstance(raw["actors"], Mapping) or not raw["actors"]:
             raise _fail(path, "actors", "must map actor names to lists of noun phrases")
         actors = {str(a): _str_list(v, path, f"actors.{a}") for a, v in raw["actors"].items()}
-    date = raw.get("date")
-    if date is not None:
-        date = str(date)  # YAML reads 2025-03-01 as a date
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-            raise _fail(path, "date", f"must be an ISO date (YYYY-MM-DD), got {raw['date']!r}")
+    try:
+        date = iso_date(raw.get("date"), "date")
+    except ValueError:
+        raise _fail(
+            path, "date", f"must be an ISO date (YYYY-MM-DD), got {raw['date']!r}"
+        ) from None
     polarity = {"plus": "positive", "minus": "negative", **dict(raw.get("polarity") or {})}
     if set(polarity) != {"plus", "minus"}:
         raise _fail(path, "polarity", "takes exactly 'plus' and 'minus' (labels)")
