@@ -2,6 +2,7 @@
 sentences labelled under this project's guidelines.
 
     python benchmarks/real_news_stance.py --model RUN [RUN ...] [--pool tune|test|all]
+    python benchmarks/real_news_stance.py --model RUN [RUN ...] --corpus DIR --set tune|test
 
 ``data/real_news/newsmtsc_stance.jsonl`` holds, for every (sentence, actor) pair of the
 real-news audit (``data/real_news/newsmtsc_mentions.jsonl``: NewsMTSC sentences in which the
@@ -16,6 +17,10 @@ Each model gets each pair's cleaned sentence and actor (``FramingModel.predict``
 macro-F1 with a 95% bootstrap interval, accuracy, per-class F1 and the share of pairs
 predicted neutral, next to the always-neutral baseline; with two or more models, the paired
 bootstrap of each model against the first. Nothing is asserted.
+
+``--corpus DIR --set NAME`` scores the gold pairs of an annotated corpus folder's held-out
+set instead, with the same printout: e.g. the FA-KES Syria news folder that
+``benchmarks/fakes_corpus.py build`` writes (sets ``tune`` and ``test``).
 
 Pools: ``tune`` (sentences of the NewsMTSC train and dev files) and ``test`` (its test
 files). A model fine-tuned on NewsMTSC train has seen the tune pool's sentences (with
@@ -64,18 +69,44 @@ def read_pairs(labels: Path, folder: Path, pool: str) -> tuple[list[dict[str, An
     return pairs, disagreed
 
 
+def read_corpus_pairs(folder: Path, name: str) -> tuple[list[dict[str, Any]], int]:
+    """Every gold (sentence, actor) pair of the held-out set ``name`` of a corpus folder."""
+    from framing.corpus import load_corpus
+    from framing.end_to_end import test_set_ids
+
+    corpus = load_corpus(folder)
+    try:
+        ids = test_set_ids(corpus, name)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from None
+    by_article = corpus.annotations_by_article()
+    pairs = [
+        {"actor": actor, "stance": label, "text": ann.text, "article_id": art_id}
+        for art_id in ids
+        for ann in by_article.get(art_id, [])
+        for actor, label in sorted(ann.stance.items())
+    ]
+    return pairs, 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", nargs="+", required=True, help="run or model folders")
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
     parser.add_argument("--newsmtsc", type=Path, default=DEFAULT_NEWSMTSC)
     parser.add_argument("--pool", choices=["tune", "test", "all"], default="test")
+    parser.add_argument("--corpus", type=Path, help="score a corpus folder's gold pairs instead")
+    parser.add_argument("--set", default="test", help="with --corpus: its held-out set")
     parser.add_argument("--n-boot", type=int, default=10_000)
     args = parser.parse_args()
 
     from framing import load_model
 
-    pairs, disagreed = read_pairs(args.labels, args.newsmtsc, args.pool)
+    if args.corpus:
+        pairs, disagreed = read_corpus_pairs(args.corpus, args.set)
+        args.pool = f"{args.corpus} {args.set}"
+    else:
+        pairs, disagreed = read_pairs(args.labels, args.newsmtsc, args.pool)
     gold = [p["stance"] for p in pairs]
     counts = collections.Counter(gold)
     print(

@@ -162,3 +162,132 @@ def test_stance_benchmark_scores_models_on_agreed_pairs(
     assert "always neutral: macro-F1 0.000, accuracy 0.000" in out
     assert out.count(f"{stance_run}: macro-F1") == 2
     assert f"{stance_run} - {stance_run}: +0.000" in out  # the paired test, model vs itself
+
+
+# ---------------------------------------------------------------------------
+# benchmarks/fakes_corpus.py: FA-KES-shaped CSV (text written here, commas and apostrophes
+# stripped as in the public copies), readers' files → labels → a corpus folder
+FAKES_TEXTS = {
+    "101": (
+        "Mon 04 Jan 2016 Regime forces shell Douma. Syrian government forces shelled the town "
+        "on Monday a monitor said. The regime denied the report. Read Also"
+    ),
+    "102": (
+        "Russian jets strike near Idlib. Russian warplanes struck positions of the Nusra Front "
+        "near Idlib on Tuesday. Moscow said it targeted only terrorists."
+    ),
+}
+
+
+@pytest.fixture
+def fakes(tmp_path, monkeypatch):
+    import csv
+
+    path = tmp_path / "FA-KES-Dataset.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(
+            ["unit_id", "article_title", "article_content", "source", "date", "location", "labels"]
+        )
+        w.writerow(
+            [
+                "101",
+                "Regime forces shell Douma",
+                FAKES_TEXTS["101"],
+                "sana",
+                "1/4/2016",
+                "damascus",
+                "1",
+            ]
+        )
+        w.writerow(["102", "Russian jets", FAKES_TEXTS["102"], "tass", "3/15/2016", "idlib", "0"])
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    return path
+
+
+def _tasks(csv_path: Path, tmp_path: Path) -> Path:
+    """The readers' task file, as the maintainers' sampling writes it."""
+    import fakes_corpus
+
+    from framing.segment import Segmenter
+
+    seg = Segmenter()
+    tasks = []
+    for art_id, article in sorted(fakes_corpus.read_articles(csv_path).items()):
+        doc = seg.segment(article)
+        pool = "tune" if art_id.endswith("101") else "test"
+        tasks.append(
+            {
+                "article": art_id,
+                "pool": pool,
+                "sentences": [
+                    {"s": i, "start": s.start, "end": s.end, "text": s.text}
+                    for i, s in enumerate(doc.sentences)
+                ],
+            }
+        )
+    path = tmp_path / "tasks.jsonl"
+    _write_jsonl(path, tasks)
+    return path
+
+
+def test_majority_of_readers_per_actor_and_ties():
+    sys.path.insert(0, str(BENCHMARKS))
+    from fakes_corpus import majority
+
+    assert majority([{"Assad": "negative"}, {"Assad": "negative"}]) == {"Assad": "negative"}
+    assert majority([{"Assad": "negative"}, {}]) is None  # two readers: listed by one
+    assert majority([{"Assad": "negative"}, {}, {}]) == {}  # the third settles it: absent
+    assert majority([{"Assad": "negative"}, {"Assad": "neutral"}, {}]) is None
+    three = [{"Assad": "negative"}, {"Assad": "neutral"}, {"Assad": "neutral", "HTS": "neutral"}]
+    assert majority(three) == {"Assad": "neutral"}
+
+
+def test_fakes_labels_build_a_corpus_folder_the_pipeline_scores(fakes, tmp_path, capsys):
+    import fakes_corpus
+
+    from framing.corpus import load_corpus
+    from framing.pairs import pair_scores
+    from framing.segment import Segmenter
+
+    tasks = _tasks(fakes, tmp_path)
+    sentences = [(t["article"], s["s"]) for _, t in iter_tasks(tasks) for s in t["sentences"]]
+    gold = {
+        ("fakes-101", 0): {"Assad": "neutral"},
+        ("fakes-101", 1): {"Assad": "negative"},
+        ("fakes-101", 2): {"Assad": "neutral"},
+        ("fakes-102", 0): {"Russia": "neutral"},
+        ("fakes-102", 1): {"Russia": "neutral", "HTS": "neutral"},
+        ("fakes-102", 2): {"Russia": "neutral"},
+    }
+    a = [{"article": k[0], "s": k[1], "stance": gold.get(k, {})} for k in sentences]
+    b = [dict(r) for r in a]
+    b[1] = {**b[1], "stance": {}}  # B does not list Assad in sentence 1: a tie, left out
+    _write_jsonl(tmp_path / "A.jsonl", a)
+    _write_jsonl(tmp_path / "B.jsonl", b)
+    records, agreement = fakes_corpus.merge(
+        tasks, {"A": tmp_path / "A.jsonl", "B": tmp_path / "B.jsonl"}
+    )
+    assert [r["stance"] is None for r in records].count(True) == 1
+    assert agreement["stance_agree"].split("/")[0] == agreement["stance_agree"].split("/")[1]
+    assert not any("text" in r for r in records)  # standoff: no text
+
+    out = tmp_path / "corpus"
+    counts = fakes_corpus.build(fakes, records, out)
+    assert counts["left_out"] == 1 and counts["articles"] == 2
+    corpus = load_corpus(out)
+    assert corpus.test_ids == ["fakes-102"] and corpus.test_only == {"tune": ["fakes-101"]}
+    assert corpus.articles["fakes-101"].date == "2016-01-04"
+    scores = pair_scores(corpus, Segmenter(), ["fakes-102"])
+    assert scores["overall"]["recall"] == 1.0  # Russian warplanes, Nusra Front, Moscow
+
+    # a file whose text no longer matches the labels stops the build, naming the sentence
+    records[0]["text_sha1"] = "0" * 12
+    with pytest.raises(SystemExit, match=r"fakes-101 sentence 0 .*does not match"):
+        fakes_corpus.build(fakes, records, tmp_path / "other")
+
+
+def iter_tasks(path: Path):
+    from framing.io import iter_jsonl
+
+    return iter_jsonl(path)
