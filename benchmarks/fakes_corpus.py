@@ -107,13 +107,19 @@ def majority(votes: list[dict[str, str]]) -> dict[str, str] | None:
     return gold
 
 
-def build(csv_path: Path, labels: Iterable[dict[str, Any]], out: Path) -> dict[str, int]:
-    """Write the corpus folder; return counts (articles, sentences, left out, pairs)."""
+def build(
+    csv_path: Path, labels: Iterable[dict[str, Any]], out: Path, pool: str | None = None
+) -> dict[str, int]:
+    """Write the corpus folder; return counts (articles, sentences, left out, pairs).
+
+    ``pool``: only that pool's articles, with no held-out set, so the folder can be a
+    training source of a run (``benchmarks/fakes_corpus.py build --pool tune``)."""
     articles = read_articles(csv_path)
     segmenter = Segmenter()
     by_article: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
     for rec in labels:
-        by_article[rec["article"]].append(rec)
+        if pool is None or rec["pool"] == pool:
+            by_article[rec["article"]].append(rec)
     pools: dict[str, list[str]] = {"tune": [], "test": []}
     counts: collections.Counter[str] = collections.Counter()
     art_rows, ann_rows = [], []
@@ -160,13 +166,16 @@ def build(csv_path: Path, labels: Iterable[dict[str, Any]], out: Path) -> dict[s
         fh.writelines(dumps(r) + "\n" for r in art_rows)
     with atomic_write(out / "annotations.jsonl") as fh:
         fh.writelines(dumps(r) + "\n" for r in ann_rows)
-    splits = {
-        "rule": "FA-KES real-news pools of data/real_news/fakes_sentences.jsonl",
-        "test": sorted(pools["test"]),
-        "test_only": {"tune": sorted(pools["tune"])},
-    }
-    with atomic_write(out / "splits.json") as fh:
-        fh.write(json.dumps(splits, indent=1, ensure_ascii=False) + "\n")
+    if pool is None:
+        splits = {
+            "rule": "FA-KES real-news pools of data/real_news/fakes_sentences.jsonl",
+            "test": sorted(pools["test"]),
+            "test_only": {"tune": sorted(pools["tune"])},
+        }
+        with atomic_write(out / "splits.json") as fh:
+            fh.write(json.dumps(splits, indent=1, ensure_ascii=False) + "\n")
+    elif (out / "splits.json").exists():
+        (out / "splits.json").unlink()
     return dict(counts)
 
 
@@ -231,6 +240,11 @@ def main() -> None:
     b.add_argument("--csv", type=Path, default=DEFAULT_CSV)
     b.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
     b.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    b.add_argument(
+        "--pool",
+        choices=["tune", "test"],
+        help="only this pool's articles and no held-out set: a training source for a run",
+    )
     m = sub.add_parser("merge", help="readers' files → label records (maintainers)")
     m.add_argument("--tasks", type=Path, required=True, help="the readers' task file")
     m.add_argument("--reader", action="append", required=True, metavar="NAME=FILE")
@@ -250,7 +264,7 @@ def main() -> None:
         if not isinstance(rec, dict):
             raise SystemExit(f"{args.labels}:{line}: {rec}")
         labels.append(rec)
-    counts = build(args.csv, labels, args.out)
+    counts = build(args.csv, labels, args.out, args.pool)
     print(
         f"{args.out}: {counts.get('articles', 0)} articles, {counts.get('sentences', 0)} "
         f"sentences ({counts.get('left_out', 0)} left out: readers tie), "

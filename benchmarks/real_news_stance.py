@@ -126,16 +126,17 @@ def main() -> None:
         frame = model.predict([p["text"] for p in pairs], actors=[p["actor"] for p in pairs])
         predicted = [str(x) for x in frame["stance"]]
         m = classification_metrics(gold, predicted, LABELS, n_boot=args.n_boot)
-        ci = m["macro_f1_ci"]
+        ci = m.get("macro_f1_ci")  # none with --n-boot 0
+        interval = f" [{ci['low']:.3f}, {ci['high']:.3f}]" if ci else ""
         per_class = ", ".join(f"{k} {m['per_class'][k]['f1']:.2f}" for k in LABELS)
         neutral = predicted.count("neutral") / len(predicted)
         print(
-            f"  {path}: macro-F1 {m['macro_f1']:.3f} [{ci['low']:.3f}, {ci['high']:.3f}], "
+            f"  {path}: macro-F1 {m['macro_f1']:.3f}{interval}, "
             f"accuracy {m['accuracy']:.3f}; F1 {per_class}; predicted neutral {neutral:.0%}"
         )
         predictions.append((str(path), predicted))
     first_name, first = predictions[0]
-    for name, predicted in predictions[1:]:
+    for name, predicted in predictions[1:] if args.n_boot else []:
         test = paired_bootstrap(gold, first, predicted, LABELS, n_boot=args.n_boot)
         lo, hi = test["ci"]["low"], test["ci"]["high"]
         print(

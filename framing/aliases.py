@@ -71,6 +71,8 @@ class Alias:
         base = {self.text, title_case(self.text)} if self.title_case else {self.text}
         if "'" in self.text or "’" in self.text:
             base |= {s.replace("’", "'") for s in base} | {s.replace("'", "’") for s in base}
+            # copy that lost its apostrophes: "Syria's health ministry" → "Syrias health ministry"
+            base |= {re.sub(r"['’]s\b", "s", s) for s in base}
         if self.case_sensitive or (self.text.isupper() and len(self.text) <= 5):
             return sorted(base)
         out = set(base)

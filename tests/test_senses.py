@@ -960,11 +960,85 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
             None,
         ),
         ("Officials of the old regime fled to Latakia.", "the old regime", "2025-03-01", "Assad"),
+        # the war's wire copy (FA-KES tune pool): the state's forces, offices and party
+        # before the fall, copy without apostrophes, places named after the family
+        ("Syrian warplanes bombed a bakery in Maarat.", "Syrian warplanes", "2015-06-01", "Assad"),
+        ("The Syrian Arab Army retook the hill.", "Syrian Arab Army", "2016-02-01", "Assad"),
+        ("Troops of the SAA entered the town.", "SAA", "2016-02-01", "Assad"),
+        (
+            "Government helicopters dropped barrels on Daraya.",
+            "Government helicopters",
+            "2015-06-01",
+            "Assad",
+        ),
+        ("The district is under government control.", "government control", "2016-02-01", "Assad"),
+        (
+            "Anti-government protests spread in 2011.",
+            "Anti-government protests",
+            "2013-06-01",
+            "Assad",
+        ),
+        ("Syria denied using chlorine.", "Syria", "2016-02-01", "Assad"),
+        ("Hama Governor Ghassan Khalaf met the families.", "Hama Governor", "2016-02-01", "Assad"),
+        (
+            "The Syrian Ministry of Foreign Affairs sent two letters.",
+            "Syrian Ministry of Foreign Affairs",
+            "2017-08-01",
+            "Assad",
+        ),
+        (
+            "Syrias foreign ministry rejected the report.",
+            "Syrias foreign ministry",
+            "2017-08-01",
+            "Assad",
+        ),
+        (
+            "Foreign Minister Walid al-Muallem spoke in Geneva.",
+            "Walid al-Muallem",
+            "2016-02-01",
+            "Assad",
+        ),
+        ("Members of the ruling Baath party voted.", "Baath party", "2016-02-01", "Assad"),
+        ("Iraqs Baath party was outlawed in 2003.", "Baath party", "2016-02-01", None),
+        (
+            "Russias defence ministry released footage.",
+            "Russias defence ministry",
+            "2017-10-01",
+            "Russia",
+        ),
+        (
+            "Spokesman Igor Konashenkov gave the figures.",
+            "Igor Konashenkov",
+            "2017-10-01",
+            "Russia",
+        ),
+        ("Fatah al-Sham fighters seized the village.", "Fatah al-Sham", "2016-10-01", "HTS"),
+        ("Shells hit the al-Assad residential suburb.", "al-Assad", "2016-10-01", None),
+        (
+            "The village lies near the border with Damascus province.",
+            "Damascus",
+            "2016-10-01",
+            None,
+        ),
+        ("Kurdish internal security forces arrested them.", "security forces", "2016-10-01", None),
     ],
 )
 def test_sense_rules_make_the_right_pairs(text, surface, date, expected):
     """``expected``: the actor the mention makes a pair for, or None (no pair)."""
     assert _pairs_made(text, surface, date) == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("Syria is a mountainous country.", "2016-02-01"),  # the country, not acting
+        ("Syrian warplanes flew over Idlib.", "2025-03-01"),  # the war's names end at the fall
+        ("Syrian warplanes flew over Idlib.", None),
+    ],
+)
+def test_the_war_time_names_of_the_state_need_the_act_and_the_date(text, date):
+    sentences = Segmenter().segment_text(text, "a", date=date)
+    assert [m.actor for s in sentences for m in s.mentions] == []
 
 
 @pytest.mark.parametrize(
