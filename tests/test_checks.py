@@ -131,6 +131,18 @@ def test_shipped_suite_has_every_capability_with_20_cases_per_actor(lexicon):
     assert expand_suite(load_suite(SHIPPED_SUITE), lexicon) == cases
 
 
+def test_war_reporting_suite_has_20_cases_per_actor_for_every_outcome(lexicon):
+    """Victory, defeat and routine operation of each actor's own forces, read on the date of
+    the 2024 offensive (the suite added after real Syria news showed the error)."""
+    suite = load_suite(SHIPPED_SUITE.with_name("war_reporting.yaml"))
+    assert [c.name for c in suite.capabilities] == ["battlefield"]
+    cases = expand_suite(suite, lexicon)
+    per_actor = count_cases(cases)["battlefield"]
+    assert set(per_actor) == set(lexicon.names) and min(per_actor.values()) >= 20
+    expected = {c.expect for c in cases if c.type == "mft"}
+    assert expected == {(("positive",),), (("negative",),), (("neutral",),)}
+
+
 # ---------------------------------------------------------------------------
 # expansion
 def test_templates_expand_from_lists_and_the_actor_config(tiny_suite, lexicon):
