@@ -974,11 +974,12 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
         ("The district is under government control.", "government control", "2016-02-01", "Assad"),
         (
             "Anti-government protests spread in 2011.",
-            "Anti-government protests",
+            "government protests",
             "2013-06-01",
             "Assad",
         ),
         ("Syria denied using chlorine.", "Syria", "2016-02-01", "Assad"),
+        ("Syria is a mountainous country.", "Syria", "2016-02-01", None),  # the country
         ("Hama Governor Ghassan Khalaf met the families.", "Hama Governor", "2016-02-01", "Assad"),
         (
             "The Syrian Ministry of Foreign Affairs sent two letters.",
@@ -1031,7 +1032,6 @@ def test_sense_rules_make_the_right_pairs(text, surface, date, expected):
 @pytest.mark.parametrize(
     ("text", "date"),
     [
-        ("Syria is a mountainous country.", "2016-02-01"),  # the country, not acting
         ("Syrian warplanes flew over Idlib.", "2025-03-01"),  # the war's names end at the fall
         ("Syrian warplanes flew over Idlib.", None),
     ],
