@@ -242,6 +242,26 @@ def test_shipped_corpus_loads_cleanly(shipped_corpus):
     assert set(corpus.test_ids) <= set(corpus.articles)
 
 
+def test_war_reporting_corpus_loads_cleanly_and_rebuilds_the_same(tmp_path, monkeypatch):
+    """The supplementary training corpus: no held-out split, every sentence anchored, and
+    its build script reproduces the committed files byte for byte."""
+    import importlib.util
+    import shutil
+
+    root = Path(__file__).resolve().parents[1] / "data" / "war_reporting"
+    corpus = load_corpus(root)
+    assert corpus.errors == [] and corpus.test_ids == [] and len(corpus.articles) >= 16
+    copy = tmp_path / "war_reporting"
+    shutil.copytree(root, copy)
+    spec = importlib.util.spec_from_file_location("war_build", copy / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "MAIN_BUILD", root.parent / "syria" / "authoring" / "build.py")
+    assert module.main() == 0
+    for name in ("articles.jsonl", "annotations.jsonl"):
+        assert (copy / name).read_bytes() == (root / name).read_bytes(), name
+
+
 # ---------------------------------------------------------------------------
 # framing.io
 
