@@ -171,7 +171,10 @@ def test_experiment_recipes(name):
     raw = _raw("experiment", name)
     cfg = compose_cfg(f"experiment={name}")
     assert OmegaConf.missing_keys(cfg) == set()
-    defaults = {k: v for d in raw.get("defaults", []) for k, v in d.items()}
+    # entries are overrides ({"override /task": "stance"}) or another recipe ("stance_joint")
+    defaults = {k: v for d in raw.get("defaults", []) if isinstance(d, dict) for k, v in d.items()}
+    for parent in (d for d in raw.get("defaults", []) if isinstance(d, str)):
+        assert parent in options("experiment"), f"{name} builds on unknown recipe {parent}"
     if "override /task" in defaults:
         assert cfg.task.name == defaults["override /task"]
     if "override /split" in defaults:
