@@ -1,6 +1,7 @@
 """Real Syria news as an annotated corpus folder: FA-KES articles with blind readers' labels.
 
     python benchmarks/fakes_corpus.py build [--csv FA-KES-Dataset.csv] [--out DIR]
+    python benchmarks/fakes_corpus.py build --pool tune --out DIR   # a training-only folder
     framing evaluate-pipeline --data ~/.cache/framing/fakes/corpus --set tune --model RUN
     python benchmarks/pair_finding.py ~/.cache/framing/fakes/corpus --split tune
     python benchmarks/real_news_stance.py --corpus ~/.cache/framing/fakes/corpus --set tune \\
