@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from framing.corpus import Article
-from framing.io import atomic_write, dumps, iter_jsonl
+from framing.io import atomic_write, iter_jsonl, write_jsonl
 from framing.segment import Segmenter
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +52,6 @@ DEFAULT_LABELS = ROOT / "data/real_news/fakes_sentences.jsonl"
 DEFAULT_CSV = Path("~/.cache/framing/fakes/FA-KES-Dataset.csv").expanduser()
 DEFAULT_OUT = Path("~/.cache/framing/fakes/corpus").expanduser()
 PREFIX = "fakes-"
-log = logging.getLogger("fakes_corpus")
 
 
 def sha1(text: str) -> str:
@@ -163,10 +162,8 @@ def build(
                 }
             )
     out.mkdir(parents=True, exist_ok=True)
-    with atomic_write(out / "articles.jsonl") as fh:
-        fh.writelines(dumps(r) + "\n" for r in art_rows)
-    with atomic_write(out / "annotations.jsonl") as fh:
-        fh.writelines(dumps(r) + "\n" for r in ann_rows)
+    write_jsonl(out / "articles.jsonl", art_rows)
+    write_jsonl(out / "annotations.jsonl", ann_rows)
     if pool is None:
         splits = {
             "rule": "FA-KES real-news pools of data/real_news/fakes_sentences.jsonl",
@@ -180,7 +177,7 @@ def build(
     return dict(counts)
 
 
-def merge(tasks: Path, readers: dict[str, Path], article_pools: dict[str, str] | None = None):
+def merge(tasks: Path, readers: dict[str, Path]):
     """Readers' label files (one line per sentence of ``tasks``) → label records (no text)
     and the agreement of the first two readers: Cohen's kappa on whether each (sentence,
     actor) is a pair, and on the stance of the pairs both list."""
@@ -255,8 +252,7 @@ def main() -> None:
     if args.command == "merge":
         readers = dict(r.split("=", 1) for r in args.reader)
         records, agreement = merge(args.tasks, {k: Path(v) for k, v in readers.items()})
-        with atomic_write(args.out) as fh:
-            fh.writelines(dumps(r) + "\n" for r in records)
+        write_jsonl(args.out, records)
         ties = sum(r["stance"] is None for r in records)
         print(f"{args.out}: {len(records)} sentences, {ties} ties; agreement {agreement}")
         return

@@ -231,8 +231,8 @@ def _tasks(csv_path: Path, tmp_path: Path) -> Path:
     return path
 
 
-def test_majority_of_readers_per_actor_and_ties():
-    sys.path.insert(0, str(BENCHMARKS))
+def test_majority_of_readers_per_actor_and_ties(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
     from fakes_corpus import majority
 
     assert majority([{"Assad": "negative"}, {"Assad": "negative"}]) == {"Assad": "negative"}
@@ -247,11 +247,12 @@ def test_fakes_labels_build_a_corpus_folder_the_pipeline_scores(fakes, tmp_path,
     import fakes_corpus
 
     from framing.corpus import load_corpus
+    from framing.io import iter_jsonl
     from framing.pairs import pair_scores
     from framing.segment import Segmenter
 
     tasks = _tasks(fakes, tmp_path)
-    sentences = [(t["article"], s["s"]) for _, t in iter_tasks(tasks) for s in t["sentences"]]
+    sentences = [(t["article"], s["s"]) for _, t in iter_jsonl(tasks) for s in t["sentences"]]
     gold = {
         ("fakes-101", 0): {"Assad": "neutral"},
         ("fakes-101", 1): {"Assad": "negative"},
@@ -285,9 +286,3 @@ def test_fakes_labels_build_a_corpus_folder_the_pipeline_scores(fakes, tmp_path,
     records[0]["text_sha1"] = "0" * 12
     with pytest.raises(SystemExit, match=r"fakes-101 sentence 0 .*does not match"):
         fakes_corpus.build(fakes, records, tmp_path / "other")
-
-
-def iter_tasks(path: Path):
-    from framing.io import iter_jsonl
-
-    return iter_jsonl(path)
