@@ -132,10 +132,17 @@ def parse_sense(raw: Any, where: str) -> Sense:
     return Sense(sense, reason)
 
 
+# what may lie between a mention and its ``after`` context: spaces and punctuation, but not
+# the end of the sentence ("... the way it has in Syria.\n\nAsked about X, she said" must
+# not read "Syria ... asked" as the country acting); a closing mark itself can be matched
+# by the pattern ("said in Russian." with an ``after`` of ``[.,;]``)
+AFTER_GAP = r"(?:(?![.!?][\"”’)]*(?:\s|$))\W)*"
+
+
 def _compile(pattern: Any, where: str, side: str) -> re.Pattern[str] | None:
     if pattern is None:
         return None
-    body = rf"(?:{pattern})\W*$" if side == "before" else rf"\W*(?:{pattern})"
+    body = rf"(?:{pattern})\W*$" if side == "before" else rf"{AFTER_GAP}(?:{pattern})"
     # a word boundary on the far side, so "in" never matches the end of "Berlin"
     body = rf"(?<!\w){body}" if side == "before" else rf"{body}(?!\w)"
     try:
@@ -222,7 +229,7 @@ def _source(compiled: str, side: str) -> str:
     """The user's pattern back from the compiled body (inverse of :func:`_compile`)."""
     if side == "before":
         return compiled[len(r"(?<!\w)(?:") : -len(r")\W*$")]
-    return compiled[len(r"\W*(?:") : -len(r")(?!\w)")]
+    return compiled[len(AFTER_GAP) + len("(?:") : -len(r")(?!\w)")]
 
 
 def read_sense_cases(path: str | Path) -> list[dict[str, Any]]:

@@ -1022,11 +1022,39 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
             None,
         ),
         ("Kurdish internal security forces arrested them.", "security forces", "2016-10-01", None),
+        # eighth session: each rule written from a test17 miss, checked on sentences of its own
+        ("The sanctions hold, but the truce regime in Daraa is fraying.", "regime", "2019-05-01", None),
+        ("The deposed president of Tunisia gave an interview.", "The deposed president", "2025-04-01", None),
+        ("The deposed president fled to Moscow.", "The deposed president", "2025-04-01", "Assad"),
+        ("Traffic was diverted from Bassel al-Assad Avenue.", "al-Assad", "2019-05-01", None),
+        ("A grocer named Assad Haddad opened a second shop.", "Assad", "2025-04-01", None),
+        ("Talks were held in the Kremlin's Grand Palace.", "the Kremlin", "2025-04-01", None),
+        ("Schools in Latakia will teach Russian as an optional module.", "Russian", "2025-04-01", None),
+        ("Russian has become the third language of the port.", "Russian", "2025-04-01", None),
+        ("Russian and Armenian women in Homs formed a choir.", "Russian", "2025-04-01", None),
+        ("Russian and Iranian forces shelled the town.", "Russian", "2016-04-01", "Russia"),
+        ("A Russian-owned hotel reopened in Tartus.", "Russian", "2025-04-01", None),
+        ("Putins spokesman declined to comment", "Putins", "2025-04-01", "Russia"),
+        ("Sharaas cabinet met on Sunday", "Sharaas", "2025-04-01", "HTS"),
+        ("Syrias army said it had retaken the hill", "Syrias army", "2016-04-01", "Assad"),
+        ("Syria welcomed the resolution on Monday.", "Syria", "2016-04-01", "Assad"),
     ],
 )
 def test_sense_rules_make_the_right_pairs(text, surface, date, expected):
     """``expected``: the actor the mention makes a pair for, or None (no pair)."""
     assert _pairs_made(text, surface, date) == ([expected] if expected else [])
+
+
+def test_an_after_context_stops_at_the_end_of_the_sentence():
+    """"Syria" acts only when the verb follows in its own sentence: "... in Syria.
+    Asked about it, she said" is the country, not the state asking."""
+    text = "His image has not collapsed the way it has in Syria.\n\nAsked about it, she laughed."
+    sentences = Segmenter().segment_text(text, "a", date="2016-04-01")
+    syria = [m for s in sentences for m in s.mentions if m.surface == "Syria"]
+    assert len(syria) == 1 and not syria[0].is_actor
+    assert _pairs_made("Syria asked for a meeting.", "Syria", "2016-04-01") == ["Assad"]
+    # a closing mark can still be the context: "said in Russian." names the language
+    assert _pairs_made("He answered in Russian.", "Russian", "2025-04-01") == []
 
 
 @pytest.mark.parametrize(
