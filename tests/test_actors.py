@@ -45,9 +45,9 @@ def test_offsets_and_surface(lexicon):
         "Russianness is a word.",
         "Prussia was a kingdom.",
         "xRussia and Russia2 are not names.",
-        "Putins and Kremlins do not exist.",
+        "Putinism and Kremlinology are words.",
         "The Assadist slogans.",
-        "Sharaas is not a name.",
+        "Sharaaist is not a name.",
         "The HTSX convoy.",
     ],
 )

@@ -1038,6 +1038,21 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
         ("Sharaas cabinet met on Sunday", "Sharaas", "2025-04-01", "HTS"),
         ("Syrias army said it had retaken the hill", "Syrias army", "2016-04-01", "Assad"),
         ("Syria welcomed the resolution on Monday.", "Syria", "2016-04-01", "Assad"),
+        # ... and from test18's misses
+        ("Syria reopened its embassy in Amman.", "Syria", "2019-04-01", "Assad"),
+        ("Russia lost 2-1 to Croatia in the quarter-final.", "Russia", "2018-07-01", None),
+        ("Egypt held Russia to a scoreless draw.", "Russia", "2018-07-01", None),
+        ("Russia held talks with Turkey.", "Russia", "2018-07-01", "Russia"),
+        ("The cast performed a Russian play in Homs.", "Russian", "2022-01-01", None),
+        ("The price of Russian fertiliser fell.", "Russian", "2022-01-01", None),
+        ("Menus printed in Russian are still on the tables.", "Russian", "2025-04-01", None),
+        ("Fog delayed flights at Moscow's busiest airport.", "Moscow's", "2025-04-01", None),
+        ("He ordered a Moscow Mule.", "Moscow", "2025-04-01", None),
+        ("Dynamo Moscow signed a Syrian striker.", "Moscow", "2025-04-01", None),
+        ("Utilities are testing HTS wires in the grid.", "HTS", "2018-04-01", None),
+        ("Said Bashar, a twelve-year-old from Homs.", "Bashar", "2025-04-01", None),
+        ("Libyans who lived under the old regime in Tripoli recall it.", "the old regime", "2025-04-01", None),
+        ("Files from the former regimes prisons were found", "the former regimes", "2025-04-01", "Assad"),
     ],
 )
 def test_sense_rules_make_the_right_pairs(text, surface, date, expected):
