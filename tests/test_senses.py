@@ -1053,6 +1053,10 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
         ("Said Bashar, a twelve-year-old from Homs.", "Bashar", "2025-04-01", None),
         ("Libyans who lived under the old regime in Tripoli recall it.", "the old regime", "2025-04-01", None),
         ("Files from the former regimes prisons were found", "the former regimes", "2025-04-01", "Assad"),
+        # "the military" of the war: the acting force, not an adjective or another country's
+        ("Residents said the military had shelled the town.", "the military", "2016-04-01", "Assad"),
+        ("The military alliance struck a bridge.", "The military", "2016-04-01", None),
+        ("The military of Jordan closed the border.", "The military", "2016-04-01", None),
     ],
 )
 def test_sense_rules_make_the_right_pairs(text, surface, date, expected):
