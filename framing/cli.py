@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "framing.annotate.cli",
     "framing.end_to_end",
     "framing.pair_detector",
+    "framing.ensemble_command",
     "framing.model_card",
     "framing.hub",
 )
