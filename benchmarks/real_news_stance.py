@@ -15,7 +15,9 @@ out and counted). Standoff: no text; the sentences are read from the user's News
 Each model gets each pair's cleaned sentence and actor (``FramingModel.predict`` with
 ``actors=``; the mention spans come from the model's own actor config). Printed per model:
 macro-F1 with a 95% bootstrap interval, accuracy, per-class F1 and the share of pairs
-predicted neutral, next to the always-neutral baseline; with two or more models, the paired
+predicted neutral, next to the always-neutral baseline; then how well its probabilities
+are calibrated on these pairs (top-label ECE, 15 bins; mean confidence) and how often it
+is confidently wrong (its errors made with a top probability of at least 0.7); with two or more models, the paired
 bootstrap of each model against the first. Nothing is asserted.
 
 ``--corpus DIR --set NAME`` scores the gold pairs of an annotated corpus folder's held-out
@@ -36,6 +38,7 @@ from typing import Any
 
 from real_news_mentions import DEFAULT_NEWSMTSC, read_sentences
 
+from framing.calibration import calibration_metrics
 from framing.corpus import Article
 from framing.evaluation import classification_metrics
 from framing.io import iter_jsonl
@@ -45,6 +48,7 @@ from framing.significance import paired_bootstrap
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_LABELS = ROOT / "data/real_news/newsmtsc_stance.jsonl"
 LABELS = ("negative", "neutral", "positive")
+CONFIDENT = 0.7  # an error made with at least this top probability is "confidently wrong"
 
 
 def read_pairs(labels: Path, folder: Path, pool: str) -> tuple[list[dict[str, Any]], int]:
@@ -134,6 +138,17 @@ def main() -> None:
             f"  {path}: macro-F1 {m['macro_f1']:.3f}{interval}, "
             f"accuracy {m['accuracy']:.3f}; F1 {per_class}; predicted neutral {neutral:.0%}"
         )
+        columns = [f"p_{k}" for k in LABELS]
+        if all(c in frame.columns for c in columns):
+            proba = frame[columns].to_numpy(dtype=float)
+            cal = calibration_metrics(gold, proba, LABELS)
+            wrong = [g != p for g, p in zip(gold, predicted, strict=True)]
+            confident = sum(w and proba[i].max() >= CONFIDENT for i, w in enumerate(wrong))
+            print(
+                f"    calibration: ECE {cal['ece']:.3f}, mean confidence "
+                f"{cal['mean_confidence']:.3f}; errors made with p >= {CONFIDENT}: "
+                f"{confident} of {sum(wrong)}"
+            )
         predictions.append((str(path), predicted))
     first_name, first = predictions[0]
     for name, predicted in predictions[1:] if args.n_boot else []:

@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "framing.end_to_end",
     "framing.pair_detector",
     "framing.ensemble_command",
+    "framing.recalibrate",
     "framing.model_card",
     "framing.hub",
 )

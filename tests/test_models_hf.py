@@ -355,3 +355,65 @@ def test_temperature_fitted_on_validation_saved_and_applied(
     off = _model(tiny_checkpoint, epochs=1, patience=1, temperature_scaling=False).fit(data)
     assert off.temperature == 1.0
     np.testing.assert_allclose(undo_temperature(proba, t), off.predict_proba(data), atol=1e-4)
+
+
+def test_recalibrate_refits_the_temperature_on_labelled_pairs_and_keeps_the_labels(
+    tiny_checkpoint: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``framing recalibrate``: T · T2 saved in a copy, T2 the NLL minimiser on the pairs;
+    the predicted labels are unchanged; a non-transformer or too few pairs is one line."""
+    from run_helpers import build_tiny_corpus
+
+    from framing import load_model
+    from framing.actors import load_lexicon
+    from framing.calibration import fit_temperature
+    from framing.cli import main
+    from framing.recalibrate import labelled_pairs
+
+    corpus = build_tiny_corpus(tmp_path / "corpus", n_articles=6, n_test=2)
+    model = _model(tiny_checkpoint, epochs=1, temperature_scaling=False).fit(_examples())
+    save_model(
+        model, tmp_path / "m", actors=load_lexicon().to_config(), splitter="sentencex", n_train=48
+    )
+    out = tmp_path / "recal"
+    assert (
+        main(["recalibrate", "--model", str(tmp_path / "m"), "--data", str(corpus), "-o", str(out)])
+        == 0
+    )
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    info = manifest["recalibration"]
+    pairs = labelled_pairs(corpus, "all")
+    assert info["n_pairs"] == len(pairs) >= 20 and info["temperature_before"] == 1.0
+    assert manifest["model"]["temperature"] == info["temperature"] != 1.0
+    assert info["ece_after"] <= info["ece_before"] + 1e-9
+    texts, actors = [p[0] for p in pairs], [p[1] for p in pairs]
+    old = load_model(tmp_path / "m").predict(texts, actors=actors)
+    new = load_model(out).predict(texts, actors=actors)
+    assert list(new["stance"]) == list(old["stance"])
+    cols = [f"p_{k}" for k in LABELS]
+    y = np.array([LABELS.index(p[2]) for p in pairs])
+    t2 = fit_temperature(np.log(old[cols].to_numpy(dtype=float)), y)
+    assert info["temperature"] == pytest.approx(t2, rel=1e-6)
+    few = build_tiny_corpus(tmp_path / "few_corpus", n_articles=1, n_test=1)
+    lines = (few / "annotations.jsonl").read_text(encoding="utf-8").splitlines()
+    (few / "annotations.jsonl").write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")
+    assert (
+        main(
+            [
+                "recalibrate",
+                "--model",
+                str(tmp_path / "m"),
+                "--data",
+                str(few),
+                "-o",
+                str(tmp_path / "few"),
+            ]
+        )
+        == 2
+    )
+    assert "at least 20 are needed" in caplog.text and not (tmp_path / "few").exists()
+    assert (
+        main(["recalibrate", "--model", str(tmp_path / "m"), "--data", str(corpus), "-o", str(out)])
+        == 2
+    )
+    assert "not an empty folder" in caplog.text

@@ -162,6 +162,9 @@ def test_stance_benchmark_scores_models_on_agreed_pairs(
     assert "always neutral: macro-F1 0.000, accuracy 0.000" in out
     assert out.count(f"{stance_run}: macro-F1") == 2
     assert f"{stance_run} - {stance_run}: +0.000" in out  # the paired test, model vs itself
+    # calibration on the pool: one agreed pair, predicted wrong (accuracy 0 above)
+    assert out.count("calibration: ECE ") == 2 and "errors made with p >= 0.7: " in out
+    assert " of 1" in out.split("calibration: ECE ")[1].splitlines()[0]
 
 
 # ---------------------------------------------------------------------------

@@ -1023,13 +1023,28 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
         ),
         ("Kurdish internal security forces arrested them.", "security forces", "2016-10-01", None),
         # eighth session: each rule written from a test17 miss, checked on sentences of its own
-        ("The sanctions hold, but the truce regime in Daraa is fraying.", "regime", "2019-05-01", None),
-        ("The deposed president of Tunisia gave an interview.", "The deposed president", "2025-04-01", None),
+        (
+            "The sanctions hold, but the truce regime in Daraa is fraying.",
+            "regime",
+            "2019-05-01",
+            None,
+        ),
+        (
+            "The deposed president of Tunisia gave an interview.",
+            "The deposed president",
+            "2025-04-01",
+            None,
+        ),
         ("The deposed president fled to Moscow.", "The deposed president", "2025-04-01", "Assad"),
         ("Traffic was diverted from Bassel al-Assad Avenue.", "al-Assad", "2019-05-01", None),
         ("A grocer named Assad Haddad opened a second shop.", "Assad", "2025-04-01", None),
         ("Talks were held in the Kremlin's Grand Palace.", "the Kremlin", "2025-04-01", None),
-        ("Schools in Latakia will teach Russian as an optional module.", "Russian", "2025-04-01", None),
+        (
+            "Schools in Latakia will teach Russian as an optional module.",
+            "Russian",
+            "2025-04-01",
+            None,
+        ),
         ("Russian has become the third language of the port.", "Russian", "2025-04-01", None),
         ("Russian and Armenian women in Homs formed a choir.", "Russian", "2025-04-01", None),
         ("Russian and Iranian forces shelled the town.", "Russian", "2016-04-01", "Russia"),
@@ -1051,10 +1066,25 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
         ("Dynamo Moscow signed a Syrian striker.", "Moscow", "2025-04-01", None),
         ("Utilities are testing HTS wires in the grid.", "HTS", "2018-04-01", None),
         ("Said Bashar, a twelve-year-old from Homs.", "Bashar", "2025-04-01", None),
-        ("Libyans who lived under the old regime in Tripoli recall it.", "the old regime", "2025-04-01", None),
-        ("Files from the former regimes prisons were found", "the former regimes", "2025-04-01", "Assad"),
+        (
+            "Libyans who lived under the old regime in Tripoli recall it.",
+            "the old regime",
+            "2025-04-01",
+            None,
+        ),
+        (
+            "Files from the former regimes prisons were found",
+            "the former regimes",
+            "2025-04-01",
+            "Assad",
+        ),
         # "the military" of the war: the acting force, not an adjective or another country's
-        ("Residents said the military had shelled the town.", "the military", "2016-04-01", "Assad"),
+        (
+            "Residents said the military had shelled the town.",
+            "the military",
+            "2016-04-01",
+            "Assad",
+        ),
         ("The military alliance struck a bridge.", "The military", "2016-04-01", None),
         ("The military of Jordan closed the border.", "The military", "2016-04-01", None),
     ],
@@ -1065,8 +1095,8 @@ def test_sense_rules_make_the_right_pairs(text, surface, date, expected):
 
 
 def test_an_after_context_stops_at_the_end_of_the_sentence():
-    """"Syria" acts only when the verb follows in its own sentence: "... in Syria.
-    Asked about it, she said" is the country, not the state asking."""
+    """Syria acts only when the verb follows in its own sentence: "... in Syria. Asked
+    about it, she said" is the country, not the state asking."""
     text = "His image has not collapsed the way it has in Syria.\n\nAsked about it, she laughed."
     sentences = Segmenter().segment_text(text, "a", date="2016-04-01")
     syria = [m for s in sentences for m in s.mentions if m.surface == "Syria"]
