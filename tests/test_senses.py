@@ -1078,6 +1078,19 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
             "2025-04-01",
             "Assad",
         ),
+        # ... and from test19's misses
+        ("Trains from Aleppo to Moscow are sold out.", "Moscow", "2016-04-01", None),
+        ("She moved to Moscow, Pennsylvania, in 1990.", "Moscow", "2016-04-01", None),
+        ("Syrian exiles in Moscow marched on Sunday.", "Moscow", "2016-04-01", None),
+        ("Moscow sent more jets to Hmeimim.", "Moscow", "2016-04-01", "Russia"),
+        ("The night was as cold as a Russian winter.", "Russian", "2016-04-01", None),
+        ("A Russian airline cancelled its Damascus route.", "Russian", "2025-04-01", None),
+        ("The school added Russian to its curriculum.", "Russian", "2025-04-01", None),
+        ("Anna Lavrov, a violinist, played in Homs.", "Lavrov", "2025-04-01", None),
+        ("Sergei Lavrov met his Turkish counterpart.", "Sergei Lavrov", "2025-04-01", "Russia"),
+        ("Minister Lavrov met his Turkish counterpart.", "Lavrov", "2025-04-01", "Russia"),
+        ("Shells hit a Damascus souk on Friday.", "Damascus", "2016-04-01", None),
+        ("Traffic returned to Hafez al-Assad Bridge.", "Hafez al-Assad", "2019-04-01", None),
         # "the military" of the war: the acting force, not an adjective or another country's
         (
             "Residents said the military had shelled the town.",
