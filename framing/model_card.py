@@ -143,6 +143,23 @@ def _scores(metrics: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _recalibration(info: Any) -> list[str]:
+    """The card's lines on a temperature refitted by ``framing recalibrate`` (none if not)."""
+    if not isinstance(info, dict):
+        return []
+    return [
+        "## Recalibration",
+        "",
+        f"The temperature was refitted with `framing recalibrate` on {info.get('n_pairs')} "
+        f"labelled pairs of `{info.get('data')}` (set `{info.get('set')}`): "
+        f"{float(info.get('temperature_before', 1.0)):.3f} → {float(info.get('temperature', 1.0)):.3f}, "
+        f"ECE on those pairs {float(info.get('ece_before', 0.0)):.3f} → "
+        f"{float(info.get('ece_after', 0.0)):.3f}. The labels are the original model's; the "
+        "scores above are from its training run, before recalibration.",
+        "",
+    ]
+
+
 def _usage(directory: Path, manifest: dict[str, Any], loadable: bool) -> str:
     task = manifest["task"]
     params = manifest.get("model", {})
@@ -313,6 +330,7 @@ def build_card(path: str | Path) -> Any:
         "",
         _scores(metrics),
         "",
+        *_recalibration(manifest.get("recalibration")),
         "## Intended use and limits",
         "",
         "For research on news coverage: measuring how sentences portray actors or frame "

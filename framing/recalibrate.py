@@ -59,6 +59,7 @@ def recalibrate(
 
     from framing import load_model
     from framing.calibration import apply_temperature, expected_calibration_error, fit_temperature
+    from framing.model_card import write_card
     from framing.models import MANIFEST, read_manifest, resolve_model_dir
 
     source = resolve_model_dir(model_dir)
@@ -101,6 +102,7 @@ def recalibrate(
         manifest["model"]["temperature"] = info["temperature"]
         manifest["recalibration"] = info
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+        write_card(staging)  # the model card says it was recalibrated, on what
         if output.exists():
             output.rmdir()  # empty, checked above
         staging.rename(output)

@@ -386,6 +386,8 @@ def test_recalibrate_refits_the_temperature_on_labelled_pairs_and_keeps_the_labe
     assert info["n_pairs"] == len(pairs) >= 20 and info["temperature_before"] == 1.0
     assert manifest["model"]["temperature"] == info["temperature"] != 1.0
     assert info["ece_after"] <= info["ece_before"] + 1e-9
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "## Recalibration" in card and f"{info['n_pairs']} labelled pairs" in card
     texts, actors = [p[0] for p in pairs], [p[1] for p in pairs]
     old = load_model(tmp_path / "m").predict(texts, actors=actors)
     new = load_model(out).predict(texts, actors=actors)
