@@ -1091,6 +1091,25 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
         ("Minister Lavrov met his Turkish counterpart.", "Lavrov", "2025-04-01", "Russia"),
         ("Shells hit a Damascus souk on Friday.", "Damascus", "2016-04-01", None),
         ("Traffic returned to Hafez al-Assad Bridge.", "Hafez al-Assad", "2019-04-01", None),
+        # ... and from test20's misses
+        ("The post requires Russian as well as Arabic.", "Russian", "2021-04-01", None),
+        ("Russian and Turkish patrols resumed.", "Russian", "2021-04-01", "Russia"),
+        ("She studied at a Russian conservatory.", "Russian", "2021-04-01", None),
+        ("They met at Hotel Moscow in Aleppo.", "Moscow", "2025-04-01", None),
+        ("Dates are sold in Russia's largest grocery chains.", "Russia", "2025-04-01", None),
+        ("Russia has become the main market for Syrian olive oil.", "Russia", "2025-04-01", None),
+        ("Hundreds of nurses have gone to Russia for training.", "Russia", "2017-04-01", None),
+        ("Syria told the envoy it would not attend.", "Syria", "2016-04-01", "Assad"),
+        (
+            "Syrias foreign minister arrived in Tehran",
+            "Syrias foreign minister",
+            "2016-04-01",
+            "Assad",
+        ),
+        ("Syrian government troops entered the town.", "government troops", "2018-04-01", "Assad"),
+        ("The Al-Assad National Library reopened.", "Al-Assad", "2018-04-01", None),
+        ("A high-throughput screening (HTS) run found two hits.", "HTS", "2022-04-01", None),
+        ("Hayat Tahrir al-Sham (HTS) took the town.", "HTS", "2022-04-01", "HTS"),
         # "the military" of the war: the acting force, not an adjective or another country's
         (
             "Residents said the military had shelled the town.",
