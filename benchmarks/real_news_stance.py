@@ -17,8 +17,8 @@ Each model gets each pair's cleaned sentence and actor (``FramingModel.predict``
 macro-F1 with a 95% bootstrap interval, accuracy, per-class F1 and the share of pairs
 predicted neutral, next to the always-neutral baseline; then how well its probabilities
 are calibrated on these pairs (top-label ECE, 15 bins; mean confidence) and how often it
-is confidently wrong (its errors made with a top probability of at least 0.7); with two or more models, the paired
-bootstrap of each model against the first. Nothing is asserted.
+is confidently wrong (its errors made with a top probability of at least 0.7); with two or
+more models, the paired bootstrap of each model against the first. Nothing is asserted.
 
 ``--corpus DIR --set NAME`` scores the gold pairs of an annotated corpus folder's held-out
 set instead, with the same printout: e.g. the FA-KES Syria news folder that
@@ -83,12 +83,9 @@ def read_corpus_pairs(folder: Path, name: str) -> tuple[list[dict[str, Any]], in
         ids = test_set_ids(corpus, name)
     except ValueError as exc:
         raise SystemExit(str(exc)) from None
-    by_article = corpus.annotations_by_article()
     pairs = [
-        {"actor": actor, "stance": label, "text": ann.text, "article_id": art_id}
-        for art_id in ids
-        for ann in by_article.get(art_id, [])
-        for actor, label in sorted(ann.stance.items())
+        {"actor": actor, "stance": label, "text": text}
+        for text, actor, label in corpus.stance_pairs(ids)
     ]
     return pairs, 0
 

@@ -15,7 +15,7 @@ A corpus on disk is a folder holding
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -254,6 +254,17 @@ class Corpus:
         for anns in out.values():
             anns.sort(key=lambda a: a.start)
         return out
+
+    def stance_pairs(self, ids: Iterable[str]) -> list[tuple[str, str, str]]:
+        """(sentence, actor, stance) of every gold pair of the articles ``ids``, in that
+        order, sentences in text order and actors by name."""
+        by_article = self.annotations_by_article()
+        return [
+            (ann.text, actor, label)
+            for art_id in ids
+            for ann in by_article.get(art_id, [])
+            for actor, label in sorted(ann.stance.items())
+        ]
 
 
 def iter_article_records(path: Path) -> Iterator[Article | RecordError]:

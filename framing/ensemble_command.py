@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from framing.io import atomic_folder
 from framing.models.safe_load import ModelFolderError
 from framing.subcommand import add_command
 
@@ -45,40 +44,30 @@ def build_ensemble(
     from framing.models.ensemble import EnsembleModel
 
     output = Path(output)
-    if output.exists() and (not output.is_dir() or any(output.iterdir())):
-        raise ValueError(f"{output}: exists and is not an empty folder (choose a new one)")
-    if len(members) < 2:
-        raise ValueError("an ensemble needs at least two saved models")
-    folders = [resolve_model_dir(m) for m in members]
-    manifests = [read_manifest(f) for f in folders]
-    first = manifests[0]
-    for folder, manifest in zip(folders[1:], manifests[1:], strict=True):
-        if manifest.get("actors") != first.get("actors"):
-            log.warning(
-                "%s: its actor config differs from %s's; the ensemble finds mentions with "
-                "the first member's",
-                folder,
-                folders[0],
-            )
-    ensemble = EnsembleModel.from_saved(folders, weights=weights, name=name or output.name)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
-    try:
-        extra: dict[str, Any] = {"data": first.get("data"), "seed": first.get("seed")}
+    # the folder is claimed first: an occupied output fails before the members load
+    with atomic_folder(output) as staging:
+        if len(members) < 2:
+            raise ValueError("an ensemble needs at least two saved models")
+        folders = [resolve_model_dir(m) for m in members]
+        manifests = [read_manifest(f) for f in folders]
+        first = manifests[0]
+        for folder, manifest in zip(folders[1:], manifests[1:], strict=True):
+            if manifest.get("actors") != first.get("actors"):
+                log.warning(
+                    "%s: its actor config differs from %s's; the ensemble finds mentions with "
+                    "the first member's",
+                    folder,
+                    folders[0],
+                )
+        ensemble = EnsembleModel.from_saved(folders, weights=weights, name=name or output.name)
         save_model(
             ensemble,
             staging,
             actors=first.get("actors") or {},
             splitter=first.get("input_format", {}).get("splitter", ""),
             n_train=int(first.get("n_train_examples") or 0),
-            extra=extra,
+            extra={"data": first.get("data"), "seed": first.get("seed")},
         )
-        if output.exists():
-            output.rmdir()  # empty, checked above
-        staging.rename(output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return output
 
 

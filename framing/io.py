@@ -2,7 +2,7 @@
 
 Every output file of the package is written through :class:`TempFile` (directly, or
 through :func:`atomic_write`), so an interrupted job never leaves a half-written file
-under the final name. Bad input records go to ``<output>.errors.jsonl`` through
+under the final name; a saved folder the same way through :func:`atomic_folder`. Bad input records go to ``<output>.errors.jsonl`` through
 :class:`ErrorLog`.
 """
 
@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import tempfile
@@ -114,6 +115,27 @@ def atomic_write(
         temp.commit()
     except BaseException:
         temp.discard()
+        raise
+
+
+@contextlib.contextmanager
+def atomic_folder(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary folder next to ``path`` to fill; renamed to ``path`` on success.
+
+    ``path`` must not exist or be an empty folder (else ``ValueError``, checked before
+    anything is written); on any exception the temporary folder is removed."""
+    path = Path(path)
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise ValueError(f"{path}: exists and is not an empty folder (choose a new one)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    try:
+        yield staging
+        if path.exists():
+            path.rmdir()  # empty, checked above
+        staging.rename(path)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
         raise
 
 

@@ -24,10 +24,10 @@ import argparse
 import json
 import logging
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from framing.io import atomic_folder
 from framing.models.safe_load import ModelFolderError
 from framing.subcommand import add_command
 
@@ -41,13 +41,7 @@ def labelled_pairs(folder: str | Path, which: str) -> list[tuple[str, str, str]]
     from framing.pairs import split_ids
 
     corpus = load_corpus(Path(folder))
-    ids = set(split_ids(corpus, which))
-    return [
-        (ann.text, actor, label)
-        for ann in corpus.annotations
-        if ann.article_id in ids
-        for actor, label in sorted(ann.stance.items())
-    ]
+    return corpus.stance_pairs(split_ids(corpus, which))
 
 
 def recalibrate(
@@ -63,52 +57,42 @@ def recalibrate(
     from framing.models import MANIFEST, read_manifest, resolve_model_dir
 
     source = resolve_model_dir(model_dir)
-    output = Path(output)
-    if output.exists() and (not output.is_dir() or any(output.iterdir())):
-        raise ValueError(f"{output}: exists and is not an empty folder (choose a new one)")
-    manifest = read_manifest(source)
-    if manifest["kind"] != "transformer" or manifest.get("multilabel"):
-        raise ValueError(
-            f"{source}: a {manifest['kind']} model; only single-label transformer models "
-            "have a temperature to refit"
-        )
-    labels = list(manifest["labels"])
-    pairs = [p for p in labelled_pairs(data, which) if p[2] in labels]
-    if len(pairs) < 20:
-        raise ValueError(
-            f"{data} ({which}): {len(pairs)} labelled pairs; at least 20 are needed to fit a "
-            "temperature"
-        )
-    model = load_model(source)
-    frame = model.predict([p[0] for p in pairs], actors=[p[1] for p in pairs])
-    proba = frame[[f"p_{k}" for k in labels]].to_numpy(dtype=float)
-    y = np.array([labels.index(p[2]) for p in pairs])
-    logp = np.log(np.maximum(proba, np.finfo(float).tiny))
-    extra = fit_temperature(logp, y)
-    before = float(manifest["model"].get("temperature", 1.0))
-    info = {
-        "data": str(data),
-        "set": which,
-        "n_pairs": len(pairs),
-        "temperature_before": before,
-        "temperature": before * extra,
-        "ece_before": expected_calibration_error(y, proba),
-        "ece_after": expected_calibration_error(y, apply_temperature(logp, extra)),
-    }
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
-    try:
+    # the folder is claimed first: an occupied output fails before the slow work
+    with atomic_folder(output) as staging:
+        manifest = read_manifest(source)
+        if manifest["kind"] != "transformer" or manifest.get("multilabel"):
+            raise ValueError(
+                f"{source}: a {manifest['kind']} model; only single-label transformer models "
+                "have a temperature to refit"
+            )
+        labels = list(manifest["labels"])
+        pairs = [p for p in labelled_pairs(data, which) if p[2] in labels]
+        if len(pairs) < 20:
+            raise ValueError(
+                f"{data} ({which}): {len(pairs)} labelled pairs; at least 20 are needed to fit a "
+                "temperature"
+            )
+        model = load_model(source)
+        frame = model.predict([p[0] for p in pairs], actors=[p[1] for p in pairs])
+        proba = frame[[f"p_{k}" for k in labels]].to_numpy(dtype=float)
+        y = np.array([labels.index(p[2]) for p in pairs])
+        logp = np.log(np.maximum(proba, np.finfo(float).tiny))
+        extra = fit_temperature(logp, y)
+        before = float(manifest["model"].get("temperature", 1.0))
+        info = {
+            "data": str(data),
+            "set": which,
+            "n_pairs": len(pairs),
+            "temperature_before": before,
+            "temperature": before * extra,
+            "ece_before": expected_calibration_error(y, proba),
+            "ece_after": expected_calibration_error(y, apply_temperature(logp, extra)),
+        }
         shutil.copytree(source, staging, dirs_exist_ok=True)
         manifest["model"]["temperature"] = info["temperature"]
         manifest["recalibration"] = info
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
         write_card(staging)  # the model card says it was recalibrated, on what
-        if output.exists():
-            output.rmdir()  # empty, checked above
-        staging.rename(output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return info
 
 

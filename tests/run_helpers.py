@@ -6,7 +6,8 @@
                                  positive for one actor and negative for the other;
 * :func:`write_newsmtsc` / :func:`write_semeval` / :func:`write_persent`  tiny
   public-set fixtures (written here, never copied from the real sets);
-* :func:`compose_cfg`            ``hydra.compose`` over the package's ``framing/conf/``.
+* :func:`compose_cfg`            ``hydra.compose`` over the package's ``framing/conf/``;
+* :func:`stance_dataset`         stance examples (``datasets.Dataset``) of one-actor sentences.
 """
 
 from __future__ import annotations
@@ -426,3 +427,34 @@ def trained_run(base: Path, task: str) -> Path:
         )
     fr.run(cfg, out)
     return out
+
+
+def stance_dataset(items: Sequence[tuple[str, str, str]], per_article: int = 3):
+    """Stance examples of ``(sentence, actor, label)`` items, each sentence naming its one
+    actor; ``per_article`` consecutive items share an article id."""
+    from datasets import Dataset
+
+    from framing.tasks import example_features
+
+    rows = []
+    for i, (sentence, actor, label) in enumerate(items):
+        start = sentence.index(actor)
+        rows.append(
+            {
+                "example_id": f"s{i}",
+                "article_id": f"a{i // per_article}",
+                "sentence_index": i % per_article,
+                "start": 0,
+                "end": len(sentence),
+                "sentence": sentence,
+                "actor": actor,
+                "target_spans": [[start, start + len(actor)]],
+                "other_spans": [],
+                "actors_in_sentence": [actor],
+                "n_actors": 1,
+                "source": "",
+                "date": "",
+                "label": label,
+            }
+        )
+    return Dataset.from_list(rows, features=example_features("stance"))

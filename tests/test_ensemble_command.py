@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 from datasets import Dataset
+from run_helpers import stance_dataset
 from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
 
@@ -14,7 +15,6 @@ from framing.cli import main
 from framing.ensemble_command import build_ensemble
 from framing.models import MANIFEST, load_saved_model, save_model
 from framing.models.sklearn import SklearnModel
-from framing.tasks import example_features
 
 STANCE = ["negative", "neutral", "positive"]
 ITEMS = [
@@ -28,28 +28,7 @@ ITEMS = [
 
 
 def _examples() -> Dataset:
-    rows = []
-    for i, (sentence, actor, label) in enumerate(ITEMS):
-        start = sentence.index(actor)
-        rows.append(
-            {
-                "example_id": f"s{i}",
-                "article_id": f"a{i // 2}",
-                "sentence_index": i % 2,
-                "start": 0,
-                "end": len(sentence),
-                "sentence": sentence,
-                "actor": actor,
-                "target_spans": [[start, start + len(actor)]],
-                "other_spans": [],
-                "actors_in_sentence": [actor],
-                "n_actors": 1,
-                "source": "",
-                "date": "",
-                "label": label,
-            }
-        )
-    return Dataset.from_list(rows, features=example_features("stance"))
+    return stance_dataset(ITEMS, per_article=2)
 
 
 @pytest.fixture
