@@ -1,7 +1,7 @@
 """Real Syria news as an annotated corpus folder: FA-KES articles with blind readers' labels.
 
     python benchmarks/fakes_corpus.py build [--csv FA-KES-Dataset.csv] [--out DIR]
-    python benchmarks/fakes_corpus.py build --pool tune --out DIR   # a training-only folder
+    python benchmarks/fakes_corpus.py build --pool train --out DIR  # a training-only folder
     framing evaluate-pipeline --data ~/.cache/framing/fakes/corpus --set tune --model RUN
     python benchmarks/pair_finding.py ~/.cache/framing/fakes/corpus --split tune
     python benchmarks/real_news_stance.py --corpus ~/.cache/framing/fakes/corpus --set tune \\
@@ -14,10 +14,11 @@ Sabah, TRT), Gulf, Egyptian and Jordanian papers, the opposition coalition (Etil
 Al-Araby, Reuters and a Lebanese agency (NNA). Its text reached the public copies with
 commas and apostrophes removed ("Assads forces"); it is read as it is.
 
-``data/real_news/fakes_sentences.jsonl`` holds standoff labels for 64 whole articles
-(``fakes-<unit_id>``; 4–5 per outlet, seeded), one line per sentence of the cleaned text
+``data/real_news/fakes_sentences.jsonl`` holds standoff labels for 182 whole articles
+(``fakes-<unit_id>``; per outlet, seeded), one line per sentence of the cleaned text
 (``start``/``end`` into it, ``text_sha1`` to detect a changed cleaner or file): the pool
-(``tune``: rules and models may be tuned by reading it; ``test``: scored once per recipe),
+(``tune``: rules and models may be tuned by reading it; ``test``: scored once per recipe;
+``train``: 118 further articles, a training source, never scored),
 each blind reader's ``{actor: stance}`` (``stance_by``; ``data/ANNOTATION.md`` sections 1,
 2, 3 and 5, with the dates of the article) and the gold ``stance``: per actor, the answer
 of a majority of the readers (present or not; its label), or ``null`` when the readers
@@ -25,8 +26,8 @@ leave a tie (the sentence is then left out of the corpus, and counted).
 
 ``build`` reads the user's copy of the FA-KES CSV and writes a corpus folder
 (``articles.jsonl`` with the cleaned text, ``annotations.jsonl``, ``splits.json`` with the
-test pool as ``test`` and the tune pool as the test-only set ``tune``), so every corpus tool
-runs on it. No text of FA-KES is in this repository. A label whose sentence no longer
+test pool as ``test``, the tune pool as the test-only set ``tune`` and the train pool as the
+folder's training articles), so every corpus tool runs on it. No text of FA-KES is in this repository. A label whose sentence no longer
 matches the file stops the build with the sentence named.
 """
 
@@ -113,14 +114,14 @@ def build(
     """Write the corpus folder; return counts (articles, sentences, left out, pairs).
 
     ``pool``: only that pool's articles, with no held-out set, so the folder can be a
-    training source of a run (``benchmarks/fakes_corpus.py build --pool tune``)."""
+    training source of a run (``benchmarks/fakes_corpus.py build --pool train``)."""
     articles = read_articles(csv_path)
     segmenter = Segmenter()
     by_article: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
     for rec in labels:
         if pool is None or rec["pool"] == pool:
             by_article[rec["article"]].append(rec)
-    pools: dict[str, list[str]] = {"tune": [], "test": []}
+    pools: dict[str, list[str]] = {"tune": [], "test": [], "train": []}
     counts: collections.Counter[str] = collections.Counter()
     art_rows, ann_rows = [], []
     for art_id in sorted(by_article):
@@ -128,7 +129,12 @@ def build(
             raise SystemExit(f"{csv_path}: article {art_id} of the labels is not in the file")
         article = articles[art_id]
         clean = segmenter.segment(article).cleaned.text
-        pools[by_article[art_id][0]["pool"]].append(art_id)
+        pool_name = by_article[art_id][0]["pool"]
+        if pool_name not in pools:
+            raise SystemExit(
+                f"{art_id}: pool {pool_name!r} is none of {', '.join(pools)} (the labels file)"
+            )
+        pools[pool_name].append(art_id)
         art_rows.append(
             {
                 "id": art_id,
@@ -240,7 +246,7 @@ def main() -> None:
     b.add_argument("--out", type=Path, default=DEFAULT_OUT)
     b.add_argument(
         "--pool",
-        choices=["tune", "test"],
+        choices=["train", "tune", "test"],
         help="only this pool's articles and no held-out set: a training source for a run",
     )
     m = sub.add_parser("merge", help="readers' files → label records (maintainers)")

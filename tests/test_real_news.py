@@ -289,3 +289,67 @@ def test_fakes_labels_build_a_corpus_folder_the_pipeline_scores(fakes, tmp_path,
     records[0]["text_sha1"] = "0" * 12
     with pytest.raises(SystemExit, match=r"fakes-101 sentence 0 .*does not match"):
         fakes_corpus.build(fakes, records, tmp_path / "other")
+
+
+def test_fakes_train_pool_is_training_data_in_the_full_folder_and_alone(fakes, tmp_path):
+    """A ``train`` pool article is a training article of the full folder (neither the test
+    pool nor the tune set), and ``--pool train`` writes it alone with no held-out set."""
+    import fakes_corpus
+
+    from framing.corpus import load_corpus
+    from framing.io import iter_jsonl
+
+    tasks = _tasks(fakes, tmp_path)
+    lines = []
+    for _, task in iter_jsonl(tasks):
+        pool = "train" if task["article"] == "fakes-101" else "test"
+        lines.append({**task, "pool": pool})
+    _write_jsonl(tasks, lines)
+    labels = [
+        {"article": t["article"], "s": s["s"], "stance": {"Assad": "neutral"}}
+        for t in lines
+        for s in t["sentences"]
+    ]
+    _write_jsonl(tmp_path / "A.jsonl", labels)
+    _write_jsonl(tmp_path / "B.jsonl", labels)
+    records, _ = fakes_corpus.merge(tasks, {"A": tmp_path / "A.jsonl", "B": tmp_path / "B.jsonl"})
+
+    full = load_corpus(_built(fakes_corpus, fakes, records, tmp_path / "full"))
+    assert full.test_ids == ["fakes-102"] and "fakes-101" not in sum(full.test_sets.values(), [])
+    assert sorted(full.articles) == ["fakes-101", "fakes-102"]
+
+    train = load_corpus(_built(fakes_corpus, fakes, records, tmp_path / "train", pool="train"))
+    assert sorted(train.articles) == ["fakes-101"] and train.test_ids == []
+    assert {a.article_id for a in train.annotations} == {"fakes-101"}
+
+    records[0]["pool"] = "dev"
+    with pytest.raises(SystemExit, match=r"fakes-101: pool 'dev' is none of"):
+        fakes_corpus.build(fakes, records, tmp_path / "other")
+
+
+def _built(fakes_corpus, csv_path: Path, records: list, out: Path, pool: str | None = None):
+    fakes_corpus.build(csv_path, records, out, pool)
+    return out
+
+
+def test_shipped_fakes_labels_are_standoff_and_each_article_in_one_pool():
+    """``data/real_news/fakes_sentences.jsonl``: no text, known pools and labels, every
+    article in exactly one pool, its sentences numbered 0..n-1 without overlap."""
+    from framing.io import iter_jsonl
+
+    path = BENCHMARKS.parent / "data/real_news/fakes_sentences.jsonl"
+    pools: dict[str, set[str]] = {}
+    spans: dict[str, list[tuple[int, int, int]]] = {}
+    for line, rec in iter_jsonl(path):
+        assert isinstance(rec, dict) and "text" not in rec, line
+        pools.setdefault(rec["article"], set()).add(rec["pool"])
+        spans.setdefault(rec["article"], []).append((rec["s"], rec["start"], rec["end"]))
+        for labels in [rec["stance"] or {}, *rec["stance_by"].values()]:
+            assert set(labels) <= {"Assad", "Russia", "HTS"}, line
+            assert set(labels.values()) <= {"positive", "neutral", "negative"}, line
+    assert all(len(p) == 1 for p in pools.values())
+    assert {next(iter(p)) for p in pools.values()} == {"tune", "test", "train"}
+    for sents in spans.values():
+        sents.sort()
+        assert [s for s, _, _ in sents] == list(range(len(sents)))
+        assert all(a[2] <= b[1] for a, b in zip(sents, sents[1:], strict=False))
