@@ -101,7 +101,12 @@ def load_sources(
     target = _target_name(data_cfg)
     sources = data_cfg["sources"]
     examples, tests = load_examples(
-        {"name": target, **sources[target]}, task, labels, multilabel, segmenter
+        {"name": target, **sources[target]},
+        task,
+        labels,
+        multilabel,
+        segmenter,
+        key=f"data.sources.{target}",
     )
     report = [{"name": target, "role": "target", "n_examples": len(examples)}]
     extras = []
@@ -110,7 +115,9 @@ def load_sources(
             continue
         if multilabel:
             raise ConfigError("data.sources: extra sources are supported for single-label tasks")
-        ex, ex_tests = load_examples({"name": name, **cfg}, task, labels, multilabel, segmenter)
+        ex, ex_tests = load_examples(
+            {"name": name, **cfg}, task, labels, multilabel, segmenter, key=f"data.sources.{name}"
+        )
         split = str(cfg.get("split", "all"))
         if split not in EXTRA_SPLITS:
             raise ConfigError(

@@ -106,23 +106,26 @@ def load_examples(
     multilabel: bool,
     segmenter: Any,
     actors: list[str] | None = None,
+    key: str = "data",
 ) -> tuple[Any, TestSets]:
-    """Examples of ``task`` from a data config (``format`` + ``path``), and its test sets."""
+    """Examples of ``task`` from a data config (``format`` + ``path``), and its test sets.
+
+    ``key``: the config key errors name (``data.sources.war`` for one of several sources)."""
     fmt = data_cfg.get("format", "corpus")
     if not data_cfg.get("path"):
-        raise ConfigError(f"data config {data_cfg.get('name', '?')!r} has no path")
+        raise ConfigError(f"data config {data_cfg.get('name', '?')!r} has no path ({key}.path)")
     path = resolve_path(data_cfg["path"])
     if not path.exists():
         hint = "" if path.is_absolute() else f" (relative to {Path.cwd()}"
         if hint:
             hint += (
                 "; the shipped corpus data/syria lives in the source checkout: "
-                "pass data.path=/absolute/path/to/it)"
+                f"pass {key}.path=/absolute/path/to/it)"
             )
-        raise ConfigError(f"data.path {str(path)!r} does not exist{hint}")
+        raise ConfigError(f"{key}.path {str(path)!r} does not exist{hint}")
     loader = DATASETS.get(fmt)
     if loader is None:
-        raise ConfigError(f"unknown data.format {fmt!r}; choose {', '.join(DATASETS)}")
+        raise ConfigError(f"unknown {key}.format {fmt!r}; choose {', '.join(DATASETS)}")
     return loader(
         path,
         task,

@@ -157,3 +157,45 @@ def test_eval_test_data_scores_the_final_model(files, tmp_path):
     # the fixed test articles scored by the refit model = the held-out fold itself
     assert m["test_sets"]["fixed"]["n"] == m["n_examples"]
     assert m["test_sets"]["fixed"]["macro_f1"] == pytest.approx(m["overall"]["macro_f1"])
+
+
+def test_extra_corpus_source_with_split_train_leaves_out_its_held_out_articles(files, tmp_path):
+    """A researcher's own annotated folder as an extra source: ``split: train`` trains on its
+    training articles only (its test and test-only sets stay unseen); ``all`` takes every one."""
+    import json as _json
+
+    held = set(_json.loads((files["corpus"] / "splits.json").read_text())["test"])
+    n = {}
+    for split in ("all", "train"):
+        cfg = compose_cfg(
+            "n_boot=20",
+            "model=tfidf_logreg",
+            "save_model=false",
+            "split=heldout",
+            "data=syria_newsmtsc",
+            f"data.sources.syria.path={files['corpus']}",
+            f"data.sources.newsmtsc.path={files['newsmtsc']}",
+            f"+data.sources.own={{format: corpus, path: {files['corpus']}, split: {split}}}",
+        )
+        metrics = run(cfg, tmp_path / split)
+        n[split] = {s["name"]: s for s in metrics["sources"]}["own"]["n_examples"]
+    rows = [
+        _json.loads(x) for x in (files["corpus"] / "annotations.jsonl").read_text().split("\n") if x
+    ]
+    pairs_in_held = sum(len(r["stance"] or {}) for r in rows if r["article_id"] in held)
+    assert held and pairs_in_held > 0
+    assert n["all"] - n["train"] == pairs_in_held
+
+
+def test_a_missing_extra_source_names_its_config_key(files, tmp_path):
+    cfg = compose_cfg(
+        "model=tfidf_logreg",
+        "save_model=false",
+        "split=heldout",
+        "data=syria_newsmtsc",
+        f"data.sources.syria.path={files['corpus']}",
+        f"data.sources.newsmtsc.path={files['newsmtsc']}",
+        f"+data.sources.own={{format: corpus, path: {tmp_path / 'nowhere'}}}",
+    )
+    with pytest.raises(ConfigError, match=r"^data.sources.own.path '.*nowhere' does not exist"):
+        run(cfg, tmp_path / "r")
