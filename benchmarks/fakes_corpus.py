@@ -27,8 +27,9 @@ leave a tie (the sentence is then left out of the corpus, and counted).
 ``build`` reads the user's copy of the FA-KES CSV and writes a corpus folder
 (``articles.jsonl`` with the cleaned text, ``annotations.jsonl``, ``splits.json`` with the
 test pool as ``test``, the tune pool as the test-only set ``tune`` and the train pool as the
-folder's training articles), so every corpus tool runs on it. No text of FA-KES is in this repository. A label whose sentence no longer
-matches the file stops the build with the sentence named.
+folder's training articles), so every corpus tool runs on it. No text of FA-KES is in this
+repository. A label whose sentence no longer matches the file stops the build with the
+sentence named.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from run_helpers import build_tiny_corpus, compose_cfg, run_cfg, write_newsmtsc, write_persent
 
+from framing.corpus import load_corpus
 from framing.mixing import oversample
 from framing.persent import entity_spans, persent_examples
 from framing.run import ConfigError, run
@@ -76,17 +77,25 @@ def files(tmp_path_factory):
     }
 
 
-def test_extra_sources_only_add_training(files, tmp_path):
-    base = run_cfg(files["corpus"], "model=tfidf_logreg", "save_model=false", "split=heldout")
-    plain = run(base, tmp_path / "plain")
-    cfg = compose_cfg(
-        "n_boot=50",
+def _mixed_cfg(files, *overrides: str):
+    """TF-IDF on the tiny corpus (the target) and the NewsMTSC fixture, plus ``overrides``."""
+    return compose_cfg(
         "model=tfidf_logreg",
         "save_model=false",
         "split=heldout",
         "data=syria_newsmtsc",
         f"data.sources.syria.path={files['corpus']}",
         f"data.sources.newsmtsc.path={files['newsmtsc']}",
+        *overrides,
+    )
+
+
+def test_extra_sources_only_add_training(files, tmp_path):
+    base = run_cfg(files["corpus"], "model=tfidf_logreg", "save_model=false", "split=heldout")
+    plain = run(base, tmp_path / "plain")
+    cfg = _mixed_cfg(
+        files,
+        "n_boot=50",
         "data.sources.newsmtsc.weight=2",
         "+data.sources.newsmtsc.label_map={neutral: null}",
         f"+data.sources.persent={{format: persent, path: {files['persent']}, weight: 0.5}}",
@@ -162,40 +171,23 @@ def test_eval_test_data_scores_the_final_model(files, tmp_path):
 def test_extra_corpus_source_with_split_train_leaves_out_its_held_out_articles(files, tmp_path):
     """A researcher's own annotated folder as an extra source: ``split: train`` trains on its
     training articles only (its test and test-only sets stay unseen); ``all`` takes every one."""
-    import json as _json
-
-    held = set(_json.loads((files["corpus"] / "splits.json").read_text())["test"])
+    corpus = load_corpus(files["corpus"])
+    held = [a for ids in corpus.test_sets.values() for a in ids]
     n = {}
     for split in ("all", "train"):
-        cfg = compose_cfg(
+        cfg = _mixed_cfg(
+            files,
             "n_boot=20",
-            "model=tfidf_logreg",
-            "save_model=false",
-            "split=heldout",
-            "data=syria_newsmtsc",
-            f"data.sources.syria.path={files['corpus']}",
-            f"data.sources.newsmtsc.path={files['newsmtsc']}",
             f"+data.sources.own={{format: corpus, path: {files['corpus']}, split: {split}}}",
         )
         metrics = run(cfg, tmp_path / split)
         n[split] = {s["name"]: s for s in metrics["sources"]}["own"]["n_examples"]
-    rows = [
-        _json.loads(x) for x in (files["corpus"] / "annotations.jsonl").read_text().split("\n") if x
-    ]
-    pairs_in_held = sum(len(r["stance"] or {}) for r in rows if r["article_id"] in held)
+    pairs_in_held = len(corpus.stance_pairs(held))
     assert held and pairs_in_held > 0
     assert n["all"] - n["train"] == pairs_in_held
 
 
 def test_a_missing_extra_source_names_its_config_key(files, tmp_path):
-    cfg = compose_cfg(
-        "model=tfidf_logreg",
-        "save_model=false",
-        "split=heldout",
-        "data=syria_newsmtsc",
-        f"data.sources.syria.path={files['corpus']}",
-        f"data.sources.newsmtsc.path={files['newsmtsc']}",
-        f"+data.sources.own={{format: corpus, path: {tmp_path / 'nowhere'}}}",
-    )
+    cfg = _mixed_cfg(files, f"+data.sources.own={{format: corpus, path: {tmp_path / 'nowhere'}}}")
     with pytest.raises(ConfigError, match=r"^data.sources.own.path '.*nowhere' does not exist"):
         run(cfg, tmp_path / "r")
