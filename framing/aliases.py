@@ -12,6 +12,9 @@ from typing import Any
 from framing.corpus import Mention
 from framing.senses import SenseRules
 
+# the Arabic article before a name ("al-Sham", "Al-Nusra", "ash-Sham"), at a word's start
+_ARTICLE = re.compile(r"\b([Aa]l|[Aa][sdnrtz]h?)-(?=[A-Z])")
+
 
 @dataclass(frozen=True, slots=True)
 class Alias:
@@ -73,6 +76,9 @@ class Alias:
             base |= {s.replace("’", "'") for s in base} | {s.replace("'", "’") for s in base}
             # copy that lost its apostrophes: "Syria's health ministry" → "Syrias health ministry"
             base |= {re.sub(r"['’]s\b", "s", s) for s in base}
+        if _ARTICLE.search(self.text):
+            # Arabic names with the article unhyphenated: "Tahrir al-Sham" → "Tahrir al Sham"
+            base |= {_ARTICLE.sub(r"\1 ", s) for s in base}
         if self.case_sensitive or (self.text.isupper() and len(self.text) <= 5):
             return sorted(base)
         out = set(base)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from framing.corpus import Mention, Sentence
@@ -35,6 +35,16 @@ _LEFT, _RIGHT = r"(?<!\w)(?:", r")(?!\w)"  # cues are word-bounded
 ANTECEDENT_WINDOW = 2  # sentences back in which a role noun's actor must be named
 
 
+_POSSESSIVE = re.compile(r"'s\b")
+
+
+def surface_key(surface: str) -> str:
+    """A surface as antecedents compare it: lower case, one apostrophe, and the possessive
+    as copy that lost its apostrophes writes it ("Russia's Defence Ministry" and "Russias
+    defence ministry" are one antecedent, as the alias matcher finds both)."""
+    return _POSSESSIVE.sub("s", surface.lower().replace("\u2019", "'"))
+
+
 @dataclass(frozen=True, slots=True)
 class CarryOver:
     """A cue (regex) and the antecedents (surfaces, lower case; empty: any) it refers back to."""
@@ -43,13 +53,18 @@ class CarryOver:
     antecedents: frozenset[str] = frozenset()
     unless_after: re.Pattern[str] | None = None  # words after the cue that void it ("he said")
     shared: bool = False  # a plural cue ("both sides"): every actor with an antecedent gets it
+    # the antecedents as :func:`surface_key` compares them
+    keys: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keys", frozenset(map(surface_key, self.antecedents)))
 
     def takes(self, mention: Mention) -> bool:
         if not mention.is_actor:
             return False
         if mention.how == "carry_over":  # a chain: "he ... He ..."
             return self.cue.fullmatch(mention.surface) is not None
-        return not self.antecedents or mention.surface.lower() in self.antecedents
+        return not self.antecedents or surface_key(mention.surface) in self.keys
 
     def to_config(self) -> dict[str, Any]:
         out: dict[str, Any] = {"cue": self.cue.pattern[len(_LEFT) : -len(_RIGHT)]}
