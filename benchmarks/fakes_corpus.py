@@ -14,11 +14,12 @@ Sabah, TRT), Gulf, Egyptian and Jordanian papers, the opposition coalition (Etil
 Al-Araby, Reuters and a Lebanese agency (NNA). Its text reached the public copies with
 commas and apostrophes removed ("Assads forces"); it is read as it is.
 
-``data/real_news/fakes_sentences.jsonl`` holds standoff labels for 182 whole articles
+``data/real_news/fakes_sentences.jsonl`` holds standoff labels for 295 whole articles
 (``fakes-<unit_id>``; per outlet, seeded), one line per sentence of the cleaned text
 (``start``/``end`` into it, ``text_sha1`` to detect a changed cleaner or file): the pool
 (``tune``: rules and models may be tuned by reading it; ``test``: scored once per recipe;
-``train``: 118 further articles, a training source; read once to score pair finding),
+``train``: 231 further articles in two batches, a training source; each batch read once to
+score pair finding),
 each blind reader's ``{actor: stance}`` (``stance_by``; ``data/ANNOTATION.md`` sections 1,
 2, 3 and 5, with the dates of the article) and the gold ``stance``: per actor, the answer
 of a majority of the readers (present or not; its label), or ``null`` when the readers

@@ -169,6 +169,19 @@ def test_alias_variants():
         "the Kremlin",
     ]
     assert Alias("A", text="Moscow", case_sensitive=True).variants() == ["Moscow"]
+    # the Arabic article unhyphenated, as many outlets write it
+    assert Alias("A", text="Tahrir al-Sham").variants() == [
+        "TAHRIR AL SHAM",
+        "TAHRIR AL-SHAM",
+        "Tahrir al Sham",
+        "Tahrir al-Sham",
+    ]
+    assert "Hayat Tahrir ash Sham" in Alias("A", text="Hayat Tahrir ash-Sham").variants()
+    assert Alias("A", text="pro-government").variants() == [
+        "PRO-GOVERNMENT",
+        "Pro-government",
+        "pro-government",
+    ]
 
 
 def test_title_case_alias_matches_the_headline_form_too():

@@ -166,6 +166,18 @@ def test_carry_over_skips_the_speaker_and_takes_the_nearest_antecedent():
     assert ("Russia", "he", "carry_over") not in got[1]
 
 
+def test_carry_over_antecedent_written_without_its_apostrophe():
+    """Copy that lost its apostrophes ("Russias Defence Ministry") names the same antecedent
+    as "Russia's Defence Ministry" in the carry-over rule."""
+    text = "Russias Defence Ministry published the figures. The ministry said 40 fighters died."
+    got = _pairs(text, "2017-10-01")
+    assert got[1] == [("Russia", "The ministry", "carry_over")]
+    text = (
+        "The Russian Reconciliation Center counted 12 breaches. The center said rebels fired first."
+    )
+    assert _pairs(text, "2017-10-01")[1] == [("Russia", "The center", "carry_over")]
+
+
 def test_shared_cue_gives_every_actor_with_an_antecedent():
     got = _pairs("Moscow and Damascus met in Geneva. Both sides called the talks useful.")
     assert sorted(a for a, _, _ in got[1]) == ["HTS", "Russia"]
@@ -1119,6 +1131,69 @@ def _pairs_made(text: str, surface: str, date: str) -> list[str]:
         ),
         ("The military alliance struck a bridge.", "The military", "2016-04-01", None),
         ("The military of Jordan closed the border.", "The military", "2016-04-01", None),
+        # tenth session: the war's wire copy (rules written from the FA-KES train pool's first
+        # batch; these sentences are our own)
+        ("Two mortars fell in the Syrian capital Damascus.", "Damascus", "2015-03-01", None),
+        ("Rebels fired rockets on Damascus at dawn.", "Damascus", "2015-03-01", None),
+        ("Car bombs have targeted Damascus twice this year.", "Damascus", "2015-03-01", None),
+        ("Shelling wounded nine in Homs Hama Damascus.", "Damascus", "2015-03-01", None),
+        ("The blast shook Damascus city centre.", "Damascus", "2015-03-01", None),
+        ("Damascus rejected the proposal on Monday.", "Damascus", "2015-03-01", "Assad"),
+        ("DAMASCUS (Sputnik) The army took the hill.", "DAMASCUS", "2015-03-01", None),
+        ("MOSCOW October 18 (RIA Novosti) The talks ended.", "MOSCOW", "2015-03-01", None),
+        ("Moscow October talks were postponed.", "Moscow", "2015-03-01", "Russia"),
+        ("Daesh (banned in Russia) attacked the village.", "Russia", "2016-03-01", None),
+        ("Russia banned the group in 2003.", "Russia", "2016-03-01", "Russia"),
+        ("Free Syrian Army units held the ridge.", "Syrian Army", "2014-03-01", None),
+        ("The Syrian Army held the ridge.", "The Syrian Army", "2014-03-01", "Assad"),
+        (
+            "The Syrian military conflict has killed thousands.",
+            "Syrian military",
+            "2015-03-01",
+            None,
+        ),
+        ("Russian and regime warplanes struck Idlib.", "regime", "2016-03-01", "Assad"),
+        ("The Russian regime jailed the critic.", "regime", "2016-03-01", None),
+        ("Syrian or Russian aircraft hit the market.", "Syrian or", "2016-03-01", "Assad"),
+        ("Syrian or Russian aircraft hit the market.", "Russian", "2016-03-01", "Russia"),
+        ("Syrian and Russian students sang together.", "Syrian and", "2016-03-01", None),
+        (
+            "A source at Hama Police Command told SANA the road was open.",
+            "Police Command",
+            "2016-03-01",
+            "Assad",
+        ),
+        (
+            "A source at Basra Police Command said two were arrested.",
+            "Police Command",
+            "2016-03-01",
+            None,
+        ),
+        ("Loyalist forces pushed into the valley.", "Loyalist forces", "2016-03-01", "Assad"),
+        (
+            "Pro-government militias manned the checkpoint.",
+            "Pro-government militias",
+            "2016-03-01",
+            "Assad",
+        ),
+        ("Iraqi pro-government forces held Tikrit.", "pro-government forces", "2016-03-01", None),
+        (
+            "Prime Minister Wael al-Halqi visited the wounded.",
+            "Wael al-Halqi",
+            "2014-03-01",
+            "Assad",
+        ),
+        (
+            "Homs governor Talal Barazi said the road reopened.",
+            "Talal Barazi",
+            "2016-03-01",
+            "Assad",
+        ),
+        ("Syria had used chlorine, the inspectors said.", "Syria", "2016-03-01", "Assad"),
+        ("Syria used to export wheat.", "Syria", "2016-03-01", None),
+        ("Peace will return to the land of Syria, said the envoy.", "Syria", "2016-03-01", None),
+        ("Fighters of Tahrir al Sham took the crossing.", "Tahrir al Sham", "2018-03-01", "HTS"),
+        ("The Asayesh security forces closed the road.", "security forces", "2016-03-01", None),
     ],
 )
 def test_sense_rules_make_the_right_pairs(text, surface, date, expected):
