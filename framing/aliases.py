@@ -12,8 +12,16 @@ from typing import Any
 from framing.corpus import Mention
 from framing.senses import SenseRules
 
+# a possessive's apostrophe and "s" ("Syria's", "Syria’s")
+_POSSESSIVE = re.compile(r"['’]s\b")
 # the Arabic article before a name ("al-Sham", "Al-Nusra", "ash-Sham"), at a word's start
 _ARTICLE = re.compile(r"\b([Aa]l|[Aa][sdnrtz]h?)-(?=[A-Z])")
+
+
+def without_apostrophes(text: str) -> str:
+    """``text`` as copy that lost its apostrophes writes a possessive ("Syria's health
+    ministry" → "Syrias health ministry")."""
+    return _POSSESSIVE.sub("s", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +83,7 @@ class Alias:
         if "'" in self.text or "’" in self.text:
             base |= {s.replace("’", "'") for s in base} | {s.replace("'", "’") for s in base}
             # copy that lost its apostrophes: "Syria's health ministry" → "Syrias health ministry"
-            base |= {re.sub(r"['’]s\b", "s", s) for s in base}
+            base |= {without_apostrophes(s) for s in base}
         if _ARTICLE.search(self.text):
             # Arabic names with the article unhyphenated: "Tahrir al-Sham" → "Tahrir al Sham"
             base |= {_ARTICLE.sub(r"\1 ", s) for s in base}

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from framing.aliases import without_apostrophes
 from framing.corpus import Mention, Sentence
 from framing.patterns import expand_pattern
 
@@ -35,14 +36,11 @@ _LEFT, _RIGHT = r"(?<!\w)(?:", r")(?!\w)"  # cues are word-bounded
 ANTECEDENT_WINDOW = 2  # sentences back in which a role noun's actor must be named
 
 
-_POSSESSIVE = re.compile(r"'s\b")
-
-
 def surface_key(surface: str) -> str:
     """A surface as antecedents compare it: lower case, one apostrophe, and the possessive
     as copy that lost its apostrophes writes it ("Russia's Defence Ministry" and "Russias
     defence ministry" are one antecedent, as the alias matcher finds both)."""
-    return _POSSESSIVE.sub("s", surface.lower().replace("\u2019", "'"))
+    return without_apostrophes(surface.lower().replace("\u2019", "'"))
 
 
 @dataclass(frozen=True, slots=True)
