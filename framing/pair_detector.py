@@ -1,11 +1,14 @@
 """A trained pair detector in the pipeline: pairs the lexicon's rules do not find.
 
-:class:`~framing.reference_model.ReferenceDetector` (sentence + previous sentence +
-what the rules found → the actors referred to) made usable: trained on an annotated
-corpus's train articles with its threshold chosen by grouped cross-validation
-(:func:`train_pair_detector`), saved to a folder and loaded back safely
-(:meth:`PairDetector.save` / :meth:`PairDetector.load`: skops with a fixed list of
-trusted types, never pickle), and applied by :class:`framing.segment.Segmenter` after the
+Two detectors (sentence + previous sentence + what the rules found → the actors referred
+to), each in its own module: ``tfidf``, word features and logistic regression
+(:class:`~framing.reference_model.ReferenceDetector`, its threshold chosen by grouped
+cross-validation), and ``transformer``, a fine-tuned cross-encoder
+(:class:`~framing.reference_transformer.TransformerReferenceDetector`, its threshold
+chosen on an article-grouped validation share). Either is trained on the train
+articles of one or more annotated corpora (:func:`fit_pair_detector`), saved to a
+folder and loaded back safely (:meth:`PairDetector.save` / :meth:`PairDetector.load`:
+skops with a fixed list of trusted types, or safetensors; never pickle), and applied by :class:`framing.segment.Segmenter` after the
 rules (:meth:`PairDetector.add_pairs`): an actor the rules did not find in a sentence
 gets a mention with ``how="model"`` when the detector's probability reaches the
 threshold and (``salient``, the default) the rules named that actor in the sentence or
@@ -97,12 +100,46 @@ def choose_threshold(
     return (min(kept) if kept else max(scores)), scores
 
 
+def _save_tfidf(detector: ReferenceDetector, directory: Path) -> None:
+    from framing.models.skops_io import dump_skops
+
+    dump_skops(detector, directory / MODEL_FILE)
+
+
+def _load_tfidf(directory: Path) -> ReferenceDetector:
+    from framing.models.skops_io import load_skops
+    from framing.reference_model import ReferenceDetector
+
+    detector = load_skops(directory / MODEL_FILE, TRUSTED)
+    if not isinstance(detector, ReferenceDetector) or not hasattr(detector, "pipeline_"):
+        raise ModelFolderError(f"{directory / MODEL_FILE}: not a fitted pair detector")
+    return detector
+
+
+def _save_transformer(detector: Any, directory: Path) -> None:
+    detector.save(directory)
+
+
+def _load_transformer(directory: Path) -> Any:
+    from framing.reference_transformer import TransformerReferenceDetector
+
+    return TransformerReferenceDetector.load(directory)
+
+
+# detector kind (``detector`` in detector.json) -> how its folder is written and read
+FORMATS: dict[str, tuple[Any, Any]] = {
+    "tfidf": (_save_tfidf, _load_tfidf),
+    "transformer": (_save_transformer, _load_transformer),
+}
+
+
 class PairDetector:
-    """A fitted :class:`ReferenceDetector` and its threshold (see the module docstring)."""
+    """A fitted detector (TF-IDF or transformer) and its threshold (see the module
+    docstring)."""
 
     def __init__(
         self,
-        detector: ReferenceDetector,
+        detector: Any,
         threshold: float,
         info: dict[str, Any] | None = None,
         salient: bool = True,
@@ -117,6 +154,10 @@ class PairDetector:
     @property
     def actors(self) -> list[str]:
         return self.detector.actors
+
+    @property
+    def kind(self) -> str:
+        return getattr(self.detector, "kind", "tfidf")
 
     def add_pairs(self, sentences: list[Sentence], date: str | None) -> list[Sentence]:
         """Add a ``how="model"`` mention to each sentence for each actor the detector finds
@@ -139,13 +180,12 @@ class PairDetector:
         return sentences
 
     def save(self, directory: str | Path) -> None:
-        from framing.models.skops_io import dump_skops
-
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        dump_skops(self.detector, directory / MODEL_FILE)
+        FORMATS[self.kind][0](self.detector, directory)
         info = {
             "kind": KIND,
+            "detector": self.kind,
             "threshold": self.threshold,
             "salient": self.salient,
             "actors": self.actors,
@@ -157,9 +197,6 @@ class PairDetector:
     @classmethod
     def load(cls, directory: str | Path) -> PairDetector:
         """A saved detector; a missing, foreign or damaged folder is one line naming it."""
-        from framing.models.skops_io import load_skops
-        from framing.reference_model import ReferenceDetector
-
         directory = Path(directory)
         info_path = directory / INFO_FILE
         try:
@@ -170,9 +207,12 @@ class PairDetector:
             raise ModelFolderError(f"{info_path}: unreadable ({exc})") from None
         if not isinstance(info, dict) or info.get("kind") != KIND:
             raise ModelFolderError(f"{info_path}: not a pair detector (kind {KIND!r})")
-        detector = load_skops(directory / MODEL_FILE, TRUSTED)
-        if not isinstance(detector, ReferenceDetector) or not hasattr(detector, "pipeline_"):
-            raise ModelFolderError(f"{directory / MODEL_FILE}: not a fitted pair detector")
+        kind = info.get("detector", "tfidf")  # folders saved before there were two
+        if kind not in FORMATS:
+            raise ModelFolderError(
+                f"{info_path}: unknown detector {kind!r} (one of {', '.join(FORMATS)})"
+            )
+        detector = FORMATS[kind][1](directory)
         if detector.actors != info.get("actors"):
             raise ModelFolderError(
                 f"{directory}: the detector's actors {detector.actors} differ from "
@@ -182,7 +222,7 @@ class PairDetector:
             threshold = float(info["threshold"])
         except (KeyError, TypeError, ValueError):
             raise ModelFolderError(f"{info_path}: needs a numeric 'threshold'") from None
-        own = ("kind", "threshold", "salient", "actors")
+        own = ("kind", "detector", "threshold", "salient", "actors")
         extra = {k: v for k, v in info.items() if k not in own}
         return cls(detector, threshold, extra, salient=bool(info.get("salient", True)))
 
@@ -200,38 +240,57 @@ def train_pair_detector(
     article_ids: Sequence[str],
     folds: int = 5,
     salient: bool = True,
+    model: str = "tfidf",
     **params: Any,
 ) -> tuple[PairDetector, dict[str, Any]]:
-    """Fit on ``article_ids`` with the threshold chosen by grouped cross-validation over
-    them (the out-of-fold pairs kept as the pipeline keeps them: ``salient``); returns
-    the detector and the cross-validated scores per threshold."""
-    from framing.reference_model import (
-        ReferenceDetector,
-        pair_prf,
-        reference_examples,
-        salient_only,
-    )
+    """Fit on ``article_ids`` of one corpus (see :func:`fit_pair_detector`)."""
+    from framing.reference_model import reference_examples
 
     examples = reference_examples(corpus, segmenter, article_ids)
-    if len({e.article_id for e in examples}) < folds:
+    detector, info = fit_pair_detector(examples, folds, salient, model, **params)
+    detector.info["trained_on"] = {"corpus": str(corpus.path), "articles": len(set(article_ids))}
+    return detector, {**info, **detector.info}
+
+
+def fit_pair_detector(
+    examples: Sequence[ReferenceExample],
+    folds: int = 5,
+    salient: bool = True,
+    model: str = "tfidf",
+    **params: Any,
+) -> tuple[PairDetector, dict[str, Any]]:
+    """Fit a ``model`` (``tfidf``: threshold by grouped cross-validation over the
+    examples' articles; ``transformer``: threshold on an article-grouped validation share,
+    :func:`framing.reference_transformer.train_transformer_detector`), the pairs scored as
+    the pipeline keeps them (``salient``); returns the detector and its scores."""
+    from framing.reference_model import ReferenceDetector, pair_prf, salient_only
+
+    if model not in FORMATS:
+        raise ValueError(f"pair detector: unknown model {model!r} (one of {', '.join(FORMATS)})")
+    if model == "transformer":
+        from framing.reference_transformer import train_transformer_detector
+
+        fitted, threshold, info = train_transformer_detector(examples, salient=salient, **params)
+        info = {"params": fitted.model.params(), **info}
+        return PairDetector(fitted, threshold, info, salient=salient), info
+    n_articles = len({e.article_id for e in examples})
+    if n_articles < folds:
         raise ValueError(
-            f"{corpus.path}: {len(set(article_ids))} training article(s); cross-validation "
-            f"needs at least {folds}"
+            f"pair detector: {n_articles} training article(s); cross-validation needs at "
+            f"least {folds}"
         )
     predicted = cross_validate(examples, folds=folds, **params)
     if salient:
         predicted = {t: salient_only(examples, sets) for t, sets in predicted.items()}
     threshold, scores = choose_threshold(examples, predicted)
     detector = ReferenceDetector(**params).fit(examples)
-    rules = pair_prf(examples, [e.rule_actors for e in examples])
     info = {
-        "trained_on": {"corpus": str(corpus.path), "articles": len(set(article_ids))},
         "params": detector.get_params(),
         "cross_validation": {
             "folds": folds,
             "salient": salient,
             "min_precision": MIN_PRECISION,
-            "rules": rules,
+            "rules": pair_prf(examples, [e.rule_actors for e in examples]),
             "rules_or_model": {str(t): s for t, s in scores.items()},
         },
     }
@@ -242,12 +301,30 @@ def train_pair_detector(
 # the command line
 def add_cli(subparsers: Any) -> None:
     p = add_command(subparsers, "train-pair-detector", cmd_train_pair_detector)
-    p.add_argument("--data", default="data/syria", help="corpus folder (default: data/syria)")
+    p.add_argument(
+        "--data",
+        action="append",
+        help="corpus folder; repeat to train on several (default: data/syria)",
+    )
     p.add_argument("-o", "--output", required=True, help="folder to save the detector in")
     p.add_argument("--actors", help="actor config YAML (default: the packaged one)")
-    p.add_argument("--embeddings", action="store_true", help="add sentence embeddings")
-    p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
-    p.add_argument("--C", type=float, default=4.0, help="inverse regularisation (default: 4)")
+    p.add_argument(
+        "--model",
+        choices=sorted(FORMATS),
+        default="tfidf",
+        help="tfidf (word features + logistic regression, the default) or transformer "
+        "(a fine-tuned cross-encoder; minutes to tens of minutes on a CPU)",
+    )
+    p.add_argument("--embeddings", action="store_true", help="tfidf: add sentence embeddings")
+    p.add_argument(
+        "--folds", type=int, default=5, help="tfidf: cross-validation folds (default: 5)"
+    )
+    p.add_argument(
+        "--C", type=float, default=4.0, help="tfidf: inverse regularisation (default: 4)"
+    )
+    p.add_argument("--checkpoint", default="default", help="transformer: encoder to fine-tune")
+    p.add_argument("--epochs", type=float, default=3.0, help="transformer: epochs (default: 3)")
+    p.add_argument("--seed", type=int, default=13, help="transformer: seed (default: 13)")
     p.add_argument(
         "--anywhere",
         action="store_true",
@@ -257,39 +334,47 @@ def add_cli(subparsers: Any) -> None:
 
 
 def cmd_train_pair_detector(args: argparse.Namespace) -> int:
-    """train a pair detector on a corpus's train articles
+    """train a pair detector on corpora's train articles
 
-    Fits the learned pair detector on every annotated article outside the corpus's
-    held-out sets, chooses its threshold by grouped cross-validation (the lowest keeping
-    pair precision >= 0.95 for rules OR model) and saves it; apply it with
-    --pair-detector DIR in segment, predict and evaluate-pipeline."""
+    Fits the learned pair detector on every annotated article outside each corpus's
+    held-out sets, chooses its threshold (the lowest keeping pair precision >= 0.95 for
+    rules OR model: by grouped cross-validation for tfidf, on a held-out 15% of the
+    articles for transformer) and saves it; apply it with --pair-detector DIR in segment,
+    predict and evaluate-pipeline."""
     from framing.corpus import load_corpus
     from framing.pairs import split_ids
+    from framing.reference_model import reference_examples
     from framing.segment import Segmenter
     from framing.sources import resolve_path
 
-    corpus = load_corpus(resolve_path(args.data))
-    ids = split_ids(corpus, "train")
+    segmenter = Segmenter(args.actors)
+    examples: list[Any] = []
+    trained_on = []
+    for folder in args.data or ["data/syria"]:
+        corpus = load_corpus(resolve_path(folder))
+        ids = split_ids(corpus, "train")
+        examples += reference_examples(corpus, segmenter, ids)
+        trained_on.append({"corpus": str(corpus.path), "articles": len(ids)})
+    if args.model == "transformer":
+        params = {"checkpoint": args.checkpoint, "epochs": args.epochs, "seed": args.seed}
+    else:
+        params = {"folds": args.folds, "C": args.C, "embeddings": args.embeddings}
     try:
-        detector, info = train_pair_detector(
-            corpus,
-            Segmenter(args.actors),
-            ids,
-            folds=args.folds,
-            salient=not args.anywhere,
-            C=args.C,
-            embeddings=args.embeddings,
+        detector, info = fit_pair_detector(
+            examples, salient=not args.anywhere, model=args.model, **params
         )
     except ValueError as exc:
         log.error("%s", exc)
         return 2
+    detector.info["trained_on"] = trained_on
     detector.save(args.output)
-    chosen = info["cross_validation"]["rules_or_model"][str(detector.threshold)]
+    scores = info.get("cross_validation") or info["validation"]
+    chosen = scores["rules_or_model"][str(detector.threshold)]
+    how = "cross-validated" if "cross_validation" in info else "on the validation share,"
     print(
-        f"{args.output}: {len(ids)} train articles, threshold {detector.threshold} "
-        f"(cross-validated rules OR model: precision {chosen['precision']:.3f}, "
-        f"recall {chosen['recall']:.3f}; rules alone "
-        f"{info['cross_validation']['rules']['precision']:.3f} / "
-        f"{info['cross_validation']['rules']['recall']:.3f})"
+        f"{args.output}: {sum(t['articles'] for t in trained_on)} train articles, "
+        f"threshold {detector.threshold} ({how} rules OR model: precision "
+        f"{chosen['precision']:.3f}, recall {chosen['recall']:.3f}; rules alone "
+        f"{scores['rules']['precision']:.3f} / {scores['rules']['recall']:.3f})"
     )
     return 0
