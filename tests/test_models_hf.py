@@ -419,3 +419,25 @@ def test_recalibrate_refits_the_temperature_on_labelled_pairs_and_keeps_the_labe
         == 2
     )
     assert "not an empty folder" in caplog.text
+
+
+def test_quiet_logging_turns_off_the_libraries_progress_bars():
+    import logging
+
+    import transformers
+
+    from framing.models.hf_setup import route_library_logging
+
+    root = logging.getLogger()
+    level = root.level
+    try:
+        transformers.utils.logging.enable_progress_bar()  # as a fresh process starts
+        root.setLevel(logging.INFO)
+        route_library_logging()
+        assert transformers.utils.logging.is_progress_bar_enabled()
+        root.setLevel(logging.WARNING)  # framing -q
+        route_library_logging()
+        assert not transformers.utils.logging.is_progress_bar_enabled()
+    finally:
+        root.setLevel(level)
+        transformers.utils.logging.enable_progress_bar()

