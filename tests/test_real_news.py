@@ -353,3 +353,45 @@ def test_shipped_fakes_labels_are_standoff_and_each_article_in_one_pool():
         sents.sort()
         assert [s for s, _, _ in sents] == list(range(len(sents)))
         assert all(a[2] <= b[1] for a, b in zip(sents, sents[1:], strict=False))
+
+
+# benchmarks/newsmtsc_files.py: a release laid out under framing's names, and the copy
+# without the audited train sentences (lines written here, NewsMTSC's fields)
+def test_newsmtsc_files_lays_out_a_release_and_drops_audited_train_sentences(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    import newsmtsc_files
+
+    def line(gid: str, text: str) -> str:
+        target = {"Input.gid": gid, "from": 0, "to": 4, "mention": text[:4], "polarity": 4.0}
+        return json.dumps({"primary_gid": gid, "sentence_normalized": text, "targets": [target]})
+
+    train = [
+        line("g1", "Moscow denied it."),
+        line("g2", "Rain fell."),
+        line("g3", "Moscow denied it."),
+    ]
+    for variant in ("rw", "mt"):
+        (tmp_path / "rel" / f"newsmtsc-{variant}").mkdir(parents=True)
+        for split, lines in (("train", train), ("dev", train[1:2]), ("test", train[:1])):
+            path = tmp_path / "rel" / f"newsmtsc-{variant}" / f"{split}.jsonl"
+            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    audit = tmp_path / "audit.jsonl"
+    audit.write_text(
+        json.dumps({"source": "newsmtsc-rw-train", "gid": "g1"})
+        + "\n"
+        + json.dumps({"source": "newsmtsc-rw-test", "gid": "g2"})  # not a train record
+        + "\n",
+        encoding="utf-8",
+    )
+    written = newsmtsc_files.lay_out(tmp_path / "rel", tmp_path / "out")
+    assert sorted(p.name for p in written)[0] == "newsmtsc-mt-dev.jsonl" and len(written) == 6
+    kept, read = newsmtsc_files.without_audit(tmp_path / "out", tmp_path / "clean", [audit])
+    # g1 by its gid, g3 by its text (the same sentence under another gid); g2 stays
+    assert (kept, read) == (1, 3)
+    for variant in ("rw", "mt"):
+        clean = (tmp_path / "clean" / f"newsmtsc-{variant}-train.jsonl").read_text(encoding="utf-8")
+        assert [json.loads(x)["primary_gid"] for x in clean.splitlines()] == ["g2"]
+        dev = tmp_path / "clean" / f"newsmtsc-{variant}-dev.jsonl"
+        assert dev.read_text(encoding="utf-8") == train[1] + "\n"
+    with pytest.raises(SystemExit, match="newsmtsc-rw/train.jsonl not found"):
+        newsmtsc_files.lay_out(tmp_path / "nothing", tmp_path / "x")
