@@ -8,8 +8,8 @@ cross-validation), and ``transformer``, a fine-tuned cross-encoder
 chosen on an article-grouped validation share). Either is trained on the train
 articles of one or more annotated corpora (:func:`fit_pair_detector`), saved to a
 folder and loaded back safely (:meth:`PairDetector.save` / :meth:`PairDetector.load`:
-skops with a fixed list of trusted types, or safetensors; never pickle), and applied by :class:`framing.segment.Segmenter` after the
-rules (:meth:`PairDetector.add_pairs`): an actor the rules did not find in a sentence
+skops with a fixed list of trusted types, or safetensors; never pickle), and applied
+by :class:`framing.segment.Segmenter` after the rules (:meth:`PairDetector.add_pairs`): an actor the rules did not find in a sentence
 gets a mention with ``how="model"`` when the detector's probability reaches the
 threshold and (``salient``, the default) the rules named that actor in the sentence or
 one of the two before — an unnamed reference points back to an actor the text has just
@@ -31,7 +31,7 @@ import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from framing.corpus import Mention
 from framing.io import atomic_write
@@ -100,6 +100,36 @@ def choose_threshold(
     return (min(kept) if kept else max(scores)), scores
 
 
+def _fit_tfidf(
+    examples: Sequence[ReferenceExample], salient: bool, folds: int, **params: Any
+) -> tuple[ReferenceDetector, float, dict[str, Any]]:
+    """TF-IDF detector; its threshold by grouped cross-validation over the articles."""
+    from framing.reference_model import ReferenceDetector, pair_prf, salient_only
+
+    n_articles = len({e.article_id for e in examples})
+    if n_articles < folds:
+        raise ValueError(
+            f"pair detector: {n_articles} training article(s); cross-validation needs at "
+            f"least {folds}"
+        )
+    predicted = cross_validate(examples, folds=folds, **params)
+    if salient:
+        predicted = {t: salient_only(examples, sets) for t, sets in predicted.items()}
+    threshold, scores = choose_threshold(examples, predicted)
+    detector = ReferenceDetector(**params).fit(examples)
+    info = {
+        "params": detector.get_params(),
+        "cross_validation": {
+            "folds": folds,
+            "salient": salient,
+            "min_precision": MIN_PRECISION,
+            "rules": pair_prf(examples, [e.rule_actors for e in examples]),
+            "rules_or_model": {str(t): s for t, s in scores.items()},
+        },
+    }
+    return detector, threshold, info
+
+
 def _save_tfidf(detector: ReferenceDetector, directory: Path) -> None:
     from framing.models.skops_io import dump_skops
 
@@ -116,6 +146,17 @@ def _load_tfidf(directory: Path) -> ReferenceDetector:
     return detector
 
 
+def _fit_transformer(
+    examples: Sequence[ReferenceExample], salient: bool, folds: int, **params: Any
+) -> tuple[Any, float, dict[str, Any]]:
+    """Fine-tuned cross-encoder; its threshold on a held-out share of the articles
+    (``folds`` unused)."""
+    from framing.reference_transformer import train_transformer_detector
+
+    detector, threshold, info = train_transformer_detector(examples, salient=salient, **params)
+    return detector, threshold, {"params": detector.model.params(), **info}
+
+
 def _save_transformer(detector: Any, directory: Path) -> None:
     detector.save(directory)
 
@@ -126,10 +167,16 @@ def _load_transformer(directory: Path) -> Any:
     return TransformerReferenceDetector.load(directory)
 
 
-# detector kind (``detector`` in detector.json) -> how its folder is written and read
-FORMATS: dict[str, tuple[Any, Any]] = {
-    "tfidf": (_save_tfidf, _load_tfidf),
-    "transformer": (_save_transformer, _load_transformer),
+class DetectorKind(NamedTuple):
+    fit: Any  # (examples, salient, folds, **params) -> (detector, threshold, scores)
+    save: Any  # (detector, folder) -> None
+    load: Any  # folder -> detector
+
+
+# ``--model`` and ``detector`` in detector.json -> how it is fitted, written and read
+KINDS: dict[str, DetectorKind] = {
+    "tfidf": DetectorKind(_fit_tfidf, _save_tfidf, _load_tfidf),
+    "transformer": DetectorKind(_fit_transformer, _save_transformer, _load_transformer),
 }
 
 
@@ -182,7 +229,7 @@ class PairDetector:
     def save(self, directory: str | Path) -> None:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        FORMATS[self.kind][0](self.detector, directory)
+        KINDS[self.kind].save(self.detector, directory)
         info = {
             "kind": KIND,
             "detector": self.kind,
@@ -208,11 +255,11 @@ class PairDetector:
         if not isinstance(info, dict) or info.get("kind") != KIND:
             raise ModelFolderError(f"{info_path}: not a pair detector (kind {KIND!r})")
         kind = info.get("detector", "tfidf")  # folders saved before there were two
-        if kind not in FORMATS:
+        if kind not in KINDS:
             raise ModelFolderError(
-                f"{info_path}: unknown detector {kind!r} (one of {', '.join(FORMATS)})"
+                f"{info_path}: unknown detector {kind!r} (one of {', '.join(KINDS)})"
             )
-        detector = FORMATS[kind][1](directory)
+        detector = KINDS[kind].load(directory)
         if detector.actors != info.get("actors"):
             raise ModelFolderError(
                 f"{directory}: the detector's actors {detector.actors} differ from "
@@ -259,41 +306,13 @@ def fit_pair_detector(
     model: str = "tfidf",
     **params: Any,
 ) -> tuple[PairDetector, dict[str, Any]]:
-    """Fit a ``model`` (``tfidf``: threshold by grouped cross-validation over the
-    examples' articles; ``transformer``: threshold on an article-grouped validation share,
-    :func:`framing.reference_transformer.train_transformer_detector`), the pairs scored as
-    the pipeline keeps them (``salient``); returns the detector and its scores."""
-    from framing.reference_model import ReferenceDetector, pair_prf, salient_only
-
-    if model not in FORMATS:
-        raise ValueError(f"pair detector: unknown model {model!r} (one of {', '.join(FORMATS)})")
-    if model == "transformer":
-        from framing.reference_transformer import train_transformer_detector
-
-        fitted, threshold, info = train_transformer_detector(examples, salient=salient, **params)
-        info = {"params": fitted.model.params(), **info}
-        return PairDetector(fitted, threshold, info, salient=salient), info
-    n_articles = len({e.article_id for e in examples})
-    if n_articles < folds:
-        raise ValueError(
-            f"pair detector: {n_articles} training article(s); cross-validation needs at "
-            f"least {folds}"
-        )
-    predicted = cross_validate(examples, folds=folds, **params)
-    if salient:
-        predicted = {t: salient_only(examples, sets) for t, sets in predicted.items()}
-    threshold, scores = choose_threshold(examples, predicted)
-    detector = ReferenceDetector(**params).fit(examples)
-    info = {
-        "params": detector.get_params(),
-        "cross_validation": {
-            "folds": folds,
-            "salient": salient,
-            "min_precision": MIN_PRECISION,
-            "rules": pair_prf(examples, [e.rule_actors for e in examples]),
-            "rules_or_model": {str(t): s for t, s in scores.items()},
-        },
-    }
+    """Fit a detector of kind ``model`` (:data:`KINDS`: ``tfidf``, its threshold by
+    grouped cross-validation over the examples' articles; ``transformer``, its threshold
+    on an article-grouped validation share), the pairs scored as the pipeline keeps them
+    (``salient``); returns the detector and its scores."""
+    if model not in KINDS:
+        raise ValueError(f"pair detector: unknown model {model!r} (one of {', '.join(KINDS)})")
+    detector, threshold, info = KINDS[model].fit(examples, salient, folds, **params)
     return PairDetector(detector, threshold, info, salient=salient), info
 
 
@@ -310,7 +329,7 @@ def add_cli(subparsers: Any) -> None:
     p.add_argument("--actors", help="actor config YAML (default: the packaged one)")
     p.add_argument(
         "--model",
-        choices=sorted(FORMATS),
+        choices=sorted(KINDS),
         default="tfidf",
         help="tfidf (word features + logistic regression, the default) or transformer "
         "(a fine-tuned cross-encoder; minutes to tens of minutes on a CPU)",
