@@ -104,7 +104,9 @@ def test_two_targets_of_one_sentence_get_different_features(tiny_checkpoint: Pat
     assert proba.shape == (2, 3) and not np.allclose(proba[0], proba[1])
 
 
-def test_finetune_save_load_round_trip_is_identical(tiny_checkpoint: Path, tmp_path: Path) -> None:
+def test_finetune_save_load_round_trip_is_identical(
+    tiny_checkpoint: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     data = _examples()
     model = _model(tiny_checkpoint, input_format="markers", pooling="target").fit(data)
     proba = model.predict_proba(data)
@@ -112,9 +114,12 @@ def test_finetune_save_load_round_trip_is_identical(tiny_checkpoint: Path, tmp_p
     config = json.loads((saved / "config.json").read_text())
     assert config["model_type"] == "framing-target-pooling"
     assert config["framing_pooling"] == "target"
+    caplog.clear()
     again, manifest = load_saved_model(saved)
     assert manifest["model"]["pooling"] == "target" == again.pooling
     np.testing.assert_allclose(again.predict_proba(data), proba, atol=1e-6)
+    # the tokenizer is read with the folder's encoder config: no "model of type" warning
+    assert not [r for r in caplog.records if "model of type" in r.getMessage()]
 
     # transformers' Auto classes refuse the folder instead of loading random heads
     from transformers import AutoModelForSequenceClassification

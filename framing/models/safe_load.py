@@ -151,7 +151,9 @@ def read_transformer_folder(directory: Path, pooling: str) -> tuple[Any, Any]:
             f"{pooling!r}"
         )
     try:
-        tokenizer = AutoTokenizer.from_pretrained(directory, trust_remote_code=False)
+        # the config read above: a pooled folder's own model type is not transformers' to
+        # read (it warned "a model of type framing-target-pooling" on every load)
+        tokenizer = AutoTokenizer.from_pretrained(directory, config=config, trust_remote_code=False)
     except Exception as exc:
         raise loader_error(directory, exc) from None
     if found == "target":
