@@ -75,15 +75,15 @@ def cross_validate(
     """Out-of-fold actor sets per threshold, the folds grouped by article."""
     from sklearn.model_selection import GroupKFold
 
-    from framing.reference_model import ReferenceDetector
+    from framing.reference_model import ReferenceDetector, actor_sets
 
     groups = [e.article_id for e in examples]
     out: dict[float, list[Any]] = {t: [None] * len(examples) for t in thresholds}
     for fit_idx, eval_idx in GroupKFold(folds).split(examples, groups=groups):
         model = ReferenceDetector(**params).fit([examples[i] for i in fit_idx])
-        held = [examples[i] for i in eval_idx]
+        proba = model.predict_proba([examples[i] for i in eval_idx])  # once per fold
         for t in thresholds:
-            for i, found in zip(eval_idx, model.predict(held, t), strict=True):
+            for i, found in zip(eval_idx, actor_sets(model.actors, proba, t), strict=True):
                 out[t][i] = found
     return out
 
@@ -296,7 +296,7 @@ def train_pair_detector(
     examples = reference_examples(corpus, segmenter, article_ids)
     detector, info = fit_pair_detector(examples, folds, salient, model, **params)
     detector.info["trained_on"] = {"corpus": str(corpus.path), "articles": len(set(article_ids))}
-    return detector, {**info, **detector.info}
+    return detector, detector.info
 
 
 def fit_pair_detector(

@@ -199,11 +199,14 @@ class ReferenceDetector(BaseEstimator):
     def predict(
         self, examples: Sequence[ReferenceExample], threshold: float = 0.5
     ) -> list[frozenset[str]]:
-        proba = self.predict_proba(examples)
-        return [
-            frozenset(a for a, p in zip(self.actors, row, strict=True) if p >= threshold)
-            for row in proba
-        ]
+        return actor_sets(self.actors, self.predict_proba(examples), threshold)
+
+
+def actor_sets(actors: Sequence[str], proba: np.ndarray, threshold: float) -> list[frozenset[str]]:
+    """Per row of ``[n examples, n actors]`` probabilities, the actors reaching ``threshold``."""
+    return [
+        frozenset(a for a, p in zip(actors, row, strict=True) if p >= threshold) for row in proba
+    ]
 
 
 def salient_only(

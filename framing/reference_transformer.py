@@ -62,8 +62,6 @@ def detector_rows(
             rows["sentence"].append(e.text)
             rows["label"].append(PRESENT if actor in e.gold else ABSENT)
             rows["article_id"].append(e.article_id)
-    rows["target_spans"] = [[] for _ in rows["actor"]]
-    rows["other_spans"] = [[] for _ in rows["actor"]]
     return rows
 
 
@@ -127,11 +125,7 @@ class TransformerReferenceDetector:
 
     def save(self, directory: Path) -> None:
         self.model.save(directory)
-        settings = {
-            "actors": self._actors,
-            "params": self.model.params(),
-            "labels": [ABSENT, PRESENT],
-        }
+        settings = {"actors": self._actors, "params": self.model.params()}
         with atomic_write(directory / SETTINGS_FILE) as fh:
             json.dump(settings, fh, indent=2)
 
@@ -167,10 +161,11 @@ def train_transformer_detector(
     ``salient``); returns the detector, its threshold and the validation scores."""
     from framing.models.hf_trainer import grouped_validation
     from framing.pair_detector import THRESHOLDS, choose_threshold
-    from framing.reference_model import pair_prf, salient_only
+    from framing.reference_model import actor_sets, pair_prf, salient_only
 
     groups = [e.article_id for e in examples]
-    fit_idx, val_idx = grouped_validation(groups, validation_share, int(params.get("seed", 13)))
+    seed = int({**DEFAULTS, **params}["seed"])
+    fit_idx, val_idx = grouped_validation(groups, validation_share, seed)
     if not len(val_idx):
         raise ValueError(
             f"pair detector: {len(set(groups))} training article(s); a validation share "
@@ -180,13 +175,7 @@ def train_transformer_detector(
     held = [examples[i] for i in val_idx]
     detector = TransformerReferenceDetector(**params).fit(fit, held)
     proba = detector.predict_proba(held)
-    predicted = {
-        t: [
-            frozenset(a for a, p in zip(detector.actors, row, strict=True) if p >= t)
-            for row in proba
-        ]
-        for t in THRESHOLDS
-    }
+    predicted = {t: actor_sets(detector.actors, proba, t) for t in THRESHOLDS}
     if salient:
         predicted = {t: salient_only(held, sets) for t, sets in predicted.items()}
     threshold, scores = choose_threshold(held, predicted)

@@ -26,12 +26,15 @@ MARKERS = ("[TGT]", "[/TGT]", "[OTH]", "[/OTH]")
 
 
 def encoder_inputs(examples: Any, input_format: str) -> tuple[list[str], list[str] | None]:
-    """Texts (and second segments) the encoder sees, per the input format."""
-    c = columns(examples, ["sentence", "target_spans", "other_spans", "actor"])
+    """Texts (and second segments) the encoder sees, per the input format (only the
+    columns that format reads are required: ``sentence``; ``actor`` for ``pair``; the
+    spans too for ``markers``)."""
     if input_format == "sentence":
-        return list(c["sentence"]), None
+        return list(columns(examples, ["sentence"])["sentence"]), None
     if input_format == "pair":
+        c = columns(examples, ["sentence", "actor"])
         return [a or "target" for a in c["actor"]], list(c["sentence"])
+    c = columns(examples, ["sentence", "target_spans", "other_spans", "actor"])
     texts = []
     for sentence, target, other, actor in zip(
         c["sentence"], c["target_spans"], c["other_spans"], c["actor"], strict=True
