@@ -286,12 +286,23 @@ def test_interrupt_keeps_buffered_whole_articles_in_parquet(
 
 
 def test_signals_are_held_during_writes():
-    held = False
-    with pytest.raises(KeyboardInterrupt):  # noqa: SIM117 - the order is the point
+    # the test sets SIGINT's handler itself: a process started in the background (``cmd &``,
+    # nohup) inherits SIGINT ignored, and then nothing is raised at the end either
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        held = False
+        with pytest.raises(KeyboardInterrupt):  # noqa: SIM117 - the order is the point
+            with DeferSignals():
+                signal.raise_signal(signal.SIGINT)
+                held = True  # reached: the interrupt waits for the block's end
+        assert held
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # ignored before: still ignored after
         with DeferSignals():
             signal.raise_signal(signal.SIGINT)
-            held = True  # reached: the interrupt waits for the block's end
-    assert held
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_resume_refuses_other_models(tmp_path, stance_run, frame_run, articles):
