@@ -18,7 +18,8 @@ with ``--test``. ``--ensemble DIR ...`` scores the average of saved models' prob
 (:class:`~framing.models.ensemble.EnsembleModel`; choose the members on dev with
 ``benchmarks/newsmtsc_ensemble.py``); with ``--save`` the ensemble folder, members copied
 in, is written to ``OUT/model``. Printed and written to ``OUT/results.json``: macro-F1,
-accuracy and F1 over positive+negative (Hamborg & Donnay 2021's metrics) per split, the training
+accuracy and F1 over positive+negative (Hamborg & Donnay 2021's metrics) per split and
+over dev-rw + dev-mt pooled (``dev``, what recipes are chosen by), the training
 minutes and the wall time; ``--save`` writes the model folder in framing's format.
 ``--limit N`` trains on the first N train examples only and scores nothing: with
 ``--threads 1`` its ``train_cpu_seconds_per_example_epoch`` (process CPU time) estimates
@@ -60,9 +61,14 @@ def parse_options(pairs: list[str]) -> dict[str, Any]:
     return options
 
 
-def split_metrics(model: TransformerModel, examples: Any) -> dict[str, Any]:
+def predictions(model: TransformerModel, examples: Any) -> tuple[list[str], list[str]]:
+    """(gold, predicted) labels of ``examples``."""
     pred = [model.labels[i] for i in model.predict_proba(examples).argmax(axis=1)]
-    m = classification_metrics(columns(examples, ["label"])["label"], pred, model.labels, n_boot=0)
+    return list(columns(examples, ["label"])["label"]), pred
+
+
+def split_metrics(gold: list[str], pred: list[str], labels: list[str]) -> dict[str, Any]:
+    m = classification_metrics(gold, pred, labels, n_boot=0)
     return {k: m[k] for k in ("n", "macro_f1", "accuracy", "f1_pn")}
 
 
@@ -146,12 +152,17 @@ def main() -> None:
     score_start = time.perf_counter()
     results["splits"] = {}
     if not args.limit and not args.no_dev:  # a throughput probe's model is not scored
-        results["splits"] = {f"dev-{s}": split_metrics(model, ex) for s, ex in dev.items()}
+        scored = {s: predictions(model, ex) for s, ex in dev.items()}
+        for s, (gold, pred) in scored.items():
+            results["splits"][f"dev-{s}"] = split_metrics(gold, pred, model.labels)
+        # dev-rw + dev-mt as one set: what epochs and recipes are chosen by
+        pooled = [sum((scored[s][i] for s in scored), []) for i in (0, 1)]
+        results["splits"]["dev"] = split_metrics(*pooled, model.labels)
     if args.test:
         for s in ("rw", "mt"):
             test = newsmtsc_examples(data / f"newsmtsc-{s}-test.jsonl")
-            results["splits"][f"test-{s}"] = split_metrics(model, test)
-    n_scored = sum(m["n"] for m in results["splits"].values())
+            results["splits"][f"test-{s}"] = split_metrics(*predictions(model, test), model.labels)
+    n_scored = sum(m["n"] for k, m in results["splits"].items() if k != "dev")
     results["inference_seconds"] = round(time.perf_counter() - score_start, 1)
     results["inference_examples_per_second"] = round(
         n_scored / max(results["inference_seconds"], 0.1), 1

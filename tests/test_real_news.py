@@ -395,3 +395,36 @@ def test_newsmtsc_files_lays_out_a_release_and_drops_audited_train_sentences(tmp
         assert dev.read_text(encoding="utf-8") == train[1] + "\n"
     with pytest.raises(SystemExit, match="newsmtsc-rw/train.jsonl not found"):
         newsmtsc_files.lay_out(tmp_path / "nothing", tmp_path / "x")
+
+
+# ---------------------------------------------------------------------------
+# benchmarks/newsmtsc.py --evaluate: per dev file and both pooled (what recipes are chosen by)
+def test_newsmtsc_benchmark_scores_dev_files_and_pooled_dev(stance_run, monkeypatch, tmp_path):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    import newsmtsc
+
+    def line(gid: str, text: str, target: str, polarity: float) -> str:
+        start = text.index(target)
+        t = {"from": start, "to": start + len(target), "mention": target, "polarity": polarity}
+        return json.dumps({"primary_gid": gid, "sentence_normalized": text, "targets": [t]})
+
+    data = tmp_path / "newsmtsc"
+    data.mkdir()
+    dev = {
+        "rw": [line("r1", "Russia bombed the market again.", "Russia", 2.0)],
+        "mt": [
+            line("m1", "Russia praised the new talks.", "Russia", 6.0),
+            line("m2", "Analysts said Russia met on Monday.", "Russia", 4.0),
+        ],
+    }
+    for variant, lines in dev.items():
+        (data / f"newsmtsc-{variant}-dev.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    out = tmp_path / "out"
+    argv = ["newsmtsc.py", "--evaluate", str(stance_run / "model"), "--data", str(data)]
+    monkeypatch.setattr(sys, "argv", [*argv, "--out", str(out)])
+    newsmtsc.main()
+    splits = json.loads((out / "results.json").read_text(encoding="utf-8"))["splits"]
+    assert sorted(splits) == ["dev", "dev-mt", "dev-rw"]
+    assert [splits[k]["n"] for k in ("dev-rw", "dev-mt", "dev")] == [1, 2, 3]
+    pooled_correct = splits["dev-rw"]["accuracy"] * 1 + splits["dev-mt"]["accuracy"] * 2
+    assert splits["dev"]["accuracy"] == pytest.approx(pooled_correct / 3)
