@@ -397,6 +397,26 @@ def test_title_and_short_standfirst():
     ]
 
 
+def test_short_two_sentence_lede_after_title_and_byline_stays_body():
+    # the byline goes as furniture; the 21-word paragraph after it is two sentences, so it
+    # is the lede (a standfirst is one sentence unless a wider gap sets it apart)
+    lede = (
+        "Russia has begun moving troops out of a desert air base, satellite images show. "
+        "The Kremlin called it routine."
+    )
+    raw = (
+        "Kremlin signals retreat\n\nBy Staff Reporter | Updated 12 March 2025\n\n"
+        f"{lede}\n\nHTS commanders welcomed the withdrawal on Monday."
+    )
+    c = clean_text(raw)
+    assert c.title == "Kremlin signals retreat"
+    assert c.standfirst is None
+    assert c.text.startswith(lede)
+    # the same two sentences behind two blank lines are still a standfirst
+    c = clean_text(raw.replace(f"{lede}\n\n", f"{lede}\n\n\n"))
+    assert c.standfirst == lede
+
+
 def test_known_title_is_taken_from_the_article():
     art = Article(
         id="a1",

@@ -6,8 +6,10 @@
    HTML entities, line endings; NFC; zero-width and non-breaking spaces);
 2. title and standfirst, the short lines before the first body paragraph, are
    kept apart from the body (after a title, a standfirst that ends in a full
-   stop counts when it has at most 22 words, or 45 when two or more blank lines
-   part it from the body, so a one-sentence lede is rarely taken for one);
+   stop counts when it is one sentence of at most 22 words, or has at most 45
+   words when two or more blank lines part it from the body, so a one-sentence
+   lede is rarely taken for one and a short two-sentence lede behind a single
+   blank line never is);
 3. page furniture is dropped: bullet lines such as ``• Source …`` or
    ``• you may also like``, share/subscribe/follow prompts, bylines, lone dates,
    photo credits, and the teaser headlines that follow such a block after the body;
@@ -35,6 +37,7 @@ from framing.text.furniture import (
     mark_lone_buttons,
     split_leading_prompt,
 )
+from framing.text.sentences import split_sentences
 from framing.text.unicode import normalize_spaced, one_space
 from framing.text.unicode import normalize_unicode as normalize_unicode  # re-export
 
@@ -241,11 +244,13 @@ def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
         # a title or standfirst is a paragraph of its own (hard-wrapped lines are not)
         is_head = blank_after >= 1 and not _is_prose(line) and count_words(line) <= _MAX_HEAD_WORDS
         # a one-sentence standfirst after a title, set off from the body by a wider gap
-        # (or a short one: standfirsts run 10-25 words, one-sentence ledes 25-40)
+        # (or a short one: standfirsts run 10-25 words, one-sentence ledes 25-40); behind a
+        # single blank line a short paragraph of two sentences or more is the lede
         is_head = is_head or (
             len(head) == 1
             and blank_after >= 1
             and count_words(line) <= (45 if blank_after >= 2 else _SHORT_STANDFIRST)
+            and (blank_after >= 2 or len(split_sentences(line)) == 1)
         )
         # a standfirst is a sentence or two, not a section heading ("What comes next")
         could_be_title = not head and (title is None or _same_text(line, title))
