@@ -417,6 +417,19 @@ def test_short_two_sentence_lede_after_title_and_byline_stays_body():
     assert c.standfirst == lede
 
 
+@pytest.mark.parametrize(
+    "dateline", ["DAMASCUS, Jan 5 (Reuters) - ", "BEIRUT (AP) — ", "DEIR EZ-ZOR, Syria -- "]
+)
+def test_a_lede_opening_with_a_wire_dateline_is_never_a_standfirst(dateline):
+    lede = f"{dateline}Syria has asked Russia to extradite its former president."
+    raw = f"Syria asks Moscow to hand over Assad\n\n{lede}\n\nMoscow has not replied."
+    c = clean_text(raw)
+    assert c.title == "Syria asks Moscow to hand over Assad"
+    assert c.standfirst is None and c.text.startswith(lede)
+    # without the dateline the same short sentence is taken for a standfirst
+    assert clean_text(raw.replace(dateline, "")).standfirst == lede.replace(dateline, "")
+
+
 def test_known_title_is_taken_from_the_article():
     art = Article(
         id="a1",

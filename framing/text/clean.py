@@ -8,8 +8,8 @@
    kept apart from the body (after a title, a standfirst that ends in a full
    stop counts when it is one sentence of at most 22 words, or has at most 45
    words when two or more blank lines part it from the body, so a one-sentence
-   lede is rarely taken for one and a short two-sentence lede behind a single
-   blank line never is);
+   lede is rarely taken for one, and neither a short two-sentence lede behind a
+   single blank line nor a paragraph opening with a wire dateline ever is);
 3. page furniture is dropped: bullet lines such as ``• Source …`` or
    ``• you may also like``, share/subscribe/follow prompts, bylines, lone dates,
    photo credits, and the teaser headlines that follow such a block after the body;
@@ -49,6 +49,12 @@ if TYPE_CHECKING:
 _MAX_HEAD_WORDS = 60
 _SHORT_STANDFIRST = 22
 _MIN_STANDFIRST_WORDS = 6
+# a wire dateline opens the body's first paragraph, never a title or standfirst:
+# "DAMASCUS, Jan 5 (Reuters) - ", "BEIRUT (AP) — ", "DEIR EZ-ZOR, Syria -- "
+_DATELINE = re.compile(
+    r"[A-Z][A-Z'.\-]{2,}(?:[ /][A-Z][A-Z'.\-]+)*(?:,[^\n()]{1,30}?)?\s*(?:\([^()\n]{1,30}\))?"
+    r"\s*(?:--?|[–—])\s"
+)
 _MAX_RESIDUE_CHARS = 2  # what a link dump leaves of a line, at most, to go with it
 
 
@@ -255,6 +261,8 @@ def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
         # a standfirst is a sentence or two, not a section heading ("What comes next")
         could_be_title = not head and (title is None or _same_text(line, title))
         if not could_be_title and count_words(line) < _MIN_STANDFIRST_WORDS:
+            is_head = False
+        if _DATELINE.match(line):
             is_head = False
         nxt = next((x for x in kept[idx + 1 :] if x), None)
         if not is_head or nxt is None:
