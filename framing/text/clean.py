@@ -2,8 +2,10 @@
 
 ``clean_text(raw)`` turns a scraped article into a :class:`CleanedArticle`:
 
-1. unicode repair and normalisation (:mod:`framing.text.unicode`; ``ftfy``: mojibake,
-   HTML entities, line endings; NFC; zero-width and non-breaking spaces);
+1. HTML markup in a text field (``<p>…</p>``) is turned into paragraphs
+   (:mod:`framing.text.markup`), then unicode is repaired and normalised
+   (:mod:`framing.text.unicode`; ``ftfy``: mojibake, HTML entities, line endings; NFC;
+   zero-width and non-breaking spaces);
 2. title and standfirst, the short lines before the first body paragraph, are
    kept apart from the body (after a title, a standfirst that ends in a full
    stop counts when it is one sentence of at most 22 words, or has at most 45
@@ -37,6 +39,7 @@ from framing.text.furniture import (
     mark_lone_buttons,
     split_leading_prompt,
 )
+from framing.text.markup import strip_markup
 from framing.text.sentences import split_sentences
 from framing.text.unicode import normalize_spaced, one_space
 from framing.text.unicode import normalize_unicode as normalize_unicode  # re-export
@@ -190,6 +193,9 @@ def _same_text(a: str, b: str) -> bool:
 def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
     """Clean one scraped article; ``title`` is the known title, if any."""
     removed: list[Removal] = []
+    raw, tags = strip_markup(raw)
+    if tags:  # HTML in a text field: the tags, counted, are what was removed
+        removed.append(Removal("markup", " ".join(f"<{t}>×{n}" for t, n in sorted(tags.items()))))
     text = normalize_spaced(raw)
     lines = [ln.strip() for ln in text.split("\n")]
 
