@@ -207,23 +207,24 @@ class RecordError(ValueError):
         self.reason = reason
 
 
-def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, Any] | RecordError]]:
+def iter_jsonl(
+    path: str | os.PathLike[str], encoding: str = "utf-8"
+) -> Iterator[tuple[int, dict[str, Any] | RecordError]]:
     """Yield ``(line_number, record)`` per non-blank line, or a :class:`RecordError`.
 
     Bad lines are yielded as errors instead of raising, so a caller can report them
-    and keep the good records.
+    and keep the good records. ``encoding``: of the file's bytes (UTF-8 by default).
     """
     path = Path(path)
     with path.open("rb") as fh:
         for lineno, raw in enumerate(fh, 1):
             where = f"{path}:{lineno}"
             try:
-                line = raw.decode("utf-8")
+                line = raw.decode(encoding)
             except UnicodeDecodeError as exc:
-                yield (
-                    lineno,
-                    RecordError(where, f"not valid UTF-8 ({exc.reason} at byte {exc.start})"),
-                )
+                name = "UTF-8" if encoding == "utf-8" else encoding
+                reason = f"not valid {name} ({exc.reason} at byte {exc.start})"
+                yield lineno, RecordError(where, reason)
                 continue
             if not line.strip():
                 continue

@@ -60,12 +60,37 @@ class Columns:
     date: str = "date"
     url: str = "url"
     csv_mode: str = "strict"
+    # CSV column separator (None: from the header line, see :func:`header_delimiter`)
+    delimiter: str | None = None
+    encoding: str = "utf-8"  # of .txt, JSONL and CSV files (HTML pages declare their own)
 
     def __post_init__(self) -> None:
         if self.csv_mode not in CSV_MODES:
             raise ValueError(
                 f"unknown CSV mode {self.csv_mode!r}; choose one of {', '.join(CSV_MODES)}"
             )
+        if self.delimiter is not None and len(self.delimiter) != 1:
+            raise ValueError(f"a CSV delimiter is one character, got {self.delimiter!r}")
+        try:
+            codecs.lookup(self.encoding)
+        except LookupError:
+            raise ValueError(f"unknown text encoding {self.encoding!r}") from None
+        if "a,\n".encode(self.encoding, errors="replace") != b"a,\n":
+            # lines and cells are split on the bytes of "\n" and "," before decoding
+            raise ValueError(
+                f"text encoding {self.encoding!r} is not ASCII-compatible (UTF-16 or "
+                "UTF-32?): save the file as UTF-8"
+            )
+
+    @property
+    def utf8(self) -> bool:
+        return codecs.lookup(self.encoding).name == "utf-8"
+
+    def not_decodable(self) -> str:
+        """The error reason for bytes this encoding cannot read, with the way out."""
+        if self.utf8:
+            return "not valid UTF-8 (another encoding? give it with --encoding, e.g. cp1252)"
+        return f"not valid {self.encoding}"
 
     @classmethod
     def from_args(cls, args: Any) -> Columns:
@@ -78,6 +103,8 @@ class Columns:
             date=args.date_field,
             url=args.url_field,
             csv_mode=getattr(args, "csv_mode", "strict"),
+            delimiter=getattr(args, "csv_delimiter", None),
+            encoding=getattr(args, "encoding", None) or "utf-8",
         )
 
     def to_article(self, record: dict[str, Any], where: str, fallback_id: str) -> Article:
@@ -116,13 +143,15 @@ def _one_article(record: dict[str, Any], where: str) -> Article | RecordError:
         return exc
 
 
-def read_txt(path: Path, article_id: str | None = None) -> Iterator[Article | RecordError]:
+def read_txt(
+    path: Path, article_id: str | None = None, columns: Columns = Columns()
+) -> Iterator[Article | RecordError]:
     where = str(path)
     try:
         raw = path.read_bytes()
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig" if columns.utf8 else columns.encoding)
     except UnicodeDecodeError as exc:
-        yield RecordError(where, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
+        yield RecordError(where, f"{columns.not_decodable()}: {exc.reason} at byte {exc.start}")
         return
     except OSError as exc:
         yield RecordError(where, f"cannot read: {exc.strerror or exc}")
@@ -132,7 +161,7 @@ def read_txt(path: Path, article_id: str | None = None) -> Iterator[Article | Re
 
 def read_jsonl(path: Path, columns: Columns = Columns()) -> Iterator[Article | RecordError]:
     try:
-        for lineno, rec in iter_jsonl(path):
+        for lineno, rec in iter_jsonl(path, encoding=columns.encoding):
             if isinstance(rec, RecordError):
                 yield rec
                 continue
@@ -154,12 +183,13 @@ def read_csv(
     error; a bad record is one error naming its line, and the records after it are
     read on (never merged into it).
     """
-    delimiter = delimiter or ("\t" if path.suffix.lower() == ".tsv" else ",")
     try:
         with path.open("rb") as raw:
-            head = raw.read(4)
+            first_line = raw.readline(1 << 16)
+        head = first_line[:4]
         # undecodable bytes become lone surrogates, so one bad row does not lose the file
-        fh = path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
+        encoding = "utf-8-sig" if columns.utf8 else columns.encoding
+        fh = path.open(encoding=encoding, errors="surrogateescape", newline="")
     except OSError as exc:
         yield RecordError(str(path), f"cannot read: {exc.strerror or exc}")
         return
@@ -167,6 +197,11 @@ def read_csv(
         fh.close()
         yield RecordError(str(path), "UTF-16 text (has a UTF-16 byte-order mark); save it as UTF-8")
         return
+    delimiter = delimiter or columns.delimiter
+    if delimiter is None:
+        delimiter = header_delimiter(first_line.decode(encoding, errors="replace"))
+        if delimiter != ",":
+            log.info("%s: columns separated by %r (read from the header line)", path, delimiter)
     with fh:
         records = iter_csv_records(fh, delimiter, mode=columns.csv_mode)
         first = next(records, None)
@@ -192,7 +227,7 @@ def read_csv(
                 continue
             cells = record.cells or []
             if any(_has_surrogates(v) for v in cells):
-                yield RecordError(where, "not valid UTF-8")
+                yield RecordError(where, columns.not_decodable())
                 continue
             try:
                 yield columns.to_article(
@@ -202,6 +237,18 @@ def read_csv(
                 )
             except RecordError as exc:
                 yield exc
+
+
+_DELIMITERS = (",", ";", "\t", "|")  # the first wins a tie
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def header_delimiter(line: str) -> str:
+    """The column separator of a CSV file from its header line: the one of ``,`` ``;``
+    tab ``|`` that occurs most outside quotes (``,`` when none does): Excel in many
+    European locales writes ``;``."""
+    bare = _QUOTED.sub("", line)
+    return max(_DELIMITERS, key=lambda d: (bare.count(d), -_DELIMITERS.index(d)))
 
 
 def _has_surrogates(value: str) -> bool:
@@ -271,7 +318,9 @@ class Reader:
 
 
 READERS: tuple[Reader, ...] = (
-    Reader(("txt", "text"), (".txt",), lambda path, columns, rel_id: read_txt(path, rel_id)),
+    Reader(
+        ("txt", "text"), (".txt",), lambda path, columns, rel_id: read_txt(path, rel_id, columns)
+    ),
     Reader(
         ("jsonl", "ndjson", "json"),
         (".jsonl", ".ndjson"),

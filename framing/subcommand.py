@@ -45,6 +45,18 @@ def add_input_arguments(parser: Any) -> None:
         "(file:line) and keeps the rest; lenient reads a stray quote as text and pads short "
         "rows (default: strict)",
     )
+    parser.add_argument(
+        "--csv-delimiter",
+        metavar="CHAR",
+        help="CSV column separator (default: tab for .tsv, else the one of , ; tab | that the "
+        "header line uses most)",
+    )
+    parser.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="encoding of .txt, JSONL and CSV input, e.g. cp1252 for Windows exports "
+        "(default: utf-8; HTML pages declare their own)",
+    )
     fields = Columns()
     for name, what in (
         ("id", "the article id"),

@@ -212,6 +212,59 @@ def test_csv_non_utf8_row_keeps_good_rows(tmp_path):
     arts, errs = split(read_path(path))
     assert [a.id for a in arts] == ["c1", "c3"]
     assert len(errs) == 1 and "row 2" in errs[0].where
+    assert "--encoding" in errs[0].reason  # the way out is named
+
+
+@pytest.mark.parametrize(
+    ("header", "sep"),
+    [("id;title;text", ";"), ("id|text", "|"), ("id\ttext", "\t"), ('"a;b",text', ",")],
+)
+def test_csv_delimiter_from_the_header_line(header, sep):
+    assert readers.header_delimiter(header) == sep
+
+
+def test_semicolon_csv_from_excel_is_read(tmp_path):
+    path = write(
+        tmp_path / "in.csv",
+        'id;title;text\r\nc1;Moscow, again;"Russia kept its base; HTS objected."\r\n',
+    )
+    arts, errs = split(read_path(path))
+    assert errs == [] and [(a.id, a.title, a.text) for a in arts] == [
+        ("c1", "Moscow, again", "Russia kept its base; HTS objected.")
+    ]
+    # an explicit delimiter wins over the header's
+    _, errs = split(read_path(path, columns=Columns(delimiter=",")))
+    assert errs and "the header has 1" in errs[0].reason  # read with ",": one header cell
+
+
+def test_windows_1252_input_with_encoding(tmp_path):
+    text = "Russia’s envoy said “the base will stay” – HTS objected."
+    csv_path = write(tmp_path / "in.csv", f'id,text\nc1,"{text}"\n'.encode("cp1252"))
+    txt_path = write(tmp_path / "a1.txt", text.encode("cp1252"))
+    jsonl_path = write(
+        tmp_path / "in.jsonl",
+        json.dumps({"id": "j1", "text": text}, ensure_ascii=False).encode("cp1252") + b"\n",
+    )
+    cp1252 = Columns(encoding="cp1252")
+    for path in (csv_path, txt_path, jsonl_path):
+        arts, errs = split(read_path(path, columns=cp1252))
+        assert errs == [] and [a.text for a in arts] == [text], path
+        # read as UTF-8 (the default) the same file is one error naming the way out
+        arts, errs = split(read_path(path))
+        assert arts == [] and len(errs) == 1 and "not valid UTF-8" in errs[0].reason, path
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"encoding": "nonsense"}, "unknown text encoding 'nonsense'"),
+        ({"encoding": "utf-16"}, "not ASCII-compatible"),
+        ({"delimiter": ";;"}, "one character"),
+    ],
+)
+def test_bad_encoding_or_delimiter_is_one_clear_error(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Columns(**kwargs)
 
 
 # ---------------------------------------------------------------------------
