@@ -26,6 +26,8 @@ from framing.predictions import PredictError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from framing.readers import Columns
+
 log = logging.getLogger("framing.predict")
 
 
@@ -45,12 +47,12 @@ def _checked_paths(paths: Any) -> list[Path]:
 
 
 def _as_articles(
-    articles: Any, paths: list[Path], texts: list[str]
+    articles: Any, paths: list[Path], texts: list[str], columns: Columns | None = None
 ) -> Iterator[Article | RecordError]:
     from framing.readers import Columns, _check_size, read_path
 
     seen: set[str] = set()
-    columns = Columns()
+    columns = columns or Columns()
 
     def given() -> Iterator[Article | RecordError]:
         for i, item in enumerate(_as_list(articles, (Article, Mapping, str, os.PathLike))):
@@ -70,7 +72,7 @@ def _as_articles(
             except RecordError as exc:
                 yield exc
         for path in paths:
-            yield from read_path(path)
+            yield from read_path(path, columns=columns)
         for i, text in enumerate(texts):
             where = f"texts[{i}]"
             try:
@@ -102,6 +104,7 @@ def analyze_articles(
     keep_not_actor: bool = False,
     actors: Any = None,
     pair_detector: Any = None,
+    columns: Columns | None = None,
 ) -> pd.DataFrame:
     """Predict stance and/or frames for articles; one row per (sentence, actor).
 
@@ -122,6 +125,9 @@ def analyze_articles(
     targets (as ``framing predict --targets-from``). Bad articles are logged and skipped;
     they are listed in ``df.attrs["errors"]`` (``where``, ``reason``). ``keep_not_actor``,
     ``actors`` and ``pair_detector`` as in :func:`framing.inference.predict_files`.
+    ``columns``: how dicts and JSONL/CSV/text files are read, a
+    :class:`framing.readers.Columns` (field names, CSV mode and delimiter, encoding, as
+    ``framing predict``'s ``--text-field``, ``--csv-delimiter``, ``--encoding`` …).
     """
     import pandas as pd
     from tqdm.auto import tqdm
@@ -148,7 +154,9 @@ def analyze_articles(
     )
     rows: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
-    items = _as_articles(articles, checked, [] if texts is None else _as_list(texts, (str,)))
+    items = _as_articles(
+        articles, checked, [] if texts is None else _as_list(texts, (str,)), columns
+    )
     if progress:
         items = tqdm(items, unit=" articles", desc="analyze")
     for result in predictor.run(items):

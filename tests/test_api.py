@@ -269,3 +269,21 @@ def test_analyze_articles_accepts_many_kinds(tmp_path, stance_model, frame_model
         framing.analyze_articles([arts[0], "Russia sent aid."], stance_model=stance_model)
     with pytest.raises(ValueError):
         framing.analyze_articles([arts[0]], stance_model=frame_model)  # wrong task
+
+
+def test_analyze_articles_reads_files_with_the_columns_given(tmp_path, stance_model):
+    from framing.readers import Columns
+
+    csv_path = tmp_path / "win.csv"
+    body = "Russia’s envoy said the base would stay – HTS objected."
+    csv_path.write_bytes(f"url;body\r\nu1;{body}\r\n".encode("cp1252"))
+    columns = Columns(id="url", text="body", encoding="cp1252")
+    df = framing.analyze_articles(paths=[csv_path], stance_model=stance_model, columns=columns)
+    assert df.attrs["errors"] == [] and set(df["article_id"]) == {"u1"}
+    assert set(df["sentence"]) == {body}
+    # the dicts given as articles are read with the same field names
+    df = framing.analyze_articles([{"url": "d1", "body": body}], stance_model, columns=columns)
+    assert set(df["article_id"]) == {"d1"}
+    # without them: one error naming the row, nothing predicted
+    df = framing.analyze_articles(paths=[csv_path], stance_model=stance_model)
+    assert df.empty and "--encoding" in df.attrs["errors"][0]["reason"]
