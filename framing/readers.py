@@ -4,7 +4,8 @@ Supported inputs (chosen by extension, or ``fmt``):
 
 * ``.txt``            one article per file; id = the file's path relative to the
                       folder given (without extension);
-* ``.jsonl``/``.ndjson`` one article per line;
+* ``.jsonl``/``.ndjson`` one article per line (its text a string, or a list of
+                      paragraph strings);
 * ``.csv``/``.tsv``   one article per row;
 * ``.html``/``.htm``  a saved web page; the main text, title, date, author and URL
                       are extracted with trafilatura;
@@ -113,9 +114,12 @@ class Columns:
                 where,
                 f"no text field {self.text!r} (fields: {', '.join(sorted(record)) or 'none'})",
             )
+        text = record.get(self.text)
+        if isinstance(text, list) and text and all(isinstance(p, str) for p in text):
+            text = "\n\n".join(p for p in text if p.strip())  # a list of paragraphs
         mapped = {
             "id": record.get(self.id) if record.get(self.id) not in (None, "") else fallback_id,
-            "text": record.get(self.text),
+            "text": text,
             "title": record.get(self.title) or None,
             "source": record.get(self.source) or None,
             "date": record.get(self.date) or None,

@@ -104,6 +104,17 @@ def test_jsonl_custom_columns(tmp_path):
     assert (b.id, b.title) == ("7", None)
 
 
+def test_jsonl_text_as_a_list_of_paragraphs(tmp_path):
+    rows = [
+        {"id": "p1", "text": ["Russia kept its base.", "", "HTS condemned the deal."]},
+        {"id": "p2", "text": ["Assad fled.", 3]},  # not all strings: an error
+    ]
+    path = write(tmp_path / "in.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
+    arts, errs = split(read_path(path))
+    assert [a.text for a in arts] == ["Russia kept its base.\n\nHTS condemned the deal."]
+    assert len(errs) == 1 and errs[0].where == f"{path}:2" and "must be a string" in errs[0].reason
+
+
 def test_jsonl_broken_records(tmp_path):
     lines = [
         b'{"id": "j1", "text": "One."}',
