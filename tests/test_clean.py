@@ -499,3 +499,29 @@ def test_hard_wrapped_lede_after_title_is_not_a_standfirst():
     assert c.title == "Factions fold into the new army"
     assert c.standfirst is None
     assert c.text == WRAPPED
+
+
+# ---------------------------------------------------------------------------
+# words broken with a hyphen at the end of a hard-wrapped line
+@pytest.mark.parametrize(
+    ("raw", "body"),
+    [
+        ("Talks with Rus-\nsia resumed on Monday.", "Talks with Russia resumed on Monday."),
+        ("Bashar al-\nAssad stays in Moscow.", "Bashar al-Assad stays in Moscow."),
+        ("A Russian-\nbuilt grid, a trans-\nport hub.", "A Russianbuilt grid, a transport hub."),
+        ("The war -\nand the peace.", "The war -\nand the peace."),  # a dash, not a hyphen
+        ("The 2024-\n25 budget.", "The 2024-\n25 budget."),  # digits: left as they are
+        # across a paragraph break: left as it is
+        (
+            "Officials met.\n\nThey left Rus-\n\nsia went on.",
+            "Officials met.\n\nThey left Rus-\n\nsia went on.",
+        ),
+    ],
+)
+def test_hyphenated_line_breaks_are_joined(raw, body):
+    assert clean_text(raw).text == body
+
+
+def test_a_joined_hyphen_is_listed_as_removed():
+    c = clean_text("Talks with Rus-\nsia resumed.")
+    assert [(r.kind, r.text) for r in c.removed] == [("hyphenation", "Rus-sia")]

@@ -18,7 +18,9 @@
 4. runs of dumped link text (``entranceHTSHTSHTST…``) are cut out, and brackets
    left empty by missing link text are dropped;
 5. whitespace is normalised: one space between words, one blank line between
-   paragraphs, single line breaks kept (the sentence splitter decides about them).
+   paragraphs, single line breaks kept (the sentence splitter decides about them),
+   except after a word broken with a hyphen at a line end ("Rus-" / "sia"), which is
+   joined again.
 
 Everything removed is listed in ``CleanedArticle.removed`` so it can be audited.
 The body is what sentence offsets refer to.
@@ -308,8 +310,29 @@ def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
         tidy = _tidy_line(line, removed)
         if tidy:
             paragraphs[-1].append(tidy)
-    body = "\n\n".join("\n".join(p) for p in paragraphs if p)
+    body = "\n\n".join("\n".join(_join_hyphenated(p, removed)) for p in paragraphs if p)
     return CleanedArticle(text=body, title=found_title, standfirst=standfirst, removed=removed)
+
+
+_WRAP_HYPHEN = re.compile(r"[A-Za-z]-$")
+
+
+def _join_hyphenated(lines: list[str], removed: list[Removal]) -> list[str]:
+    """Hard-wrapped lines with a word broken at the line end joined again: "Rus-" and
+    "sia" become "Russia" (the hyphen listed in ``removed``), "al-" and "Assad" become
+    "al-Assad" (before a capital the hyphen is the name's own)."""
+    out: list[str] = []
+    for line in lines:
+        if out and line[:1].isalpha() and _WRAP_HYPHEN.search(out[-1]):
+            prev = out.pop()
+            if line[0].islower() and prev[-2].islower():
+                removed.append(Removal("hyphenation", prev.rsplit(None, 1)[-1] + line.split()[0]))
+                out.append(prev[:-1] + line)
+            else:
+                out.append(prev + line)
+        else:
+            out.append(line)
+    return out
 
 
 def clean_article(article: Article) -> CleanedArticle:
