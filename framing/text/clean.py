@@ -315,17 +315,26 @@ def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
 
 
 _WRAP_HYPHEN = re.compile(r"[A-Za-z]-$")
+# second halves of compounds news copy breaks at their own hyphen ("Russian-|backed"):
+# after a line-end hyphen these keep it
+_COMPOUND_TAILS = frozenset(
+    "backed led based built controlled held run owned allied aligned sponsored brokered "  # noqa: SIM905
+    "made born speaking friendly style linked affiliated dominated supplied funded trained "
+    "armed leaning appointed installed".split()
+)
 
 
 def _join_hyphenated(lines: list[str], removed: list[Removal]) -> list[str]:
     """Hard-wrapped lines with a word broken at the line end joined again: "Rus-" and
     "sia" become "Russia" (the hyphen listed in ``removed``), "al-" and "Assad" become
-    "al-Assad" (before a capital the hyphen is the name's own)."""
+    "al-Assad" (before a capital the hyphen is the name's own), "Russian-" and "backed"
+    become "Russian-backed" (a compound's usual second half keeps its hyphen)."""
     out: list[str] = []
     for line in lines:
         if out and line[:1].isalpha() and _WRAP_HYPHEN.search(out[-1]):
             prev = out.pop()
-            if line[0].islower() and prev[-2].islower():
+            tail = line.split()[0].rstrip(",.;:!?)'\"”’").lower()
+            if line[0].islower() and prev[-2].islower() and tail not in _COMPOUND_TAILS:
                 removed.append(Removal("hyphenation", prev.rsplit(None, 1)[-1] + line.split()[0]))
                 out.append(prev[:-1] + line)
             else:
