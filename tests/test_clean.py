@@ -212,6 +212,7 @@ def test_ascii_only_text_is_repaired_too(raw, expected):
         ("Photo: Sergei Volkov/AFP via Getty Images", "credit"),
         ("Reuters", "credit"),
         ("© 2025 The Levant Ledger", "credit"),
+        ("Our Standards: The Levant Ledger Trust Principles.", "prompt"),
     ],
 )
 def test_furniture_kinds(line, kind):
@@ -225,6 +226,7 @@ def test_furniture_kinds(line, kind):
         "By then, the convoy had left the city and the roads were empty.",
         "Subscribers to the state television service were told of the transition in a short bulletin read by a presenter who had served the old government.",
         "The 2025 budget.",
+        "Our standards of living fell by half, residents of Aleppo say.",
         "Russia keeps a skeleton crew at Tartus",
         "",
     ],

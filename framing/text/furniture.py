@@ -34,10 +34,11 @@ _FURNITURE = [
     (
         "prompt",
         re.compile(
-            r"^(?:share(?: this| on| via)?|subscribe|sign up|follow us|join (?:us|our)|"
+            r"^(?:(?:share(?: this| on| via)?|subscribe|sign up|follow us|join (?:us|our)|"
             r"newsletter|advertisement|sponsored|click here|comments?|print(?: this)?|"
             r"email(?: this)?|tweet|skip to|cookie|accept (?:all )?cookies|listen to this|"
-            r"download (?:our|the) app|support (?:our|independent) journalism)\b",
+            r"download (?:our|the) app|support (?:our|independent) journalism)\b|"
+            r"our (?:editorial )?standards\s*:)",
             re.IGNORECASE,
         ),
     ),
