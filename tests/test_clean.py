@@ -419,6 +419,16 @@ def test_short_two_sentence_lede_after_title_and_byline_stays_body():
     assert c.standfirst == lede
 
 
+def test_a_21_word_one_sentence_lede_after_the_title_stays_body():
+    lede = (
+        "Russia's envoy said the base will stay after talks with the new government in "
+        "Damascus on Monday, officials told reporters."
+    )
+    c = clean_text(f"Talks in Damascus\n\n{lede}\n\nHTS officials disagreed on Tuesday.")
+    assert c.title == "Talks in Damascus" and c.standfirst is None
+    assert c.text.startswith(lede)
+
+
 @pytest.mark.parametrize(
     "dateline", ["DAMASCUS, Jan 5 (Reuters) - ", "BEIRUT (AP) — ", "DEIR EZ-ZOR, Syria -- "]
 )

@@ -8,7 +8,7 @@
    zero-width and non-breaking spaces);
 2. title and standfirst, the short lines before the first body paragraph, are
    kept apart from the body (after a title, a standfirst that ends in a full
-   stop counts when it is one sentence of at most 22 words, or has at most 45
+   stop counts when it is one sentence of at most 15 words, or has at most 45
    words when two or more blank lines part it from the body, so a one-sentence
    lede is rarely taken for one, and neither a short two-sentence lede behind a
    single blank line nor a paragraph opening with a wire dateline ever is);
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------------------
 # the head of an article
 _MAX_HEAD_WORDS = 60
-_SHORT_STANDFIRST = 22
+_SHORT_STANDFIRST = 15
 _MIN_STANDFIRST_WORDS = 6
 # a wire dateline opens the body's first paragraph, never a title or standfirst:
 # "DAMASCUS, Jan 5 (Reuters) - ", "BEIRUT (AP) — ", "DEIR EZ-ZOR, Syria -- "
@@ -258,8 +258,10 @@ def clean_text(raw: str, title: str | None = None) -> CleanedArticle:
         # a title or standfirst is a paragraph of its own (hard-wrapped lines are not)
         is_head = blank_after >= 1 and not _is_prose(line) and count_words(line) <= _MAX_HEAD_WORDS
         # a one-sentence standfirst after a title, set off from the body by a wider gap
-        # (or a short one: standfirsts run 10-25 words, one-sentence ledes 25-40); behind a
-        # single blank line a short paragraph of two sentences or more is the lede
+        # (or a short one: standfirsts run 10-25 words, one-sentence ledes 15-40, so in the
+        # overlap the text is kept: a kept standfirst adds one summary sentence, a removed
+        # lede loses the article's first); behind a single blank line a short paragraph of
+        # two sentences or more is the lede
         is_head = is_head or (
             len(head) == 1
             and blank_after >= 1
