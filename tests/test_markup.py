@@ -48,6 +48,21 @@ def test_text_without_known_tags_is_unchanged(plain):
     assert strip_markup(plain) == (plain, {})
 
 
+def test_a_whole_page_loses_its_head_navigation_asides_header_and_footer():
+    page = (
+        "<!DOCTYPE html><html><head><title>Talks | Ledger</title><meta charset='utf-8'></head>"
+        "<body><header><nav><ul><li>Home</li><li>World</li></ul></nav></header>"
+        "<article><p>Russia kept its base.</p><aside><ul><li>Related: HTS</li></ul></aside>"
+        "<p>HTS objected.</p></article><footer><p>© 2025 Ledger</p></footer></body></html>"
+    )
+    assert strip_markup(page)[0] == "Russia kept its base.\n\nHTS objected."
+
+
+def test_an_unclosed_boilerplate_container_does_not_swallow_the_page():
+    text, _ = strip_markup("<header><p>Ledger</p><p>Russia kept its base.</p><p>HTS objected.</p>")
+    assert text == "Ledger\n\nRussia kept its base.\n\nHTS objected."
+
+
 def test_unclosed_and_broken_markup_keeps_every_word():
     text, _ = strip_markup("<p>Russia withdrew troops<p>HTS took the base <b>on Monday")
     assert text == "Russia withdrew troops\n\nHTS took the base on Monday"

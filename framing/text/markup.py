@@ -4,8 +4,9 @@ Scraped data sets often store an article's HTML body in the ``text`` field of a 
 or CSV record (``<p>…</p><p>…</p>``). Left as it is, the tags reach the model and two
 paragraphs read as one sentence. :func:`strip_markup` turns such text into plain text
 with the standard library's :class:`html.parser.HTMLParser`: block elements and ``<br>``
-become paragraph and line breaks, inline tags go, ``<script>``/``<style>`` go with
-their content, entities are decoded. Text with no known HTML tag is returned as it is
+become paragraph and line breaks, inline tags go, ``<script>``/``<style>`` and a page's
+``<head>``, ``<nav>``, ``<aside>``, ``<header>`` and ``<footer>`` go with their content,
+entities are decoded. Text with no known HTML tag is returned as it is
 (a literal "a < b" or "<3" is not markup). Whole ``.html`` pages go through
 trafilatura instead (:func:`framing.readers.read_html`), which also finds the main text.
 """
@@ -74,7 +75,10 @@ _INLINE = frozenset(
         "img",
     ]
 )
-_DROP = frozenset(("script", "style", "noscript", "template", "iframe", "svg"))
+# gone with their content: code, and a page's boilerplate containers (HTML5's own
+# names for navigation, asides, headers and footers; <head> with its <title>)
+_CODE = frozenset(("script", "style", "noscript", "template", "iframe", "svg"))
+_DROP = _CODE | frozenset(("head", "title", "nav", "aside", "header", "footer"))
 # a tag the parser should take for markup: a known element's opening or closing tag
 _KNOWN_TAG = re.compile(
     r"</?(?:" + "|".join(sorted(_BLOCK | _INLINE | _DROP | {"br"}, key=len, reverse=True)) + r")"
@@ -86,15 +90,16 @@ _BREAKS = re.compile(r" *\n[\n ]*")
 
 
 class _TextParser(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, drop: frozenset[str] = _DROP) -> None:
         super().__init__(convert_charrefs=True)
+        self.drop = drop
         self.parts: list[str] = []
         self.tags: Counter[str] = Counter()
         self.skipping = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags[tag] += 1
-        if tag in _DROP:
+        if tag in self.drop:
             self.skipping += 1
         elif tag == "br":
             self.parts.append("\n")
@@ -109,7 +114,7 @@ class _TextParser(HTMLParser):
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _DROP:
+        if tag in self.drop:
             self.skipping = max(0, self.skipping - 1)
         elif tag in _BLOCK:
             self.parts.append("\n\n")
@@ -133,6 +138,10 @@ def strip_markup(text: str) -> tuple[str, Counter[str]]:
     parser = _TextParser()
     parser.feed(text)
     parser.close()
+    if parser.skipping:  # a <header>, <nav> … never closed: keep what follows it
+        parser = _TextParser(drop=_CODE)
+        parser.feed(text)
+        parser.close()
     plain = _SPACES.sub(" ", "".join(parser.parts))
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", _BREAKS.sub(_keep_breaks, plain))]
     return "\n\n".join(p for p in paragraphs if p), parser.tags
