@@ -23,6 +23,7 @@ from __future__ import annotations
 import collections
 import csv
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
@@ -141,3 +142,15 @@ def iter_csv_records(
             )
             cells = cells + [""] * (n_fields - len(cells))
         yield CsvRecord(line, cells)
+
+
+_DELIMITERS = (",", ";", "\t", "|")  # the first wins a tie
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def header_delimiter(line: str) -> str:
+    """The column separator of a CSV file from its header line: the one of ``,`` ``;``
+    tab ``|`` that occurs most outside quotes (``,`` when none does): Excel in many
+    European locales writes ``;``."""
+    bare = _QUOTED.sub("", line)
+    return max(_DELIMITERS, key=lambda d: (bare.count(d), -_DELIMITERS.index(d)))

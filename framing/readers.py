@@ -25,7 +25,6 @@ from __future__ import annotations
 import codecs
 import csv
 import logging
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -34,16 +33,13 @@ from typing import Any
 
 from framing.corpus import Article
 from framing.csv_records import MODES as CSV_MODES
-from framing.csv_records import iter_csv_records
-from framing.extras import MissingExtra, require
+from framing.csv_records import header_delimiter, iter_csv_records
+from framing.extras import MissingExtra
+from framing.html_reader import read_html
 from framing.io import RecordError, iter_jsonl, walk_files
 
 MAX_ARTICLE_CHARS = 2_000_000  # longer "articles" are almost always a broken dump
 
-MIN_HTML_WORDS = 30  # less main text than this is a consent, error or index page
-_CONSENT = re.compile(
-    r"\b(?:cookies?|consent|privacy (?:policy|settings)|page not found|404)\b", re.IGNORECASE
-)
 
 log = logging.getLogger(__name__)
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -243,69 +239,12 @@ def read_csv(
                 yield exc
 
 
-_DELIMITERS = (",", ";", "\t", "|")  # the first wins a tie
-_QUOTED = re.compile(r'"[^"]*"')
-
-
-def header_delimiter(line: str) -> str:
-    """The column separator of a CSV file from its header line: the one of ``,`` ``;``
-    tab ``|`` that occurs most outside quotes (``,`` when none does): Excel in many
-    European locales writes ``;``."""
-    bare = _QUOTED.sub("", line)
-    return max(_DELIMITERS, key=lambda d: (bare.count(d), -_DELIMITERS.index(d)))
-
-
 def _has_surrogates(value: str) -> bool:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         return True
     return False
-
-
-def read_html(path: Path, article_id: str | None = None) -> Iterator[Article | RecordError]:
-    trafilatura = require("trafilatura", "html", "reading HTML")
-
-    where = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        yield RecordError(where, f"cannot read: {exc.strerror or exc}")
-        return
-    try:
-        doc = trafilatura.bare_extraction(
-            raw,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=False,
-            favor_precision=True,
-        )
-    except Exception as exc:  # trafilatura raises many kinds on broken markup
-        yield RecordError(where, f"HTML extraction failed: {exc}")
-        return
-    if doc is None or not (doc.text or "").strip():
-        yield RecordError(where, "no main text found in the HTML page")
-        return
-    n_words = len(doc.text.split())
-    if n_words < MIN_HTML_WORDS or (n_words < 120 and _CONSENT.search(doc.text)):
-        yield RecordError(
-            where,
-            f"no article text in the HTML page (only {n_words} words, e.g. a consent or error page)",
-        )
-        return
-    # trafilatura gives one paragraph per line
-    text = "\n\n".join(line for line in doc.text.split("\n") if line.strip())
-    record = {
-        "id": article_id or path.stem,
-        "text": text,
-        "title": doc.title,
-        "date": doc.date,
-        "url": doc.url,
-        "source": doc.sitename,
-        "author": doc.author,
-        "path": str(path),
-    }
-    yield _one_article({k: v for k, v in record.items() if v is not None}, where)
 
 
 # ---------------------------------------------------------------------------

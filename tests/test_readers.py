@@ -9,6 +9,7 @@ import pytest
 
 from framing import readers
 from framing.corpus import Article
+from framing.csv_records import header_delimiter
 from framing.io import RecordError
 from framing.readers import Columns, read_articles, read_path
 from framing.text.clean import clean_article
@@ -231,7 +232,7 @@ def test_csv_non_utf8_row_keeps_good_rows(tmp_path):
     [("id;title;text", ";"), ("id|text", "|"), ("id\ttext", "\t"), ('"a;b",text', ",")],
 )
 def test_csv_delimiter_from_the_header_line(header, sep):
-    assert readers.header_delimiter(header) == sep
+    assert header_delimiter(header) == sep
 
 
 def test_semicolon_csv_from_excel_is_read(tmp_path):

@@ -8,7 +8,7 @@ become paragraph and line breaks, inline tags go, ``<script>``/``<style>`` and a
 ``<head>``, ``<nav>``, ``<aside>``, ``<header>`` and ``<footer>`` go with their content,
 entities are decoded. Text with no known HTML tag is returned as it is
 (a literal "a < b" or "<3" is not markup). Whole ``.html`` pages go through
-trafilatura instead (:func:`framing.readers.read_html`), which also finds the main text.
+trafilatura instead (:func:`framing.html_reader.read_html`), which also finds the main text.
 """
 
 from __future__ import annotations
