@@ -34,6 +34,7 @@ from typing import Any
 from framing.corpus import Article
 from framing.csv_records import MODES as CSV_MODES
 from framing.csv_records import header_delimiter, iter_csv_records
+from framing.dates import is_iso_day, iso_day, warn_unreadable_date
 from framing.extras import MissingExtra
 from framing.html_reader import read_html
 from framing.io import RecordError, iter_jsonl, walk_files
@@ -113,16 +114,25 @@ class Columns:
         text = record.get(self.text)
         if isinstance(text, list) and text and all(isinstance(p, str) for p in text):
             text = "\n\n".join(p for p in text if p.strip())  # a list of paragraphs
+        date = record.get(self.date) or None
+        extra = {}
+        if date is not None and not (isinstance(date, str) and is_iso_day(date)):
+            day = iso_day(date)
+            if day is None:
+                warn_unreadable_date(where, date)
+                extra["date_raw"] = date  # kept, but no alias compares it
+            date = day
         mapped = {
             "id": record.get(self.id) if record.get(self.id) not in (None, "") else fallback_id,
             "text": text,
             "title": record.get(self.title) or None,
             "source": record.get(self.source) or None,
-            "date": record.get(self.date) or None,
+            "date": date,
             "url": record.get(self.url) or None,
         }
         used = {self.id, self.text, self.title, self.source, self.date, self.url}
         mapped.update({k: v for k, v in record.items() if k not in used})
+        mapped.update(extra)
         return _check_size(Article.from_record(mapped, where=where), where)
 
 
