@@ -156,8 +156,9 @@ def main() -> None:
         for s, (gold, pred) in scored.items():
             results["splits"][f"dev-{s}"] = split_metrics(gold, pred, model.labels)
         # dev-rw + dev-mt as one set: what epochs and recipes are chosen by
-        pooled = [sum((scored[s][i] for s in scored), []) for i in (0, 1)]
-        results["splits"]["dev"] = split_metrics(*pooled, model.labels)
+        gold = [label for g, _ in scored.values() for label in g]
+        pred = [label for _, p in scored.values() for label in p]
+        results["splits"]["dev"] = split_metrics(gold, pred, model.labels)
     if args.test:
         for s in ("rw", "mt"):
             test = newsmtsc_examples(data / f"newsmtsc-{s}-test.jsonl")

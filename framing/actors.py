@@ -51,6 +51,7 @@ import yaml
 from framing.actor_config import ACTOR_KEYS, alias_to_config, parse_alias
 from framing.aliases import Alias, AliasTrie, pattern_body
 from framing.corpus import Mention
+from framing.dates import iso_day
 from framing.patterns import resolve_patterns
 from framing.references import CarryOver, ReferenceRules, parse_carry_over
 from framing.resources import CONFIG_DIR
@@ -217,10 +218,13 @@ class ActorLexicon:
     def find(self, text: str, offset: int = 0, date: str | None = None) -> list[Mention]:
         """Mentions in ``text``; offsets are shifted by ``offset``.
 
-        ``date`` (ISO, the article's) picks among dated aliases; without one, a dated
-        alias counts only where ``text`` matches its ``undated_context``. Each mention's
-        sense is decided by its alias's context rules (``sense`` / ``sense_reason``).
+        ``date`` (the article's) picks among dated aliases, read as a day by
+        :func:`framing.dates.iso_day` ("30/11/2024" compared as text would sort after
+        "2024-12-08"); without one, or with one that names no single day, a dated alias
+        counts only where ``text`` matches its ``undated_context``. Each mention's sense is
+        decided by its alias's context rules (``sense`` / ``sense_reason``).
         """
+        date = iso_day(date)
         contexts = self.undated_contexts(text) if not date else frozenset()
         if self._automaton is not None:
             return self._find_literal(text, offset, date, contexts)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from framing.corpus import Mention
-from framing.dates import is_iso_day
 from framing.senses import SenseRules
 
 # a possessive's apostrophe and "s" ("Syria's", "Syria’s")
@@ -49,7 +48,7 @@ class Alias:
         ``contexts``: the ``undated_context`` expressions an undated article matches."""
         if self.start is None and self.end is None:
             return True
-        if not date or not is_iso_day(date):  # "30/11/2024" compared as text would be wrong
+        if not date:
             return self.undated_context is not None and self.undated_context in contexts
         day = date[:10]
         return (self.start is None or day >= self.start) and (self.end is None or day < self.end)

@@ -34,6 +34,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from framing.corpus import Corpus, Sentence
+from framing.dates import iso_day
 from framing.pairs import RULE_WAYS, found_pairs, prf
 from framing.references import ANTECEDENT_WINDOW
 
@@ -66,7 +67,7 @@ def sentence_examples(
     """One example per sentence of one article, segmented and matched by the rules (the
     rules' pairs and the previous sentence's feed the features). ``gold``: each
     sentence's gold actors, or None to leave it out (at inference, every sentence)."""
-    era = "era:after" if (date or "")[:10] >= TRANSITION else "era:before"
+    era = "era:after" if (iso_day(date) or "") >= TRANSITION else "era:before"
     by_rules = [frozenset(found_pairs(s, ways=RULE_WAYS)) for s in sentences]
     out = []
     for i, sentence in enumerate(sentences):

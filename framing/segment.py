@@ -18,7 +18,6 @@ from typing import Any
 
 from framing.actors import ActorLexicon, load_lexicon
 from framing.corpus import Article, Mention, Sentence
-from framing.dates import iso_day
 from framing.io import ErrorLog, RecordError, atomic_write, dumps, error_file
 from framing.references import resolve_references
 from framing.subcommand import add_command
@@ -71,7 +70,7 @@ class Segmenter:
 
     def segment(self, article: Article) -> SegmentedArticle:
         cleaned = clean_article(article)
-        sentences = self.segment_text(cleaned.text, article.id, date=iso_day(article.date))
+        sentences = self.segment_text(cleaned.text, article.id, date=article.date)
         return SegmentedArticle(article, cleaned, sentences)
 
     def segment_text(
@@ -79,8 +78,8 @@ class Segmenter:
     ) -> list[Sentence]:
         """Sentences with mentions for an already cleaned body.
 
-        ``date`` (the article's, ISO: :func:`framing.dates.iso_day`; a date in another
-        form counts as none) picks among dated aliases; role nouns that need
+        ``date`` (the article's, any form :func:`framing.dates.iso_day` reads; one naming no
+        single day counts as none) picks among dated aliases; role nouns that need
         an antecedent and carry-over cues are resolved across the sentences
         (:func:`framing.references.resolve_references`).
         """

@@ -68,3 +68,18 @@ def test_readers_store_iso_days_and_keep_an_unreadable_date_as_date_raw(tmp_path
     # one warning per file, naming the first record
     warnings = [r.getMessage() for r in caplog.records if "does not name one day" in r.getMessage()]
     assert len(warnings) == 1 and f"{path}:2" in warnings[0]
+
+
+def test_the_lexicon_and_the_pair_detector_read_dates_the_same_way():
+    from framing.actors import load_lexicon
+    from framing.corpus import Sentence
+    from framing.reference_model import sentence_examples
+
+    lexicon = load_lexicon(None)
+    text = "Damascus said it would seek his return."
+    assert [m.actor for m in lexicon.find(text, date="30/11/2024")] == ["Assad"]
+    sentence = [Sentence("a", 0, 0, len(text), text, [])]
+    era = {
+        d: sentence_examples(sentence, d)[0].tokens.split()[0] for d in ("30/11/2024", "2025-06-01")
+    }
+    assert era == {"30/11/2024": "era:before", "2025-06-01": "era:after"}

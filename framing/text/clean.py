@@ -334,10 +334,10 @@ def _join_hyphenated(lines: list[str], removed: list[Removal]) -> list[str]:
     out: list[str] = []
     for line in lines:
         if out and line[:1].isalpha() and _WRAP_HYPHEN.search(out[-1]):
-            prev = out.pop()
-            tail = line.split()[0].rstrip(",.;:!?)'\"”’").lower()
+            prev, first = out.pop(), line.split()[0]
+            tail = first.rstrip(",.;:!?)'\"”’").lower()
             if line[0].islower() and prev[-2].islower() and tail not in _COMPOUND_TAILS:
-                removed.append(Removal("hyphenation", prev.rsplit(None, 1)[-1] + line.split()[0]))
+                removed.append(Removal("hyphenation", prev.rsplit(None, 1)[-1] + first))
                 out.append(prev[:-1] + line)
             else:
                 out.append(prev + line)

@@ -106,13 +106,6 @@ class _TextParser(HTMLParser):
         elif tag in _BLOCK:
             self.parts.append("\n\n")
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags[tag] += 1
-        if tag == "br":
-            self.parts.append("\n")
-        elif tag in _BLOCK:
-            self.parts.append("\n\n")
-
     def handle_endtag(self, tag: str) -> None:
         if tag in self.drop:
             self.skipping = max(0, self.skipping - 1)
