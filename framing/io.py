@@ -208,12 +208,14 @@ class RecordError(ValueError):
 
 
 def iter_jsonl(
-    path: str | os.PathLike[str], encoding: str = "utf-8"
+    path: str | os.PathLike[str], encoding: str = "utf-8", not_decodable: str | None = None
 ) -> Iterator[tuple[int, dict[str, Any] | RecordError]]:
     """Yield ``(line_number, record)`` per non-blank line, or a :class:`RecordError`.
 
     Bad lines are yielded as errors instead of raising, so a caller can report them
-    and keep the good records. ``encoding``: of the file's bytes (UTF-8 by default).
+    and keep the good records. ``encoding``: of the file's bytes (UTF-8 by default);
+    ``not_decodable``: the reason given for a line in another encoding, where the
+    caller knows the way out (default "not valid UTF-8").
     """
     path = Path(path)
     with path.open("rb") as fh:
@@ -223,7 +225,12 @@ def iter_jsonl(
                 line = raw.decode(encoding)
             except UnicodeDecodeError as exc:
                 name = "UTF-8" if encoding == "utf-8" else encoding
-                reason = f"not valid {name} ({exc.reason} at byte {exc.start})"
+                where_in = f"{exc.reason} at byte {exc.start}"
+                reason = (
+                    f"{not_decodable}: {where_in}"
+                    if not_decodable
+                    else f"not valid {name} ({where_in})"
+                )
                 yield lineno, RecordError(where, reason)
                 continue
             if not line.strip():

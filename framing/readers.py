@@ -171,7 +171,8 @@ def read_txt(
 
 def read_jsonl(path: Path, columns: Columns = Columns()) -> Iterator[Article | RecordError]:
     try:
-        for lineno, rec in iter_jsonl(path, encoding=columns.encoding):
+        records = iter_jsonl(path, columns.encoding, not_decodable=columns.not_decodable())
+        for lineno, rec in records:
             if isinstance(rec, RecordError):
                 yield rec
                 continue

@@ -264,6 +264,7 @@ def test_windows_1252_input_with_encoding(tmp_path):
         # read as UTF-8 (the default) the same file is one error naming the way out
         arts, errs = split(read_path(path))
         assert arts == [] and len(errs) == 1 and "not valid UTF-8" in errs[0].reason, path
+        assert "--encoding" in errs[0].reason, path
 
 
 @pytest.mark.parametrize(
