@@ -78,6 +78,7 @@ class TransformerReferenceDetector:
         self._actors = sorted(actors)
         self.params = {**DEFAULTS, **params}
         self.model: Any = None
+        self.validation_proba: np.ndarray | None = None  # set by fit
 
     @property
     def actors(self) -> list[str]:
@@ -112,7 +113,13 @@ class TransformerReferenceDetector:
             Dataset.from_dict(detector_rows(examples, self._actors)),
             Dataset.from_dict(detector_rows(validation, self._actors)),
         )
+        # the validation rows were scored to fit the temperature; keep them
+        self.validation_proba = self._by_actor(getattr(self.model, "validation_proba_", None))
         return self
+
+    def _by_actor(self, proba: np.ndarray | None) -> np.ndarray | None:
+        """Row-per-(example, actor) probabilities as ``[n examples, n actors]`` P(present)."""
+        return None if proba is None else proba[:, 1].reshape(-1, len(self._actors))
 
     def predict_proba(self, examples: Sequence[ReferenceExample]) -> np.ndarray:
         """``[n examples, n actors]`` probabilities, actors in :attr:`actors` order."""
@@ -174,7 +181,9 @@ def train_transformer_detector(
     fit = [examples[i] for i in fit_idx]
     held = [examples[i] for i in val_idx]
     detector = TransformerReferenceDetector(**params).fit(fit, held)
-    proba = detector.predict_proba(held)
+    proba = detector.validation_proba
+    if proba is None or len(proba) != len(held):  # no temperature fitted: score them here
+        proba = detector.predict_proba(held)
     predicted = {t: actor_sets(detector.actors, proba, t) for t in THRESHOLDS}
     if salient:
         predicted = {t: salient_only(held, sets) for t, sets in predicted.items()}

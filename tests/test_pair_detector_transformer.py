@@ -21,7 +21,12 @@ from framing.models.safe_load import ModelFolderError  # noqa: E402
 from framing.pair_detector import THRESHOLDS, PairDetector, train_pair_detector  # noqa: E402
 from framing.pairs import split_ids  # noqa: E402
 from framing.reference_model import sentence_examples  # noqa: E402
-from framing.reference_transformer import ABSENT, PRESENT, detector_rows  # noqa: E402
+from framing.reference_transformer import (  # noqa: E402
+    ABSENT,
+    PRESENT,
+    TransformerReferenceDetector,
+    detector_rows,
+)
 from framing.segment import Segmenter  # noqa: E402
 
 
@@ -85,6 +90,23 @@ def test_a_loaded_detector_gives_the_same_probabilities_and_adds_pairs(trained):
     eager.add_pairs(sentences, "2025-06-01")
     added = [sorted(m.actor for m in s.mentions if m.how == "model") for s in sentences]
     assert added == [[], ["HTS"], ["HTS"]]  # HTS named in sentence 0; Russia never named
+
+
+def test_fit_keeps_the_validation_probabilities_it_scored(tiny_checkpoint):  # noqa: F811
+    # the threshold is chosen on these; scoring the validation rows again would only cost time
+    def examples(article_id, place):
+        text = HTS_TEXT.format(place)
+        sentences = Segmenter().segment(Article(article_id, text)).sentences
+        gold = [frozenset({"HTS"})] * len(sentences)
+        return sentence_examples(sentences, "2025-06-01", gold)
+
+    fit = [e for i, place in enumerate(["Idlib", "Homs", "Hama"]) for e in examples(f"f{i}", place)]
+    held = examples("v", "Suwayda") + examples("w", "Daraa")
+    detector = TransformerReferenceDetector(
+        ["HTS", "Russia"], checkpoint=str(tiny_checkpoint), epochs=1, max_length=64
+    ).fit(fit, held)
+    assert detector.validation_proba.shape == (len(held), 2)
+    assert np.allclose(detector.validation_proba, detector.predict_proba(held), atol=1e-5)
 
 
 def test_a_damaged_transformer_detector_is_one_line(trained, tmp_path):

@@ -239,6 +239,7 @@ class TransformerModel:
             fit_temperature,
         )
 
+        self.validation_proba_ = None
         if not self.temperature_scaling or self.multilabel:
             return  # the configured temperature (1 by default) stays
         self.temperature = 1.0
@@ -256,6 +257,8 @@ class TransformerModel:
         # log-probabilities are the logits up to a per-row constant, which softmax ignores
         logp = np.log(np.maximum(proba, np.finfo(float).tiny))
         self.temperature = fit_temperature(logp, y)
+        # what predict_proba(val) now gives, kept so a caller need not score it again
+        self.validation_proba_ = apply_temperature(logp, self.temperature)
         log.info(
             "%s: temperature %.3f fitted on %d validation examples (ECE %.4f -> %.4f)",
             self.name,
