@@ -348,6 +348,19 @@ def test_empty_brackets_are_dropped():
     assert c.text == "The group has not spoken."
 
 
+def test_a_news_api_truncation_marker_goes_and_is_recorded():
+    # NewsAPI cuts "content" and appends the count of the characters left out
+    c = clean_text(
+        "Russian envoys met HTS officials in Damascus on Monday, and the two … [+2318 chars]"
+    )
+    assert c.text == "Russian envoys met HTS officials in Damascus on Monday, and the two …"
+    assert [(r.kind, r.text) for r in c.removed] == [("truncation", "[+2318 chars]")]
+    c = clean_text("The count [+1,204 chars] appears mid-line here, so it stays.")
+    assert (
+        c.text == "The count [+1,204 chars] appears mid-line here, so it stays." and not c.removed
+    )
+
+
 def test_each_empty_bracket_pair_is_recorded():
     c = clean_text("The group (), the faction [] and the council ( ) met.")
     assert c.text == "The group, the faction and the council met."

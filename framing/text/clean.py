@@ -163,12 +163,17 @@ def remove_link_dumps(line: str, removed: list[Removal]) -> str:
 
 
 _EMPTY_BRACKETS = re.compile(r"\s*(?:\(\s*\)|\[\s*\])")
+# a news API's truncation marker at the end of a text field (NewsAPI: "… [+2345 chars]")
+_TRUNCATED = re.compile(r"\s*\[\+\d[\d,]* chars?\]$")
 _SPACE_BEFORE_PUNCT = re.compile(r" +(?=[,;:.!?](?:\s|$))")
 
 
 def _tidy_line(line: str, removed: list[Removal]) -> str:
     before = len(removed)
     line = remove_link_dumps(line, removed)
+    if line.endswith("]") and (marker := _TRUNCATED.search(line)):
+        removed.append(Removal("truncation", marker.group().strip()))
+        line = line[: marker.start()]
     if "(" in line or "[" in line:
         found = [m.group().strip() for m in _EMPTY_BRACKETS.finditer(line)]
         if found:
