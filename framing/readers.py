@@ -31,13 +31,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from framing.corpus import Article
+from framing.corpus import ARTICLE_FIELDS, Article
 from framing.csv_records import MODES as CSV_MODES
 from framing.csv_records import header_delimiter, iter_csv_records
 from framing.dates import is_iso_day, iso_day, warn_unreadable_date
 from framing.extras import MissingExtra
 from framing.html_reader import read_html
 from framing.io import RecordError, iter_jsonl, walk_files
+from framing.record_fields import MISSING, field_value, nested_hint, one_line_value, without_fields
 
 MAX_ARTICLE_CHARS = 2_000_000  # longer "articles" are almost always a broken dump
 
@@ -106,15 +107,21 @@ class Columns:
         )
 
     def to_article(self, record: dict[str, Any], where: str, fallback_id: str) -> Article:
-        if self.text not in record:
+        """The article of one record; fields may be dotted paths into nested objects
+        (:mod:`framing.record_fields`)."""
+        text = field_value(record, self.text)
+        if text is MISSING:
+            fields = ", ".join(sorted(record)) or "none"
             raise RecordError(
-                where,
-                f"no text field {self.text!r} (fields: {', '.join(sorted(record)) or 'none'})",
+                where, f"no text field {self.text!r} (fields: {fields}{nested_hint(record)})"
             )
-        text = record.get(self.text)
         if isinstance(text, list) and text and all(isinstance(p, str) for p in text):
             text = "\n\n".join(p for p in text if p.strip())  # a list of paragraphs
-        date = record.get(self.date) or None
+
+        def one_line(field: str) -> Any:
+            return one_line_value(record, field, where)
+
+        date = one_line(self.date)
         extra = {}
         if date is not None and not (isinstance(date, str) and is_iso_day(date)):
             day = iso_day(date)
@@ -123,15 +130,17 @@ class Columns:
                 extra["date_raw"] = date  # kept, but no alias compares it
             date = day
         mapped = {
-            "id": record.get(self.id) if record.get(self.id) not in (None, "") else fallback_id,
+            "id": one_line(self.id) or fallback_id,
             "text": text,
-            "title": record.get(self.title) or None,
-            "source": record.get(self.source) or None,
+            "title": one_line(self.title),
+            "source": one_line(self.source),
             "date": date,
-            "url": record.get(self.url) or None,
+            "url": one_line(self.url),
         }
         used = {self.id, self.text, self.title, self.source, self.date, self.url}
-        mapped.update({k: v for k, v in record.items() if k not in used})
+        for key, value in without_fields(record, used).items():
+            # the record's own "text" when the text is read from "body" must not replace it
+            mapped[f"input_{key}" if key in ARTICLE_FIELDS else key] = value
         mapped.update(extra)
         return _check_size(Article.from_record(mapped, where=where), where)
 

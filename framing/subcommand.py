@@ -70,5 +70,6 @@ def add_input_arguments(parser: Any) -> None:
         parser.add_argument(
             f"--{name}-field",
             default=default,
-            help=f"JSONL/CSV field holding {what} (default: {default})",
+            help=f"JSONL/CSV field holding {what} (default: {default}; a member of a nested "
+            f"JSON object with dots, e.g. source.name)",
         )

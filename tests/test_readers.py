@@ -105,6 +105,65 @@ def test_jsonl_custom_columns(tmp_path):
     assert (b.id, b.title) == ("7", None)
 
 
+def test_jsonl_nested_fields_are_named_with_dots(tmp_path):
+    rows = [
+        {
+            "meta": {"id": "n1", "published": "14 January 2025", "lang": "en"},
+            "article": {"headline": "Bases", "body": "Russia kept talking to HTS."},
+        },
+        {"meta": {"id": "n2"}, "article": {"headline": "No body"}},
+    ]
+    path = write(tmp_path / "in.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
+    cols = Columns(
+        id="meta.id", text="article.body", title="article.headline", date="meta.published"
+    )
+    arts, errs = split(read_path(path, columns=cols))
+    (a,) = arts
+    assert (a.id, a.text, a.title, a.date) == (
+        "n1",
+        "Russia kept talking to HTS.",
+        "Bases",
+        "2025-01-14",
+    )
+    assert a.meta == {"meta": {"lang": "en"}}  # what was read is not kept twice
+    assert rows[0]["meta"]["id"] == "n1"  # the record itself is not changed
+    (err,) = errs
+    assert err.where == f"{path}:2" and "no text field 'article.body'" in err.reason
+    # without the path, the error says how to name a member
+    _, errs = split(read_path(path))
+    assert "named with dots, e.g. meta.id" in errs[0].reason
+
+
+def test_an_object_in_a_one_line_field_is_json_with_one_warning(tmp_path, caplog):
+    # NewsAPI's shape: "source" is an object, the text is "content", the date "publishedAt"
+    rec = {
+        "source": {"id": None, "name": "Reuters"},
+        "title": "Bases",
+        "publishedAt": "2025-02-01T10:00:00Z",
+        "content": "Russia kept talking to HTS.",
+    }
+    path = write(tmp_path / "api.jsonl", (json.dumps(rec) + "\n") * 2)
+    cols = Columns(text="content", date="publishedAt")
+    arts, errs = split(read_path(path, columns=cols))
+    assert errs == [] and [a.source for a in arts] == ['{"id": null, "name": "Reuters"}'] * 2
+    warnings = [r.getMessage() for r in caplog.records if "holds an object" in r.getMessage()]
+    assert len(warnings) == 1 and "e.g. source.name" in warnings[0]
+    arts, _ = split(read_path(path, columns=Columns(text="content", source="source.name")))
+    assert arts[0].source == "Reuters" and arts[0].meta["input_source"] == {"id": None}
+
+
+def test_a_record_field_named_like_another_article_field_never_replaces_it(tmp_path):
+    rec = {"id": "c1", "text": "Teaser.", "body": "The full story.", "title": "Old", "hl": "New"}
+    path = write(tmp_path / "in.jsonl", json.dumps(rec) + "\n")
+    csv_path = write(
+        tmp_path / "in.csv", "id,text,body,title,hl\nc1,Teaser.,The full story.,Old,New\n"
+    )
+    for p in (path, csv_path):
+        (a,) = split(read_path(p, columns=Columns(text="body", title="hl")))[0]
+        assert (a.text, a.title) == ("The full story.", "New"), p
+        assert a.meta == {"input_text": "Teaser.", "input_title": "Old"}, p
+
+
 def test_jsonl_text_as_a_list_of_paragraphs(tmp_path):
     rows = [
         {"id": "p1", "text": ["Russia kept its base.", "", "HTS condemned the deal."]},
