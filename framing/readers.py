@@ -6,10 +6,12 @@ Supported inputs (chosen by extension, or ``fmt``):
                       folder given (without extension);
 * ``.jsonl``/``.ndjson`` one article per line (its text a string, or a list of
                       paragraph strings);
+* ``.json``           an array of records, one record, or an object holding one array
+                      (:mod:`framing.json_reader`; in a folder only with ``fmt="json"``);
 * ``.csv``/``.tsv``   one article per row;
-* ``.html``/``.htm``  a saved web page; the main text, title, date, author and URL
-                      are extracted with trafilatura;
-* a folder            every supported file below it, in sorted order.
+* ``.html``/``.htm``  a saved web page (:mod:`framing.html_reader`, trafilatura);
+* a folder            every supported file below it, in sorted order (with ``fmt``:
+                      that format's files).
 
 The formats are listed once, in :data:`READERS`: adding one is a reading function and
 one :class:`Reader` entry (``--format`` choices, folder scanning and dispatch follow).
@@ -32,12 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from framing.corpus import ARTICLE_FIELDS, Article
+from framing.csv_reader import read_csv
 from framing.csv_records import MODES as CSV_MODES
-from framing.csv_records import header_delimiter, iter_csv_records
 from framing.dates import is_iso_day, iso_day, warn_unreadable_date
 from framing.extras import MissingExtra
 from framing.html_reader import read_html
 from framing.io import RecordError, iter_jsonl, walk_files
+from framing.json_reader import read_json
 from framing.record_fields import MISSING, field_value, nested_hint, one_line_value, without_fields
 
 MAX_ARTICLE_CHARS = 2_000_000  # longer "articles" are almost always a broken dump
@@ -194,79 +197,6 @@ def read_jsonl(path: Path, columns: Columns = Columns()) -> Iterator[Article | R
         yield RecordError(str(path), f"cannot read: {exc.strerror or exc}")
 
 
-def read_csv(
-    path: Path, columns: Columns = Columns(), delimiter: str | None = None
-) -> Iterator[Article | RecordError]:
-    """Articles of a CSV/TSV file, one per record (see :mod:`framing.csv_records`).
-
-    A header that is not UTF-8 text (Latin-1, UTF-16, binary) makes the whole file one
-    error; a bad record is one error naming its line, and the records after it are
-    read on (never merged into it).
-    """
-    try:
-        with path.open("rb") as raw:
-            first_line = raw.readline(1 << 16)
-        head = first_line[:4]
-        # undecodable bytes become lone surrogates, so one bad row does not lose the file
-        encoding = "utf-8-sig" if columns.utf8 else columns.encoding
-        fh = path.open(encoding=encoding, errors="surrogateescape", newline="")
-    except OSError as exc:
-        yield RecordError(str(path), f"cannot read: {exc.strerror or exc}")
-        return
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        fh.close()
-        yield RecordError(str(path), "UTF-16 text (has a UTF-16 byte-order mark); save it as UTF-8")
-        return
-    delimiter = delimiter or columns.delimiter
-    if delimiter is None:
-        delimiter = header_delimiter(first_line.decode(encoding, errors="replace"))
-        if delimiter != ",":
-            log.info("%s: columns separated by %r (read from the header line)", path, delimiter)
-    with fh:
-        records = iter_csv_records(fh, delimiter, mode=columns.csv_mode)
-        first = next(records, None)
-        if first is None:
-            yield RecordError(str(path), "empty CSV file (no header)")
-            return
-        if first.problem:
-            yield RecordError(f"{path}:line {first.line}", f"malformed CSV header: {first.problem}")
-            return
-        header = first.cells or []
-        if any(_has_surrogates(name) or "\0" in name for name in header):
-            yield RecordError(
-                f"{path}:line {first.line}",
-                "the header is not UTF-8 text (Latin-1, UTF-16 or binary?); save the file as UTF-8",
-            )
-            return
-        row_no = 0
-        for record in records:  # checked against the header's cell count
-            row_no += 1
-            where = f"{path}:row {row_no} (line {record.line})"
-            if record.problem:
-                yield RecordError(where, f"malformed CSV: {record.problem}")
-                continue
-            cells = record.cells or []
-            if any(_has_surrogates(v) for v in cells):
-                yield RecordError(where, columns.not_decodable())
-                continue
-            try:
-                yield columns.to_article(
-                    dict(zip(header, cells, strict=True)),
-                    where,
-                    fallback_id=f"{path.stem}:{row_no}",
-                )
-            except RecordError as exc:
-                yield exc
-
-
-def _has_surrogates(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
 # ---------------------------------------------------------------------------
 # the registry: adding an input format is one reading function and one entry here
 @dataclass(frozen=True)
@@ -278,6 +208,8 @@ class Reader:
     names: tuple[str, ...]
     suffixes: tuple[str, ...]
     read: Callable[[Path, Columns, str | None], Iterator[Article | RecordError]]
+    # read from a folder without --format (a folder's .json files are often not articles)
+    in_folders: bool = True
 
 
 READERS: tuple[Reader, ...] = (
@@ -285,16 +217,15 @@ READERS: tuple[Reader, ...] = (
         ("txt", "text"), (".txt",), lambda path, columns, rel_id: read_txt(path, rel_id, columns)
     ),
     Reader(
-        ("jsonl", "ndjson", "json"),
+        ("jsonl", "ndjson"),
         (".jsonl", ".ndjson"),
         lambda path, columns, rel_id: read_jsonl(path, columns),
     ),
-    Reader(("csv",), (".csv",), lambda path, columns, rel_id: read_csv(path, columns)),
     Reader(
-        ("tsv",),
-        (".tsv",),
-        lambda path, columns, rel_id: read_csv(path, columns, delimiter="\t"),
+        ("json",), (".json",), lambda path, columns, rel_id: read_json(path, columns, rel_id), False
     ),
+    Reader(("csv",), (".csv",), lambda path, columns, rel_id: read_csv(path, columns)),
+    Reader(("tsv",), (".tsv",), lambda path, cols, rel_id: read_csv(path, cols, delimiter="\t")),
     Reader(
         ("html", "htm"), (".html", ".htm"), lambda path, columns, rel_id: read_html(path, rel_id)
     ),
@@ -306,9 +237,13 @@ def format_names() -> list[str]:
     return [r.names[0] for r in READERS]
 
 
-def supported_suffixes() -> set[str]:
-    """The file suffixes read from folders."""
-    return {suffix for r in READERS for suffix in r.suffixes}
+def supported_suffixes(fmt: str | None = None) -> set[str]:
+    """The file suffixes read from folders: those of format ``fmt``, else of every format
+    read from folders by default."""
+    reader = reader_for(fmt.lower()) if fmt else None
+    if reader is not None:
+        return set(reader.suffixes)
+    return {suffix for r in READERS if r.in_folders for suffix in r.suffixes}
 
 
 def reader_for(kind: str) -> Reader | None:
@@ -316,9 +251,10 @@ def reader_for(kind: str) -> Reader | None:
     return next((r for r in READERS if kind in r.names), None)
 
 
-def _iter_files(root: Path) -> Iterator[Path | RecordError]:
-    """Supported files below ``root`` (sorted), and an error for a folder that cannot be listed."""
-    suffixes = supported_suffixes()
+def _iter_files(root: Path, fmt: str | None = None) -> Iterator[Path | RecordError]:
+    """Supported files below ``root`` (sorted; with ``fmt``, that format's files), and an error
+    for a folder that cannot be listed."""
+    suffixes = supported_suffixes(fmt)
     for item in walk_files(root):
         if isinstance(item, OSError):
             yield RecordError(
@@ -334,7 +270,7 @@ def read_path(
     """Articles (or errors) from one file or folder; ``fmt`` overrides the extension."""
     path = Path(path)
     if path.is_dir():
-        for file in _iter_files(path):
+        for file in _iter_files(path, fmt):
             if isinstance(file, RecordError):
                 yield file
                 continue

@@ -35,7 +35,8 @@ def add_input_arguments(parser: Any) -> None:
     parser.add_argument(
         "--format",
         choices=format_names(),
-        help="input format (default: by extension)",
+        help="input format (default: by extension; a folder: that format's files only, "
+        "which is how a folder's .json files are read)",
     )
     parser.add_argument(
         "--csv-mode",

@@ -1,0 +1,92 @@
+"""Reading a CSV/TSV file: one article per record (:mod:`framing.csv_records` finds the
+records). One reader of :data:`framing.readers.READERS`."""
+
+from __future__ import annotations
+
+import codecs
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from framing.corpus import Article
+from framing.csv_records import header_delimiter, iter_csv_records
+from framing.io import RecordError
+
+if TYPE_CHECKING:
+    from framing.readers import Columns
+
+log = logging.getLogger("framing.readers")
+
+
+def read_csv(
+    path: Path, columns: Columns, delimiter: str | None = None
+) -> Iterator[Article | RecordError]:
+    """Articles of a CSV/TSV file, one per record (see :mod:`framing.csv_records`).
+
+    A header that is not UTF-8 text (Latin-1, UTF-16, binary) makes the whole file one
+    error; a bad record is one error naming its line, and the records after it are
+    read on (never merged into it).
+    """
+    try:
+        with path.open("rb") as raw:
+            first_line = raw.readline(1 << 16)
+        head = first_line[:4]
+        # undecodable bytes become lone surrogates, so one bad row does not lose the file
+        encoding = "utf-8-sig" if columns.utf8 else columns.encoding
+        fh = path.open(encoding=encoding, errors="surrogateescape", newline="")
+    except OSError as exc:
+        yield RecordError(str(path), f"cannot read: {exc.strerror or exc}")
+        return
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        fh.close()
+        yield RecordError(str(path), "UTF-16 text (has a UTF-16 byte-order mark); save it as UTF-8")
+        return
+    delimiter = delimiter or columns.delimiter
+    if delimiter is None:
+        delimiter = header_delimiter(first_line.decode(encoding, errors="replace"))
+        if delimiter != ",":
+            log.info("%s: columns separated by %r (read from the header line)", path, delimiter)
+    with fh:
+        records = iter_csv_records(fh, delimiter, mode=columns.csv_mode)
+        first = next(records, None)
+        if first is None:
+            yield RecordError(str(path), "empty CSV file (no header)")
+            return
+        if first.problem:
+            yield RecordError(f"{path}:line {first.line}", f"malformed CSV header: {first.problem}")
+            return
+        header = first.cells or []
+        if any(_has_surrogates(name) or "\0" in name for name in header):
+            yield RecordError(
+                f"{path}:line {first.line}",
+                "the header is not UTF-8 text (Latin-1, UTF-16 or binary?); save the file as UTF-8",
+            )
+            return
+        row_no = 0
+        for record in records:  # checked against the header's cell count
+            row_no += 1
+            where = f"{path}:row {row_no} (line {record.line})"
+            if record.problem:
+                yield RecordError(where, f"malformed CSV: {record.problem}")
+                continue
+            cells = record.cells or []
+            if any(_has_surrogates(v) for v in cells):
+                yield RecordError(where, columns.not_decodable())
+                continue
+            try:
+                yield columns.to_article(
+                    dict(zip(header, cells, strict=True)),
+                    where,
+                    fallback_id=f"{path.stem}:{row_no}",
+                )
+            except RecordError as exc:
+                yield exc
+
+
+def _has_surrogates(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
