@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from framing.corpus import Article
-from framing.csv_records import header_delimiter, iter_csv_records
+from framing.csv_records import declared_delimiter, header_delimiter, iter_csv_records
 from framing.io import RecordError
 
 if TYPE_CHECKING:
@@ -42,13 +42,19 @@ def read_csv(
         fh.close()
         yield RecordError(str(path), "UTF-16 text (has a UTF-16 byte-order mark); save it as UTF-8")
         return
-    delimiter = delimiter or columns.delimiter
+    first_text = first_line.decode(encoding, errors="replace")
+    declared = declared_delimiter(first_text)
+    if declared is not None:
+        fh.readline()  # Excel's "sep=;" line: not the header
+        log.info("%s: columns separated by %r (its sep= line)", path, declared)
+    delimiter = delimiter or columns.delimiter or declared
     if delimiter is None:
-        delimiter = header_delimiter(first_line.decode(encoding, errors="replace"))
+        delimiter = header_delimiter(first_text)
         if delimiter != ",":
             log.info("%s: columns separated by %r (read from the header line)", path, delimiter)
     with fh:
-        records = iter_csv_records(fh, delimiter, mode=columns.csv_mode)
+        start = 1 if declared is None else 2
+        records = iter_csv_records(fh, delimiter, mode=columns.csv_mode, first_line=start)
         first = next(records, None)
         if first is None:
             yield RecordError(str(path), "empty CSV file (no header)")

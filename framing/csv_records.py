@@ -85,15 +85,18 @@ def iter_csv_records(
     n_fields: int | None = None,
     mode: str = "strict",
     max_lines: int = MAX_RECORD_LINES,
+    first_line: int = 1,
 ) -> Iterator[CsvRecord]:
     """Records of an open CSV file (``newline=""``), header included, blank lines skipped.
 
     ``n_fields``: the header's cell count once known (``None`` reads the first record
-    as the header; later records are then checked against it).
+    as the header; later records are then checked against it). ``first_line``: the
+    number of the line ``fh`` is at (2 after a skipped ``sep=;`` line).
     """
     if mode not in MODES:
         raise ValueError(f"unknown CSV mode {mode!r}; choose one of {', '.join(MODES)}")
     source = _LineSource(fh, max_lines)
+    source.next_lineno = first_line
     reader = csv.reader(source, delimiter=delimiter, strict=True)
     while True:
         source.start_record()
@@ -146,6 +149,16 @@ def iter_csv_records(
 
 _DELIMITERS = (",", ";", "\t", "|")  # the first wins a tie
 _QUOTED = re.compile(r'"[^"]*"')
+
+
+# Excel's "sep=;" first line: the separator, declared; the header is on the next line
+_SEP_LINE = re.compile(r"sep=(.)\r?\n?", re.IGNORECASE)
+
+
+def declared_delimiter(first_line: str) -> str | None:
+    """The separator a ``sep=X`` first line declares (Excel writes one), else ``None``."""
+    m = _SEP_LINE.fullmatch(first_line.lstrip("\ufeff"))
+    return m[1] if m else None
 
 
 def header_delimiter(line: str) -> str:

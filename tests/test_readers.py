@@ -308,6 +308,15 @@ def test_semicolon_csv_from_excel_is_read(tmp_path):
     assert errs and "the header has 1" in errs[0].reason  # read with ",": one header cell
 
 
+def test_an_excel_sep_line_declares_the_delimiter_and_is_not_the_header(tmp_path):
+    # Excel writes "sep=;" first; read as the header it made every row "no text field"
+    text = '\ufeffsep=;\r\nid;text\r\nc1;Russia kept its base, HTS objected.\r\nc2;"bad"x\r\n'
+    path = write(tmp_path / "in.csv", text)
+    arts, errs = split(read_path(path))
+    assert [(a.id, a.text) for a in arts] == [("c1", "Russia kept its base, HTS objected.")]
+    assert [e.where for e in errs] == [f"{path}:row 2 (line 4)"]  # lines counted from the file
+
+
 def test_windows_1252_input_with_encoding(tmp_path):
     text = "Russia’s envoy said “the base will stay” – HTS objected."
     csv_path = write(tmp_path / "in.csv", f'id,text\nc1,"{text}"\n'.encode("cp1252"))
