@@ -315,17 +315,52 @@ def _read_by_kind(
 def read_articles(
     paths: Iterable[str | Path], fmt: str | None = None, columns: Columns = Columns()
 ) -> Iterator[Article | RecordError]:
-    """Stream articles from several files/folders; duplicate ids are reported as errors."""
-    seen: dict[str, str] = {}
+    """Stream articles from several files/folders, each id once.
+
+    An article whose id and text were both read before is a duplicate: an error, skipped.
+    One with a used id but another text (two outlets' CSVs both numbered from 1) is kept
+    as ``ID#2`` (``#3``, …), its ``original_id`` in ``meta``, with one warning per file."""
+    texts: dict[str, dict[int, str]] = {}  # id as read -> {hash of a text: where first read}
+    used: set[str] = set()
+    warned: set[str] = set()
     for path in paths:
         for item in read_path(path, fmt, columns):
             if isinstance(item, Article):
                 where = item.origin or str(path)
-                if item.id in seen:
+                digest = hash(item.text)
+                same_id = texts.setdefault(item.id, {})
+                if digest in same_id:
                     yield RecordError(
                         where,
-                        f"article {item.id!r}: duplicate id (first read at {seen[item.id]}), skipped",
+                        f"article {item.id!r}: duplicate id, same text as the one read at "
+                        f"{same_id[digest]}, skipped",
                     )
                     continue
-                seen[item.id] = where
+                same_id[digest] = where
+                if item.id in used:
+                    new_id = _free_id(item.id, len(same_id), used)
+                    _warn_renamed(where, item.id, new_id, warned)
+                    item.meta["original_id"] = item.id
+                    item.id = new_id
+                used.add(item.id)
             yield item
+
+
+def _free_id(article_id: str, n: int, used: set[str]) -> str:
+    while f"{article_id}#{n}" in used:
+        n += 1
+    return f"{article_id}#{n}"
+
+
+def _warn_renamed(where: str, old: str, new: str, warned: set[str]) -> None:
+    file = where.split(":", 1)[0]
+    if file not in warned:
+        warned.add(file)
+        log.warning(
+            "%s: article id %r was already used by an article with another text; kept as %r "
+            "(original_id in its metadata; further such ids in %s not reported)",
+            where,
+            old,
+            new,
+            file,
+        )

@@ -141,7 +141,9 @@ def mixed(tmp_path, scraped_dir) -> Path:
     (folder / "rows.csv").write_text(
         "id,text\nc1,HTS took Damascus.\nc2,Too,many,cells\n", encoding="utf-8"
     )
-    (folder / "z_dup.jsonl").write_text('{"id": "j1", "text": "Again."}\n', encoding="utf-8")
+    (folder / "z_dup.jsonl").write_text(  # the same article again
+        '{"id": "j1", "text": "Russia said so. The Kremlin agreed."}\n', encoding="utf-8"
+    )
     return folder
 
 

@@ -435,20 +435,38 @@ def test_too_long_article_is_an_error(tmp_path, monkeypatch):
     assert all("exceeds" in e.reason for e in errs)
 
 
-def test_duplicate_ids_across_inputs(tmp_path):
+def test_duplicate_ids_across_inputs(tmp_path, caplog):
     a = write(tmp_path / "a.jsonl", '{"id": "d1", "text": "A."}\n{"id": "d2", "text": "B."}\n')
-    b = write(tmp_path / "b.csv", "id,text\nd3,C.\nd1,D.\n")
+    b = write(tmp_path / "b.csv", "id,text\nd3,C.\nd1,A.\nd1#2,F.\nd1,D.\n")
     c = write(tmp_path / "d1.txt", "E.")
     arts, errs = split(read_articles([a, b, c]))
-    assert [(x.id, x.text) for x in arts] == [("d1", "A."), ("d2", "B."), ("d3", "C.")]
-    assert len(errs) == 2
-    assert str(b) in errs[0].where and "'d1': duplicate id" in errs[0].reason
-    assert errs[1].where == str(c) and "'d1': duplicate id" in errs[1].reason
+    # the same id and text: a duplicate, skipped; the same id with another text: kept
+    assert [(x.id, x.text) for x in arts] == [
+        ("d1", "A."),
+        ("d2", "B."),
+        ("d3", "C."),
+        ("d1#2", "F."),  # an id as read is never renamed before a duplicate
+        ("d1#3", "D."),
+        ("d1#4", "E."),
+    ]
+    assert [x.meta.get("original_id") for x in arts[3:]] == [None, "d1", "d1"]
+    assert len(errs) == 1
+    assert str(b) in errs[0].where and "'d1': duplicate id, same text" in errs[0].reason
+    renamed = [r.getMessage() for r in caplog.records if "already used" in r.getMessage()]
+    assert len(renamed) == 2  # one per file
+    assert "kept as 'd1#3'" in renamed[0] and str(b) in renamed[0]
+
+
+def test_outlets_numbered_from_one_lose_nothing(tmp_path):
+    a = write(tmp_path / "outlet_a.csv", "id,text\n1,Russia kept its base.\n2,HTS objected.\n")
+    b = write(tmp_path / "outlet_b.csv", "id,text\n1,Assad fled.\n2,Moscow agreed.\n")
+    arts, errs = split(read_articles([a, b]))
+    assert errs == [] and [x.id for x in arts] == ["1", "2", "1#2", "2#2"]
 
 
 def test_duplicate_id_error_names_file_and_line(tmp_path):
     write(tmp_path / "a.jsonl", '{"id": "d1", "text": "A."}\n')
-    write(tmp_path / "b.jsonl", '{"id": "x", "text": "B."}\n{"id": "d1", "text": "C."}\n')
+    write(tmp_path / "b.jsonl", '{"id": "x", "text": "B."}\n{"id": "d1", "text": "A."}\n')
     _, errs = split(read_articles([tmp_path]))
     assert len(errs) == 1
     assert errs[0].where == f"{tmp_path / 'b.jsonl'}:2"
