@@ -3,7 +3,6 @@ records). One reader of :data:`framing.readers.READERS`."""
 
 from __future__ import annotations
 
-import codecs
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from framing.corpus import Article
 from framing.csv_records import declared_delimiter, header_delimiter, iter_csv_records
-from framing.io import RecordError
+from framing.io import RecordError, has_utf16_bom
 
 if TYPE_CHECKING:
     from framing.readers import Columns
@@ -24,25 +23,26 @@ def read_csv(
 ) -> Iterator[Article | RecordError]:
     """Articles of a CSV/TSV file, one per record (see :mod:`framing.csv_records`).
 
-    A header that is not UTF-8 text (Latin-1, UTF-16, binary) makes the whole file one
-    error; a bad record is one error naming its line, and the records after it are
-    read on (never merged into it).
+    UTF-16 with a byte-order mark (Excel's "Unicode Text") is read as such; otherwise a
+    header that is not text in ``columns.encoding`` (Latin-1 read as UTF-8, binary) makes
+    the whole file one error; a bad record is one error naming its line, and the records
+    after it are read on (never merged into it).
     """
     try:
         with path.open("rb") as raw:
             first_line = raw.readline(1 << 16)
-        head = first_line[:4]
-        # undecodable bytes become lone surrogates, so one bad row does not lose the file
-        encoding = "utf-8-sig" if columns.utf8 else columns.encoding
-        fh = path.open(encoding=encoding, errors="surrogateescape", newline="")
+        if has_utf16_bom(first_line):  # Excel's "Unicode Text": the byte-order mark says so
+            with path.open(encoding="utf-16", errors="replace", newline="") as text:
+                first_text = text.readline(1 << 16)
+            fh = path.open(encoding="utf-16", newline="")
+        else:
+            # undecodable bytes become lone surrogates, so one bad row does not lose the file
+            encoding = "utf-8-sig" if columns.utf8 else columns.encoding
+            fh = path.open(encoding=encoding, errors="surrogateescape", newline="")
+            first_text = first_line.decode(encoding, errors="replace")
     except OSError as exc:
         yield RecordError(str(path), f"cannot read: {exc.strerror or exc}")
         return
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        fh.close()
-        yield RecordError(str(path), "UTF-16 text (has a UTF-16 byte-order mark); save it as UTF-8")
-        return
-    first_text = first_line.decode(encoding, errors="replace")
     declared = declared_delimiter(first_text)
     if declared is not None:
         fh.readline()  # Excel's "sep=;" line: not the header

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from framing.corpus import Article
-from framing.io import RecordError
+from framing.io import RecordError, has_utf16_bom
 from framing.record_fields import MISSING, field_value
 
 if TYPE_CHECKING:
@@ -60,7 +60,8 @@ def read_json(
     where = str(path)
     try:
         raw = path.read_bytes()
-        text = raw.decode("utf-8-sig" if columns.utf8 else columns.encoding)
+        encoding = "utf-16" if has_utf16_bom(raw) else None  # the byte-order mark says so
+        text = raw.decode(encoding or ("utf-8-sig" if columns.utf8 else columns.encoding))
     except UnicodeDecodeError as exc:
         yield RecordError(where, f"{columns.not_decodable()}: {exc.reason} at byte {exc.start}")
         return

@@ -39,7 +39,7 @@ from framing.csv_records import MODES as CSV_MODES
 from framing.dates import is_iso_day, iso_day, warn_unreadable_date
 from framing.extras import MissingExtra
 from framing.html_reader import read_html
-from framing.io import RecordError, iter_jsonl, walk_files
+from framing.io import RecordError, has_utf16_bom, iter_jsonl, walk_files
 from framing.json_reader import read_json
 from framing.record_fields import MISSING, field_value, nested_hint, one_line_value, without_fields
 
@@ -171,9 +171,14 @@ def read_txt(
     where = str(path)
     try:
         raw = path.read_bytes()
-        text = raw.decode("utf-8-sig" if columns.utf8 else columns.encoding)
+        if has_utf16_bom(raw):  # Notepad's "Unicode": the byte-order mark says so
+            text = raw.decode("utf-16")
+        else:
+            text = raw.decode("utf-8-sig" if columns.utf8 else columns.encoding)
     except UnicodeDecodeError as exc:
-        yield RecordError(where, f"{columns.not_decodable()}: {exc.reason} at byte {exc.start}")
+        utf16 = has_utf16_bom(raw)
+        reason = "not valid UTF-16 after its byte-order mark" if utf16 else columns.not_decodable()
+        yield RecordError(where, f"{reason}: {exc.reason} at byte {exc.start}")
         return
     except OSError as exc:
         yield RecordError(where, f"cannot read: {exc.strerror or exc}")

@@ -123,7 +123,8 @@ def test_unknown_csv_mode_is_one_line():
 # ---------------------------------------------------------------- finding 3: per-file isolation
 BAD_FILES = {
     "latin1": "id,text,t\u00edtulo\nx1,Caf\u00e9 talks.,T\n".encode("latin-1"),
-    "utf16": codecs.BOM_UTF16_LE + "id,text\nx1,Talks.\n".encode("utf-16-le"),
+    # a byte-order mark promising UTF-16, then bytes that are not (a lone surrogate)
+    "utf16": codecs.BOM_UTF16_LE + b"\x00\xd8A\x00" + "d,text\nx1,Talks.\n".encode("utf-16-le"),
     "binary": bytes(range(256)) * 4,
 }
 

@@ -317,6 +317,41 @@ def test_an_excel_sep_line_declares_the_delimiter_and_is_not_the_header(tmp_path
     assert [e.where for e in errs] == [f"{path}:row 2 (line 4)"]  # lines counted from the file
 
 
+def test_byte_order_marks_are_read_whatever_the_format(tmp_path):
+    import codecs
+
+    rows = [("t1", "Russia kept talking to HTS."), ("t2", "Assad fled.")]
+    jsonl = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in rows)
+    tsv = "id\ttext\r\n" + "".join(f"{i}\t{t}\r\n" for i, t in rows)
+    files = {
+        # a UTF-8 BOM cost the first JSONL record ("invalid JSON")
+        "utf8.jsonl": codecs.BOM_UTF8 + jsonl.encode("utf-8"),
+        # Windows "Unicode" (UTF-16 with a BOM): Notepad's .txt, Excel's Unicode Text
+        "le.jsonl": codecs.BOM_UTF16_LE + jsonl.encode("utf-16-le"),
+        "be.jsonl": codecs.BOM_UTF16_BE + jsonl.encode("utf-16-be"),
+        "excel.tsv": codecs.BOM_UTF16_LE + tsv.encode("utf-16-le"),
+        "export.json": codecs.BOM_UTF16_LE
+        + json.dumps([{"id": i, "text": t} for i, t in rows]).encode("utf-16-le"),
+    }
+    for name, data in files.items():
+        arts, errs = split(read_path(write(tmp_path / name, data)))
+        assert errs == [] and [(a.id, a.text) for a in arts] == rows, name
+    notepad = write(tmp_path / "n.txt", codecs.BOM_UTF16_LE + "Assad fled.\r\n".encode("utf-16-le"))
+    (art,) = split(read_path(notepad))[0]
+    assert art.text == "Assad fled.\r\n"
+    broken = write(tmp_path / "b.txt", codecs.BOM_UTF16_LE + b"\x00\xd8A\x00")
+    (err,) = split(read_path(broken))[1]
+    assert "not valid UTF-16 after its byte-order mark" in err.reason
+    # a line of a UTF-16 JSONL file that is not UTF-16 is one error; the others are read
+    first, second = (json.dumps({"id": i, "text": t}) + "\n" for i, t in rows)
+    le = "utf-16-le"
+    data = first.encode(le) + b"\x00\xd8A\x00" + "\n".encode(le) + second.encode(le)
+    tail = write(tmp_path / "t.jsonl", codecs.BOM_UTF16_LE + data)
+    arts, errs = split(read_path(tail))
+    assert [a.id for a in arts] == ["t1", "t2"]
+    assert [e.where for e in errs] == [f"{tail}:2"] and "not valid UTF-16" in errs[0].reason
+
+
 def test_windows_1252_input_with_encoding(tmp_path):
     text = "Russia’s envoy said “the base will stay” – HTS objected."
     csv_path = write(tmp_path / "in.csv", f'id,text\nc1,"{text}"\n'.encode("cp1252"))
