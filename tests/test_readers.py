@@ -164,6 +164,27 @@ def test_a_record_field_named_like_another_article_field_never_replaces_it(tmp_p
         assert a.meta == {"input_text": "Teaser.", "input_title": "Old"}, p
 
 
+def test_header_names_match_whatever_their_case_and_spaces(tmp_path):
+    # a hand-made CSV: "ID, Text" (a space after each comma); every row was "no text field"
+    path = write(
+        tmp_path / "in.csv",
+        "ID, Text, Date, Source\n1, Russia kept its base., 2025-01-02, Ledger\n",
+    )
+    (a,) = split(read_path(path))[0]
+    assert (a.id, a.text.strip(), a.date, a.source, a.meta) == (
+        "1",
+        "Russia kept its base.",
+        "2025-01-02",
+        "Ledger",  # one-line fields lose their spaces
+        {},
+    )
+    # an exact name wins; two names equal but for case are no match
+    both = write(tmp_path / "b.jsonl", json.dumps({"Text": "Upper.", "text": "Lower."}) + "\n")
+    assert split(read_path(both))[0][0].text == "Lower."
+    two = write(tmp_path / "t.jsonl", json.dumps({"TEXT": "A.", "Text": "B."}) + "\n")
+    assert "no text field 'text'" in split(read_path(two))[1][0].reason
+
+
 def test_jsonl_text_as_a_list_of_paragraphs(tmp_path):
     rows = [
         {"id": "p1", "text": ["Russia kept its base.", "", "HTS condemned the deal."]},
