@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # class name → module holding ``run(workdir)``
 CLASSES: dict[str, str] = {
     "bad inputs": "audit_inputs",
+    "input shapes (exports of common tools)": "audit_shapes",
     "crafted model folders": "audit_models",
     "corrupted corpora": "audit_corpora",
     "bad overrides and options": "audit_overrides",

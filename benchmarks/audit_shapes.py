@@ -1,0 +1,73 @@
+"""Audit class "input shapes": good articles as common tools export them (thirteenth session).
+
+Each shape once lost articles or fields (README, "Segmenting articles"): a pretty-printed
+JSON array and a news API's JSON response, nested fields, a UTF-8 byte-order mark on a
+JSONL file, UTF-16 from Windows tools, Excel's ``sep=;`` line, a hand-made header with
+capitals and spaces, a record's own ``text`` beside the field read, and two outlets'
+files numbered from 1. A case is handled when every article is read, whole, with no error.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from pathlib import Path
+
+from audit import Outcome
+from audit_inputs import _lost, _read, _text
+
+from framing.readers import Columns
+
+N = 30
+ROWS = [(f"r{i}", _text(i)) for i in range(N)]
+EXPECTED = dict(ROWS)
+
+
+def _jsonl(rows: list[tuple[str, str]] = ROWS) -> str:
+    return "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in rows)
+
+
+def _tsv(sep: str = "\t") -> str:
+    return f"id{sep}text\r\n" + "".join(f"{i}{sep}{t}\r\n" for i, t in ROWS)
+
+
+def _case(work: Path, name: str, data: str | bytes, columns: Columns | None = None) -> Outcome:
+    path = work / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    arts, errs = _read([path], columns=columns or Columns())
+    return Outcome(name, not errs, _lost(arts, EXPECTED), note=f"{len(errs)} error(s)")
+
+
+def run(work: Path) -> list[Outcome]:
+    records = [{"id": i, "text": t} for i, t in ROWS]
+    api = {"status": "ok", "totalResults": N, "articles": [
+        {"source": {"id": None, "name": "Ledger"}, "url": i, "content": t}
+        for i, t in ROWS
+    ]}  # fmt: skip
+    nested = "".join(
+        json.dumps({"meta": {"id": i}, "article": {"body": t}}) + "\n" for i, t in ROWS
+    )
+    out = [
+        _case(work, "pretty.json", json.dumps(records, indent=2)),
+        _case(work, "news_api.json", json.dumps(api), Columns(id="url", text="content")),
+        _case(work, "nested.jsonl", nested, Columns(id="meta.id", text="article.body")),
+        _case(work, "bom.jsonl", codecs.BOM_UTF8 + _jsonl().encode("utf-8")),
+        _case(work, "utf16.jsonl", codecs.BOM_UTF16_LE + _jsonl().encode("utf-16-le")),
+        _case(work, "excel_unicode.tsv", codecs.BOM_UTF16_LE + _tsv().encode("utf-16-le")),
+        _case(work, "excel_sep.csv", "sep=;\r\n" + _tsv(";")),
+        _case(work, "header.csv", " ID , Text\n" + "".join(f"{i},\"{t}\"\n" for i, t in ROWS)),
+        _case(
+            work,
+            "teaser.jsonl",
+            "".join(json.dumps({"id": i, "text": "Teaser.", "body": t}) + "\n" for i, t in ROWS),
+            Columns(text="body"),
+        ),
+    ]
+    # two outlets numbered from 1: every article of both (the second outlet's renamed)
+    for name, rows in (("a.csv", ROWS[:15]), ("b.csv", ROWS[15:])):
+        body = "".join(f"{k},\"{t}\"\n" for k, (_, t) in enumerate(rows, 1))
+        (work / name).write_text("id,text\n" + body, encoding="utf-8")
+    arts, errs = _read([work / "a.csv", work / "b.csv"])
+    lost = sum(1 for t in EXPECTED.values() if t not in set(arts.values()))
+    out.append(Outcome("two outlets' CSVs numbered from 1", not errs, lost))
+    return out
