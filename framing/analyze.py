@@ -49,9 +49,8 @@ def _checked_paths(paths: Any) -> list[Path]:
 def _as_articles(
     articles: Any, paths: list[Path], texts: list[str], columns: Columns | None = None
 ) -> Iterator[Article | RecordError]:
-    from framing.readers import Columns, _check_size, read_path
+    from framing.readers import Columns, _check_size, read_path, unique_ids
 
-    seen: set[str] = set()
     columns = columns or Columns()
 
     def given() -> Iterator[Article | RecordError]:
@@ -82,13 +81,7 @@ def _as_articles(
             except RecordError as exc:
                 yield exc
 
-    for art in given():
-        if isinstance(art, Article):
-            if art.id in seen:
-                yield RecordError(art.origin or "articles", f"article {art.id!r}: duplicate id")
-                continue
-            seen.add(art.id)
-        yield art
+    yield from unique_ids(given())
 
 
 def analyze_articles(

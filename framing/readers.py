@@ -29,7 +29,7 @@ import csv
 import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -320,7 +320,12 @@ def _read_by_kind(
 def read_articles(
     paths: Iterable[str | Path], fmt: str | None = None, columns: Columns = Columns()
 ) -> Iterator[Article | RecordError]:
-    """Stream articles from several files/folders, each id once.
+    """Stream articles from several files/folders, each id once (:func:`unique_ids`)."""
+    return unique_ids(item for path in paths for item in read_path(path, fmt, columns))
+
+
+def unique_ids(items: Iterable[Article | RecordError]) -> Iterator[Article | RecordError]:
+    """``items`` with each article id once.
 
     An article whose id and text were both read before is a duplicate: an error, skipped.
     One with a used id but another text (two outlets' CSVs both numbered from 1) is kept
@@ -328,27 +333,26 @@ def read_articles(
     texts: dict[str, dict[int, str]] = {}  # id as read -> {hash of a text: where first read}
     used: set[str] = set()
     warned: set[str] = set()
-    for path in paths:
-        for item in read_path(path, fmt, columns):
-            if isinstance(item, Article):
-                where = item.origin or str(path)
-                digest = hash(item.text)
-                same_id = texts.setdefault(item.id, {})
-                if digest in same_id:
-                    yield RecordError(
-                        where,
-                        f"article {item.id!r}: duplicate id, same text as the one read at "
-                        f"{same_id[digest]}, skipped",
-                    )
-                    continue
-                same_id[digest] = where
-                if item.id in used:
-                    new_id = _free_id(item.id, len(same_id), used)
-                    _warn_renamed(where, item.id, new_id, warned)
-                    item.meta["original_id"] = item.id
-                    item.id = new_id
-                used.add(item.id)
-            yield item
+    for item in items:
+        if isinstance(item, Article):
+            where = item.origin or "input"
+            digest = hash(item.text)
+            same_id = texts.setdefault(item.id, {})
+            if digest in same_id:
+                yield RecordError(
+                    where,
+                    f"article {item.id!r}: duplicate id, same text as the one read at "
+                    f"{same_id[digest]}, skipped",
+                )
+                continue
+            same_id[digest] = where
+            if item.id in used:
+                new_id = _free_id(item.id, len(same_id), used)
+                _warn_renamed(where, item.id, new_id, warned)
+                meta = {**item.meta, "original_id": item.id}
+                item = replace(item, id=new_id, meta=meta)  # never the caller's
+            used.add(item.id)
+        yield item
 
 
 def _free_id(article_id: str, n: int, used: set[str]) -> str:

@@ -513,6 +513,18 @@ def test_duplicate_ids_across_inputs(tmp_path, caplog):
     assert "kept as 'd1#3'" in renamed[0] and str(b) in renamed[0]
 
 
+def test_the_python_api_keeps_ids_unique_the_same_way():
+    from framing.analyze import _as_articles
+
+    given = Article(id="0", text="A.")
+    items = list(_as_articles([given, {"text": "A."}], [], ["B.", "A."]))
+    kept = [(a.id, a.text) for a in items if isinstance(a, Article)]
+    # texts are numbered from 0 as articles are: "B." was skipped as a duplicate id
+    assert kept == [("0", "A."), ("1", "A."), ("0#2", "B.")]
+    assert [type(a).__name__ for a in items][-1] == "RecordError"  # "A." again as id 1
+    assert (given.id, given.meta) == ("0", {})  # the caller's article is not changed
+
+
 def test_outlets_numbered_from_one_lose_nothing(tmp_path):
     a = write(tmp_path / "outlet_a.csv", "id,text\n1,Russia kept its base.\n2,HTS objected.\n")
     b = write(tmp_path / "outlet_b.csv", "id,text\n1,Assad fled.\n2,Moscow agreed.\n")
