@@ -55,7 +55,7 @@ def run(work: Path) -> list[Outcome]:
         _case(work, "utf16.jsonl", codecs.BOM_UTF16_LE + _jsonl().encode("utf-16-le")),
         _case(work, "excel_unicode.tsv", codecs.BOM_UTF16_LE + _tsv().encode("utf-16-le")),
         _case(work, "excel_sep.csv", "sep=;\r\n" + _tsv(";")),
-        _case(work, "header.csv", " ID , Text\n" + "".join(f"{i},\"{t}\"\n" for i, t in ROWS)),
+        _case(work, "header.csv", " ID , Text\n" + "".join(f'{i},"{t}"\n' for i, t in ROWS)),
         _case(
             work,
             "teaser.jsonl",
@@ -65,7 +65,7 @@ def run(work: Path) -> list[Outcome]:
     ]
     # two outlets numbered from 1: every article of both (the second outlet's renamed)
     for name, rows in (("a.csv", ROWS[:15]), ("b.csv", ROWS[15:])):
-        body = "".join(f"{k},\"{t}\"\n" for k, (_, t) in enumerate(rows, 1))
+        body = "".join(f'{k},"{t}"\n' for k, (_, t) in enumerate(rows, 1))
         (work / name).write_text("id,text\n" + body, encoding="utf-8")
     arts, errs = _read([work / "a.csv", work / "b.csv"])
     lost = sum(1 for t in EXPECTED.values() if t not in set(arts.values()))
