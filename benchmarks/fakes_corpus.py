@@ -47,7 +47,8 @@ from pathlib import Path
 from typing import Any
 
 from framing.corpus import Article
-from framing.io import atomic_write, iter_jsonl, write_jsonl
+from framing.input_files import iter_jsonl
+from framing.io import atomic_write, write_jsonl
 from framing.segment import Segmenter
 
 ROOT = Path(__file__).resolve().parents[1]

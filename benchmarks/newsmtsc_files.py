@@ -26,7 +26,8 @@ import json
 import shutil
 from pathlib import Path
 
-from framing.io import atomic_write, iter_jsonl
+from framing.input_files import iter_jsonl
+from framing.io import atomic_write
 
 AUDIT = [
     Path(__file__).resolve().parent.parent / "data/real_news" / name

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from framing.corpus import Article
-from framing.io import iter_jsonl
+from framing.input_files import iter_jsonl
 from framing.segment import Segmenter
 
 DEFAULT_LABELS = Path(__file__).resolve().parents[1] / "data/real_news/newsmtsc_mentions.jsonl"

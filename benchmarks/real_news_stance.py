@@ -41,7 +41,7 @@ from real_news_mentions import DEFAULT_NEWSMTSC, read_sentences
 from framing.calibration import calibration_metrics
 from framing.corpus import Article
 from framing.evaluation import classification_metrics
-from framing.io import iter_jsonl
+from framing.input_files import iter_jsonl
 from framing.segment import Segmenter
 from framing.significance import paired_bootstrap
 

@@ -21,7 +21,8 @@ from sense_rules import makes_pair
 from sklearn.metrics import cohen_kappa_score
 
 from framing.actors import load_lexicon
-from framing.io import RecordError, iter_jsonl
+from framing.input_files import iter_jsonl
+from framing.io import RecordError
 from framing.segment import Segmenter
 from framing.senses import read_sense_cases
 

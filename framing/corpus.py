@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from framing.io import RecordError, iter_jsonl
+from framing.input_files import iter_jsonl
+from framing.io import RecordError
 
 ARTICLE_FIELDS = ("id", "text", "title", "source", "date", "url")
 

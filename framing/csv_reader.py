@@ -3,6 +3,7 @@ records). One reader of :data:`framing.readers.READERS`."""
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from framing.corpus import Article
 from framing.csv_records import declared_delimiter, header_delimiter, iter_csv_records
-from framing.io import RecordError, has_utf16_bom
+from framing.input_files import has_utf16_bom, open_input
+from framing.io import RecordError
 
 if TYPE_CHECKING:
     from framing.readers import Columns
@@ -28,17 +30,21 @@ def read_csv(
     the whole file one error; a bad record is one error naming its line, and the records
     after it are read on (never merged into it).
     """
+
+    def text(encoding: str, errors: str = "strict") -> io.TextIOWrapper:
+        return io.TextIOWrapper(open_input(path), encoding=encoding, errors=errors, newline="")
+
     try:
-        with path.open("rb") as raw:
+        with open_input(path) as raw:
             first_line = raw.readline(1 << 16)
         if has_utf16_bom(first_line):  # Excel's "Unicode Text": the byte-order mark says so
-            with path.open(encoding="utf-16", errors="replace", newline="") as text:
-                first_text = text.readline(1 << 16)
-            fh = path.open(encoding="utf-16", newline="")
+            with text("utf-16", "replace") as head:
+                first_text = head.readline(1 << 16)
+            fh = text("utf-16")
         else:
             # undecodable bytes become lone surrogates, so one bad row does not lose the file
             encoding = "utf-8-sig" if columns.utf8 else columns.encoding
-            fh = path.open(encoding=encoding, errors="surrogateescape", newline="")
+            fh = text(encoding, "surrogateescape")
             first_text = first_line.decode(encoding, errors="replace")
     except OSError as exc:
         yield RecordError(str(path), f"cannot read: {exc.strerror or exc}")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from framing.corpus import Article
 from framing.extras import require
+from framing.input_files import read_input
 from framing.io import RecordError
 
 MIN_HTML_WORDS = 30  # less main text than this is a consent, error or index page
@@ -22,7 +23,7 @@ def read_html(path: Path, article_id: str | None = None) -> Iterator[Article | R
 
     where = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_input(path)
     except OSError as exc:
         yield RecordError(where, f"cannot read: {exc.strerror or exc}")
         return

@@ -77,8 +77,8 @@ def _estimate_total(paths: Sequence[Path]) -> int | None:
         )
         for file in files:
             suffix = file.suffix.lower()
-            if suffix == ".json":
-                return None  # a JSON document may hold any number of articles
+            if suffix in (".json", ".gz", ".bz2", ".xz"):
+                return None  # a JSON document or a compressed file: its count is unknown
             if suffix in (".jsonl", ".ndjson", ".csv", ".tsv"):
                 try:
                     with file.open("rb") as fh:

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from framing.corpus import Article
-from framing.io import RecordError, has_utf16_bom
+from framing.input_files import has_utf16_bom, read_input
+from framing.io import RecordError
 from framing.record_fields import MISSING, field_value
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def read_json(
 
     where = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_input(path)
         encoding = "utf-16" if has_utf16_bom(raw) else None  # the byte-order mark says so
         text = raw.decode(encoding or ("utf-8-sig" if columns.utf8 else columns.encoding))
     except UnicodeDecodeError as exc:

@@ -26,7 +26,8 @@ from typing import Any
 from datasets import Dataset
 
 from framing.examples import example_features, example_row
-from framing.io import RecordError, iter_jsonl
+from framing.input_files import iter_jsonl
+from framing.io import RecordError
 from framing.tasks import TaskError
 
 log = logging.getLogger(__name__)

@@ -39,7 +39,14 @@ from framing.csv_records import MODES as CSV_MODES
 from framing.dates import is_iso_day, iso_day, warn_unreadable_date
 from framing.extras import MissingExtra
 from framing.html_reader import read_html
-from framing.io import RecordError, has_utf16_bom, iter_jsonl, walk_files
+from framing.input_files import (
+    content_path,
+    content_suffix,
+    has_utf16_bom,
+    iter_jsonl,
+    read_input,
+)
+from framing.io import RecordError, walk_files
 from framing.json_reader import read_json
 from framing.record_fields import MISSING, field_value, nested_hint, one_line_value, without_fields
 
@@ -170,7 +177,7 @@ def read_txt(
 ) -> Iterator[Article | RecordError]:
     where = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_input(path)
         if has_utf16_bom(raw):  # Notepad's "Unicode": the byte-order mark says so
             text = raw.decode("utf-16")
         else:
@@ -265,7 +272,7 @@ def _iter_files(root: Path, fmt: str | None = None) -> Iterator[Path | RecordErr
             yield RecordError(
                 str(item.filename or root), f"cannot list this folder: {item.strerror or item}"
             )
-        elif item.suffix.lower() in suffixes and item.is_file():
+        elif content_suffix(item) in suffixes and item.is_file():
             yield item
 
 
@@ -279,7 +286,7 @@ def read_path(
             if isinstance(file, RecordError):
                 yield file
                 continue
-            rel_id = file.relative_to(path).with_suffix("").as_posix()
+            rel_id = content_path(file.relative_to(path)).with_suffix("").as_posix()
             yield from _read_file(file, fmt, columns, rel_id)
         return
     if not path.exists():
@@ -306,7 +313,7 @@ def _read_file(
 def _read_by_kind(
     path: Path, fmt: str | None, columns: Columns, rel_id: str | None
 ) -> Iterator[Article | RecordError]:
-    kind = (fmt or path.suffix.lower().lstrip(".")).lower()
+    kind = (fmt or content_suffix(path).lstrip(".")).lower()
     reader = reader_for(kind)
     if reader is None:
         yield RecordError(

@@ -236,7 +236,8 @@ def read_sense_cases(path: str | Path) -> list[dict[str, Any]]:
     """Sense cases (JSONL: ``id``, ``part``, ``date``, ``text``, ``actor``, ``start``,
     ``end``, ``surface``, ``sense``, ``sense_reason``), checked; a bad one raises
     naming its line."""
-    from framing.io import RecordError, iter_jsonl
+    from framing.input_files import iter_jsonl
+    from framing.io import RecordError
 
     cases = []
     for lineno, rec in iter_jsonl(Path(path)):

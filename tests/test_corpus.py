@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from framing.corpus import Annotation, Article, Mention, Sentence, load_corpus
-from framing.io import RecordError, atomic_write, dumps, iter_jsonl, write_jsonl
+from framing.input_files import iter_jsonl
+from framing.io import RecordError, atomic_write, dumps, write_jsonl
 
 # ---------------------------------------------------------------------------
 # records

@@ -250,7 +250,7 @@ def test_fakes_labels_build_a_corpus_folder_the_pipeline_scores(fakes, tmp_path,
     import fakes_corpus
 
     from framing.corpus import load_corpus
-    from framing.io import iter_jsonl
+    from framing.input_files import iter_jsonl
     from framing.pairs import pair_scores
     from framing.segment import Segmenter
 
@@ -297,7 +297,7 @@ def test_fakes_train_pool_is_training_data_in_the_full_folder_and_alone(fakes, t
     import fakes_corpus
 
     from framing.corpus import load_corpus
-    from framing.io import iter_jsonl
+    from framing.input_files import iter_jsonl
 
     tasks = _tasks(fakes, tmp_path)
     lines = []
@@ -335,7 +335,7 @@ def _built(fakes_corpus, csv_path: Path, records: list, out: Path, pool: str | N
 def test_shipped_fakes_labels_are_standoff_and_each_article_in_one_pool():
     """``data/real_news/fakes_sentences.jsonl``: no text, known pools and labels, every
     article in exactly one pool, its sentences numbered 0..n-1 without overlap."""
-    from framing.io import iter_jsonl
+    from framing.input_files import iter_jsonl
 
     path = BENCHMARKS.parent / "data/real_news/fakes_sentences.jsonl"
     pools: dict[str, set[str]] = {}

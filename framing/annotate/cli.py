@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from framing.io import ErrorLog, RecordError, atomic_write, dumps, iter_jsonl, write_jsonl
+from framing.input_files import iter_jsonl
+from framing.io import ErrorLog, RecordError, atomic_write, dumps, write_jsonl
 from framing.subcommand import add_command
 
 log = logging.getLogger("framing")

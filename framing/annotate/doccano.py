@@ -31,7 +31,8 @@ from framing.annotate.judgments import (
     task_meta,
 )
 from framing.annotate.tasks import NOT_ACTOR, AnnotationTask, best
-from framing.io import RecordError, iter_jsonl
+from framing.input_files import iter_jsonl
+from framing.io import RecordError
 
 FRAME_PREFIX = "frame:"
 
