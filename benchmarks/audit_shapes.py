@@ -2,7 +2,7 @@
 
 Each shape once lost articles or fields (README, "Segmenting articles"): a pretty-printed
 JSON array and a news API's JSON response, nested fields, a UTF-8 byte-order mark on a
-JSONL file, UTF-16 from Windows tools, Excel's ``sep=;`` line, a hand-made header with
+JSONL file, a gzipped JSONL file, UTF-16 from Windows tools, Excel's ``sep=;`` line, a hand-made header with
 capitals and spaces, a record's own ``text`` beside the field read, and two outlets'
 files numbered from 1. A case is handled when every article is read, whole, with no error.
 """
@@ -10,6 +10,7 @@ files numbered from 1. A case is handled when every article is read, whole, with
 from __future__ import annotations
 
 import codecs
+import gzip
 import json
 from pathlib import Path
 
@@ -52,6 +53,7 @@ def run(work: Path) -> list[Outcome]:
         _case(work, "news_api.json", json.dumps(api), Columns(id="url", text="content")),
         _case(work, "nested.jsonl", nested, Columns(id="meta.id", text="article.body")),
         _case(work, "bom.jsonl", codecs.BOM_UTF8 + _jsonl().encode("utf-8")),
+        _case(work, "corpus.jsonl.gz", gzip.compress(_jsonl().encode("utf-8"))),
         _case(work, "utf16.jsonl", codecs.BOM_UTF16_LE + _jsonl().encode("utf-16-le")),
         _case(work, "excel_unicode.tsv", codecs.BOM_UTF16_LE + _tsv().encode("utf-16-le")),
         _case(work, "excel_sep.csv", "sep=;\r\n" + _tsv(";")),
