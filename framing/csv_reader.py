@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from framing.corpus import Article
 from framing.csv_records import declared_delimiter, header_delimiter, iter_csv_records
-from framing.input_files import has_utf16_bom, open_input
+from framing.input_files import has_utf16_bom, open_input, peekable
 from framing.io import RecordError
 
 if TYPE_CHECKING:
@@ -31,21 +31,18 @@ def read_csv(
     after it are read on (never merged into it).
     """
 
-    def text(encoding: str, errors: str = "strict") -> io.TextIOWrapper:
-        return io.TextIOWrapper(open_input(path), encoding=encoding, errors=errors, newline="")
-
     try:
-        with open_input(path) as raw:
-            first_line = raw.readline(1 << 16)
-        if has_utf16_bom(first_line):  # Excel's "Unicode Text": the byte-order mark says so
-            with text("utf-16", "replace") as head:
-                first_text = head.readline(1 << 16)
-            fh = text("utf-16")
+        # opened once and peeked at, so a pipe or FIFO is read too
+        raw = peekable(open_input(path))
+        head = raw.peek(1 << 16)
+        if has_utf16_bom(head):  # Excel's "Unicode Text": the byte-order mark says so
+            first_text = head.decode("utf-16", errors="replace").split("\n", 1)[0]
+            fh = io.TextIOWrapper(raw, encoding="utf-16", newline="")
         else:
             # undecodable bytes become lone surrogates, so one bad row does not lose the file
             encoding = "utf-8-sig" if columns.utf8 else columns.encoding
-            fh = text(encoding, "surrogateescape")
-            first_text = first_line.decode(encoding, errors="replace")
+            first_text = head.split(b"\n", 1)[0].decode(encoding, errors="replace")
+            fh = io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="")
     except OSError as exc:
         yield RecordError(str(path), f"cannot read: {exc.strerror or exc}")
         return

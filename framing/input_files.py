@@ -51,6 +51,12 @@ def open_input(path: Path) -> IO[bytes]:
     return opener(path, "rb") if opener else path.open("rb")
 
 
+def peekable(fh: IO[bytes]) -> io.BufferedReader:
+    """``fh`` with ``peek``: its first bytes can be looked at without seeking back, which a
+    pipe or FIFO (``--input /dev/stdin``) cannot do."""
+    return fh if hasattr(fh, "peek") else io.BufferedReader(fh)  # type: ignore[return-value,arg-type]
+
+
 def read_input(path: Path) -> bytes:
     """The file's whole content, decompressed when its name says so."""
     with open_input(path) as fh:
@@ -68,12 +74,10 @@ def iter_jsonl(
     caller knows the way out (default "not valid UTF-8").
     """
     path = Path(path)
-    with open_input(path) as fh:
-        if has_utf16_bom(fh.read(2)):  # the byte-order mark says so, whatever ``encoding``
-            fh.seek(0)
+    with peekable(open_input(path)) as fh:
+        if has_utf16_bom(fh.peek(2)):  # the byte-order mark says so, whatever ``encoding``
             yield from _jsonl_records(_utf16_lines(fh, path), path)
             return
-        fh.seek(0)
         first = codecs.lookup(encoding).name == "utf-8"
         for lineno, raw in enumerate(fh, 1):
             where = f"{path}:{lineno}"

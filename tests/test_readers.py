@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -371,6 +372,33 @@ def test_byte_order_marks_are_read_whatever_the_format(tmp_path):
     arts, errs = split(read_path(tail))
     assert [a.id for a in arts] == ["t1", "t2"]
     assert [e.where for e in errs] == [f"{tail}:2"] and "not valid UTF-16" in errs[0].reason
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("in.csv", "sep=;\nid;text\nc1;Russia kept its base.\n"),
+        ("in.jsonl", '{"id": "c1", "text": "Russia kept its base."}\n'),
+    ],
+)
+def test_a_pipe_is_read_without_seeking(tmp_path, name, data):
+    # peeking at the first bytes (byte-order mark, delimiter) must not seek or reopen:
+    # a FIFO or /dev/stdin can do neither
+    import threading
+
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with fifo.open("w", encoding="utf-8") as fh:
+            fh.write(data)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    arts, errs = split(read_path(fifo))
+    writer.join(timeout=10)
+    assert errs == [] and [(a.id, a.text) for a in arts] == [("c1", "Russia kept its base.")]
 
 
 def test_windows_1252_input_with_encoding(tmp_path):
