@@ -2,7 +2,7 @@
 
 Each shape once lost articles or fields (README, "Segmenting articles"): a pretty-printed
 JSON array and a news API's JSON response, nested fields, a UTF-8 byte-order mark on a
-JSONL file, a gzipped JSONL file, UTF-16 from Windows tools, Excel's ``sep=;`` line, a hand-made header with
+JSONL file, a gzipped JSONL file, a Parquet file, UTF-16 from Windows tools, Excel's ``sep=;`` line, a hand-made header with
 capitals and spaces, a record's own ``text`` beside the field read, and two outlets'
 files numbered from 1. A case is handled when every article is read, whole, with no error.
 """
@@ -32,6 +32,17 @@ def _tsv(sep: str = "\t") -> str:
     return f"id{sep}text\r\n" + "".join(f"{i}{sep}{t}\r\n" for i, t in ROWS)
 
 
+def _parquet(records: list[dict[str, str]]) -> bytes:
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    pq.write_table(pa.Table.from_pylist(records), buf)
+    return buf.getvalue()
+
+
 def _case(work: Path, name: str, data: str | bytes, columns: Columns | None = None) -> Outcome:
     path = work / name
     path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
@@ -54,6 +65,7 @@ def run(work: Path) -> list[Outcome]:
         _case(work, "nested.jsonl", nested, Columns(id="meta.id", text="article.body")),
         _case(work, "bom.jsonl", codecs.BOM_UTF8 + _jsonl().encode("utf-8")),
         _case(work, "corpus.jsonl.gz", gzip.compress(_jsonl().encode("utf-8"))),
+        _case(work, "hub.parquet", _parquet(records)),
         _case(work, "utf16.jsonl", codecs.BOM_UTF16_LE + _jsonl().encode("utf-16-le")),
         _case(work, "excel_unicode.tsv", codecs.BOM_UTF16_LE + _tsv().encode("utf-16-le")),
         _case(work, "excel_sep.csv", "sep=;\r\n" + _tsv(";")),

@@ -38,6 +38,8 @@ def is_iso_day(value: str) -> bool:
 def iso_day(value: object) -> str | None:
     """``value`` as ``YYYY-MM-DD``, or ``None`` when it does not name one day unambiguously
     (see the module docstring)."""
+    if isinstance(value, dt.date):  # a datetime too (a Parquet or pandas timestamp)
+        return value.isoformat()[:10]
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()

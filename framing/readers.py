@@ -9,6 +9,7 @@ Supported inputs (chosen by extension, or ``fmt``):
 * ``.json``           an array of records, one record, or an object holding one array
                       (:mod:`framing.json_reader`; in a folder only with ``fmt="json"``);
 * ``.csv``/``.tsv``   one article per row;
+* ``.parquet``        one article per row (:mod:`framing.parquet_reader`);
 * ``.html``/``.htm``  a saved web page (:mod:`framing.html_reader`, trafilatura);
 * a folder            every supported file below it, in sorted order (with ``fmt``:
                       that format's files).
@@ -48,6 +49,7 @@ from framing.input_files import (
 )
 from framing.io import RecordError, walk_files
 from framing.json_reader import read_json
+from framing.parquet_reader import read_parquet
 from framing.record_fields import MISSING, field_value, nested_hint, one_line_value, without_fields
 
 MAX_ARTICLE_CHARS = 2_000_000  # longer "articles" are almost always a broken dump
@@ -237,6 +239,7 @@ READERS: tuple[Reader, ...] = (
         ("json",), (".json",), lambda path, columns, rel_id: read_json(path, columns, rel_id), False
     ),
     Reader(("csv",), (".csv",), lambda path, columns, rel_id: read_csv(path, columns)),
+    Reader(("parquet",), (".parquet",), lambda path, columns, rel_id: read_parquet(path, columns)),
     Reader(("tsv",), (".tsv",), lambda path, cols, rel_id: read_csv(path, cols, delimiter="\t")),
     Reader(
         ("html", "htm"), (".html", ".htm"), lambda path, columns, rel_id: read_html(path, rel_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -31,6 +32,8 @@ from framing.segment import Segmenter
         ("", None),
         (None, None),
         (20241130, None),
+        (dt.date(2024, 11, 30), "2024-11-30"),  # Parquet dates and timestamps
+        (dt.datetime(2024, 11, 30, 23, 59), "2024-11-30"),
     ],
 )
 def test_iso_day(value, day):

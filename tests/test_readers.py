@@ -501,7 +501,10 @@ def test_missing_file_and_unsupported_extension(tmp_path):
     assert [a.id for a in arts] == ["good"]
     assert [(e.where, e.reason) for e in errs] == [
         (str(missing), "no such file or folder"),
-        (str(odd), "unsupported input format 'md' (use one of txt, jsonl, json, csv, tsv, html)"),
+        (
+            str(odd),
+            "unsupported input format 'md' (use one of txt, jsonl, json, csv, parquet, tsv, html)",
+        ),
     ]
 
 
