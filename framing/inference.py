@@ -62,6 +62,16 @@ class PredictStats:
         return self.pairs / self.seconds if self.seconds else 0.0
 
 
+def _parquet_rows(path: Path) -> int:
+    """The row count in a Parquet file's footer (0 when it cannot be read)."""
+    import pyarrow.parquet as pq
+
+    try:
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    except Exception:  # an unreadable file is reported when it is read
+        return 0
+
+
 def _estimate_total(paths: Sequence[Path]) -> int | None:
     """A cheap count of input records for the progress bar (lines of JSONL/CSV, files)."""
     from framing.readers import supported_suffixes
@@ -79,6 +89,9 @@ def _estimate_total(paths: Sequence[Path]) -> int | None:
             suffix = file.suffix.lower()
             if suffix in (".json", ".gz", ".bz2", ".xz"):
                 return None  # a JSON document or a compressed file: its count is unknown
+            if suffix == ".parquet":
+                total += _parquet_rows(file)
+                continue
             if suffix in (".jsonl", ".ndjson", ".csv", ".tsv"):
                 try:
                     with file.open("rb") as fh:

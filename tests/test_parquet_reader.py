@@ -31,6 +31,15 @@ def test_rows_structs_and_timestamps(tmp_path):
     assert [e.where for e in errs] == [f"{path}:row 2"] and "'text'" in errs[0].reason
 
 
+def test_the_progress_bar_counts_the_rows_in_the_footer(tmp_path):
+    from framing import inference
+
+    path = tmp_path / "c.parquet"
+    pq.write_table(pa.table({"id": ["a", "b"], "text": ["A.", "B."]}), path)
+    bad = write(tmp_path / "bad.parquet", b"no")
+    assert inference._estimate_total([path, bad]) == 2
+
+
 def test_a_file_that_is_not_parquet_is_one_error(tmp_path):
     path = write(tmp_path / "bad.parquet", b"not parquet at all")
     good = write(tmp_path / "good.txt", "Russia kept its base.")
