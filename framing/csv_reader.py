@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from framing.corpus import Article
 from framing.csv_records import declared_delimiter, header_delimiter, iter_csv_records
-from framing.input_files import has_utf16_bom, open_input, peekable
+from framing.input_files import open_input, peekable
 from framing.io import RecordError
 
 if TYPE_CHECKING:
@@ -35,14 +35,12 @@ def read_csv(
         # opened once and peeked at, so a pipe or FIFO is read too
         raw = peekable(open_input(path))
         head = raw.peek(1 << 16)
-        if has_utf16_bom(head):  # Excel's "Unicode Text": the byte-order mark says so
-            first_text = head.decode("utf-16", errors="replace").split("\n", 1)[0]
-            fh = io.TextIOWrapper(raw, encoding="utf-16", newline="")
-        else:
-            # undecodable bytes become lone surrogates, so one bad row does not lose the file
-            encoding = "utf-8-sig" if columns.utf8 else columns.encoding
-            first_text = head.split(b"\n", 1)[0].decode(encoding, errors="replace")
-            fh = io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="")
+        codec = columns.codec(head)  # UTF-16: Excel's "Unicode Text"
+        first_text = head.decode(codec, errors="replace").split("\n", 1)[0]
+        # undecodable bytes become lone surrogates, so one bad row does not lose the file
+        # (UTF-16 has no such escape: its decoding errors end the file, reported as one)
+        errors = "strict" if codec == "utf-16" else "surrogateescape"
+        fh = io.TextIOWrapper(raw, encoding=codec, errors=errors, newline="")
     except OSError as exc:
         yield RecordError(str(path), f"cannot read: {exc.strerror or exc}")
         return

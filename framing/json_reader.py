@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from framing.corpus import Article
-from framing.input_files import has_utf16_bom, read_input
+from framing.input_files import read_input
 from framing.io import RecordError
 from framing.record_fields import MISSING, field_value
 
@@ -61,10 +61,10 @@ def read_json(
     where = str(path)
     try:
         raw = read_input(path)
-        encoding = "utf-16" if has_utf16_bom(raw) else None  # the byte-order mark says so
-        text = raw.decode(encoding or ("utf-8-sig" if columns.utf8 else columns.encoding))
+        text = raw.decode(columns.codec(raw))
     except UnicodeDecodeError as exc:
-        yield RecordError(where, f"{columns.not_decodable()}: {exc.reason} at byte {exc.start}")
+        reason = columns.not_decodable(raw)
+        yield RecordError(where, f"{reason}: {exc.reason} at byte {exc.start}")
         return
     except OSError as exc:
         yield RecordError(where, f"cannot read: {exc.strerror or exc}")

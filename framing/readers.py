@@ -97,8 +97,18 @@ class Columns:
     def utf8(self) -> bool:
         return codecs.lookup(self.encoding).name == "utf-8"
 
-    def not_decodable(self) -> str:
-        """The error reason for bytes this encoding cannot read, with the way out."""
+    def codec(self, head: bytes) -> str:
+        """The codec of a file that starts with ``head``: UTF-16 where a byte-order mark says
+        so (whatever :attr:`encoding` is), else :attr:`encoding` (a UTF-8 one skipped)."""
+        if has_utf16_bom(head):
+            return "utf-16"
+        return "utf-8-sig" if self.utf8 else self.encoding
+
+    def not_decodable(self, head: bytes = b"") -> str:
+        """The error reason for bytes of a file starting with ``head`` that its codec
+        (:meth:`codec`) cannot read, with the way out."""
+        if has_utf16_bom(head):
+            return "not valid UTF-16 after its byte-order mark"
         if self.utf8:
             return "not valid UTF-8 (another encoding? give it with --encoding, e.g. cp1252)"
         return f"not valid {self.encoding}"
@@ -180,13 +190,9 @@ def read_txt(
     where = str(path)
     try:
         raw = read_input(path)
-        if has_utf16_bom(raw):  # Notepad's "Unicode": the byte-order mark says so
-            text = raw.decode("utf-16")
-        else:
-            text = raw.decode("utf-8-sig" if columns.utf8 else columns.encoding)
+        text = raw.decode(columns.codec(raw))  # Notepad's "Unicode" too
     except UnicodeDecodeError as exc:
-        utf16 = has_utf16_bom(raw)
-        reason = "not valid UTF-16 after its byte-order mark" if utf16 else columns.not_decodable()
+        reason = columns.not_decodable(raw)
         yield RecordError(where, f"{reason}: {exc.reason} at byte {exc.start}")
         return
     except OSError as exc:
