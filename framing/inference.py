@@ -74,6 +74,7 @@ def _parquet_rows(path: Path) -> int:
 
 def _estimate_total(paths: Sequence[Path]) -> int | None:
     """A cheap count of input records for the progress bar (lines of JSONL/CSV, files)."""
+    from framing.input_files import content_suffix, is_compressed
     from framing.readers import supported_suffixes
 
     suffixes = supported_suffixes()
@@ -81,13 +82,13 @@ def _estimate_total(paths: Sequence[Path]) -> int | None:
     total = 0
     for path in paths:
         files = (
-            [p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in suffixes]
+            [p for p in sorted(path.rglob("*")) if p.is_file() and content_suffix(p) in suffixes]
             if path.is_dir()
             else [path]
         )
         for file in files:
             suffix = file.suffix.lower()
-            if suffix in (".json", ".gz", ".bz2", ".xz"):
+            if suffix == ".json" or is_compressed(file):
                 return None  # a JSON document or a compressed file: its count is unknown
             if suffix == ".parquet":
                 total += _parquet_rows(file)

@@ -114,12 +114,13 @@ class TransformerReferenceDetector:
             Dataset.from_dict(detector_rows(validation, self._actors)),
         )
         # the validation rows were scored to fit the temperature; keep them
-        self.validation_proba = self._by_actor(getattr(self.model, "validation_proba_", None))
+        scored = getattr(self.model, "validation_proba_", None)
+        self.validation_proba = None if scored is None else self._by_actor(scored)
         return self
 
-    def _by_actor(self, proba: np.ndarray | None) -> np.ndarray | None:
+    def _by_actor(self, proba: np.ndarray) -> np.ndarray:
         """Row-per-(example, actor) probabilities as ``[n examples, n actors]`` P(present)."""
-        return None if proba is None else proba[:, 1].reshape(-1, len(self._actors))
+        return proba[:, 1].reshape(-1, len(self._actors))
 
     def predict_proba(self, examples: Sequence[ReferenceExample]) -> np.ndarray:
         """``[n examples, n actors]`` probabilities, actors in :attr:`actors` order."""
@@ -127,8 +128,7 @@ class TransformerReferenceDetector:
             raise RuntimeError("pair detector: not fitted")
         if not examples:
             return np.zeros((0, len(self._actors)))
-        proba = self.model.predict_proba(detector_rows(examples, self._actors))
-        return proba[:, 1].reshape(len(examples), len(self._actors))
+        return self._by_actor(self.model.predict_proba(detector_rows(examples, self._actors)))
 
     def save(self, directory: Path) -> None:
         self.model.save(directory)
