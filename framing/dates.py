@@ -16,6 +16,8 @@ import datetime as dt
 import logging
 import re
 
+from framing.io import first_in_file
+
 log = logging.getLogger("framing.dates")
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?![\d])")
 _NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})")
@@ -68,10 +70,9 @@ _DATE_WARNED: set[str] = set()  # files already warned about, one warning each
 
 def warn_unreadable_date(where: str, value: object) -> None:
     """Log that a record's date was refused; once per file (``where``: ``file:line``)."""
-    file = where.split(":", 1)[0]
-    if file in _DATE_WARNED:
+    file = first_in_file(where, _DATE_WARNED)
+    if file is None:
         return
-    _DATE_WARNED.add(file)
     log.warning(
         "%s: date %r does not name one day (use YYYY-MM-DD); the article counts as undated for "
         "dated aliases, its date kept as date_raw (further such dates in %s not reported)",

@@ -207,6 +207,16 @@ class RecordError(ValueError):
         self.reason = reason
 
 
+def first_in_file(where: str, seen: set[str], kind: str = "") -> str | None:
+    """The file of ``where`` (``file:line``) the first time ``kind`` is asked about in it,
+    recorded in ``seen``; ``None`` after that: for one warning of a kind per input file."""
+    file = where.split(":", 1)[0]
+    if f"{kind}\0{file}" in seen:
+        return None
+    seen.add(f"{kind}\0{file}")
+    return file
+
+
 def error_file(output: str | os.PathLike[str]) -> Path:
     """Where the bad records of ``output`` go: ``<output>.errors.jsonl``."""
     output = Path(output)

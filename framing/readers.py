@@ -47,7 +47,7 @@ from framing.input_files import (
     iter_jsonl,
     read_input,
 )
-from framing.io import RecordError, walk_files
+from framing.io import RecordError, first_in_file, walk_files
 from framing.json_reader import read_json
 from framing.parquet_reader import read_parquet
 from framing.record_fields import MISSING, field_value, nested_hint, one_line_value, without_fields
@@ -378,9 +378,8 @@ def _free_id(article_id: str, n: int, used: set[str]) -> str:
 
 
 def _warn_renamed(where: str, old: str, new: str, warned: set[str]) -> None:
-    file = where.split(":", 1)[0]
-    if file not in warned:
-        warned.add(file)
+    file = first_in_file(where, warned)
+    if file is not None:
         log.warning(
             "%s: article id %r was already used by an article with another text; kept as %r "
             "(original_id in its metadata; further such ids in %s not reported)",

@@ -20,6 +20,8 @@ import json
 import logging
 from typing import Any
 
+from framing.io import first_in_file
+
 log = logging.getLogger("framing.readers")
 
 MISSING: Any = object()  # what field_value gives for a field the record does not have
@@ -96,7 +98,7 @@ def nested_hint(record: dict[str, Any]) -> str:
     return ""
 
 
-_WARNED: set[tuple[str, str]] = set()  # (file, field) pairs already warned about
+_WARNED: set[str] = set()  # (file, field) pairs already warned about
 
 
 def scalar_text(value: Any, field: str, where: str) -> Any:
@@ -104,9 +106,8 @@ def scalar_text(value: Any, field: str, where: str) -> Any:
     (one warning per file and field, naming a member to choose); anything else as given."""
     if not isinstance(value, dict | list):
         return value
-    file = where.split(":", 1)[0]
-    if (file, field) not in _WARNED:
-        _WARNED.add((file, field))
+    file = first_in_file(where, _WARNED, field)
+    if file is not None:
         member = None
         if isinstance(value, dict) and value:
             member = "name" if "name" in value else next(iter(value))
