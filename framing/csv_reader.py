@@ -81,14 +81,8 @@ def read_csv(
             if any(_has_surrogates(v) for v in cells):
                 yield RecordError(where, columns.not_decodable())
                 continue
-            try:
-                yield columns.to_article(
-                    dict(zip(header, cells, strict=True)),
-                    where,
-                    fallback_id=f"{path.stem}:{row_no}",
-                )
-            except RecordError as exc:
-                yield exc
+            record = dict(zip(header, cells, strict=True))
+            yield columns.article_or_error(record, where, f"{path.stem}:{row_no}")
 
 
 def _has_surrogates(value: str) -> bool:

@@ -100,7 +100,4 @@ def _article(
     if not isinstance(record, dict):
         yield RecordError(where, f"expected a JSON object, got {type(record).__name__}")
         return
-    try:
-        yield columns.to_article(record, where, fallback_id=fallback_id)
-    except RecordError as exc:
-        yield exc
+    yield columns.article_or_error(record, where, fallback_id)

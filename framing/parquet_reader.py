@@ -37,8 +37,4 @@ def read_parquet(path: Path, columns: Columns) -> Iterator[Article | RecordError
         for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
             for record in batch.to_pylist():
                 row += 1
-                where = f"{path}:row {row}"
-                try:
-                    yield columns.to_article(record, where, fallback_id=f"{path.stem}:{row}")
-                except RecordError as exc:
-                    yield exc
+                yield columns.article_or_error(record, f"{path}:row {row}", f"{path.stem}:{row}")

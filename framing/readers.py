@@ -166,6 +166,16 @@ class Columns:
         mapped.update(extra)
         return _check_size(Article.from_record(mapped, where=where), where)
 
+    def article_or_error(
+        self, record: dict[str, Any], where: str, fallback_id: str
+    ) -> Article | RecordError:
+        """:meth:`to_article`, a bad record's error returned instead of raised (readers yield
+        both and go on with the next record)."""
+        try:
+            return self.to_article(record, where, fallback_id)
+        except RecordError as exc:
+            return exc
+
 
 def _check_size(article: Article, where: str) -> Article:
     if len(article.text) > MAX_ARTICLE_CHARS:
@@ -209,10 +219,7 @@ def read_jsonl(path: Path, columns: Columns = Columns()) -> Iterator[Article | R
                 yield rec
                 continue
             where = f"{path}:{lineno}"
-            try:
-                yield columns.to_article(rec, where, fallback_id=f"{path.stem}:{lineno}")
-            except RecordError as exc:
-                yield exc
+            yield columns.article_or_error(rec, where, f"{path.stem}:{lineno}")
     except OSError as exc:
         yield RecordError(str(path), f"cannot read: {exc.strerror or exc}")
 
