@@ -49,7 +49,8 @@ def _checked_paths(paths: Any) -> list[Path]:
 def _as_articles(
     articles: Any, paths: list[Path], texts: list[str], columns: Columns | None = None
 ) -> Iterator[Article | RecordError]:
-    from framing.readers import Columns, _check_size, read_path, unique_ids
+    from framing.article_ids import unique_ids
+    from framing.readers import Columns, _check_size, read_path
 
     columns = columns or Columns()
 

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from framing.corpus import Article
-from framing.input_files import read_input
 from framing.io import RecordError
 from framing.record_fields import MISSING, field_value
 
@@ -59,15 +58,9 @@ def read_json(
     from framing.readers import read_jsonl
 
     where = str(path)
-    try:
-        raw = read_input(path)
-        text = raw.decode(columns.codec(raw))
-    except UnicodeDecodeError as exc:
-        reason = columns.not_decodable(raw)
-        yield RecordError(where, f"{reason}: {exc.reason} at byte {exc.start}")
-        return
-    except OSError as exc:
-        yield RecordError(where, f"cannot read: {exc.strerror or exc}")
+    text = columns.read_text(path)
+    if isinstance(text, RecordError):
+        yield text
         return
     try:
         doc = json.loads(text)

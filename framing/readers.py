@@ -30,10 +30,11 @@ import csv
 import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from framing.article_ids import unique_ids
 from framing.corpus import ARTICLE_FIELDS, Article
 from framing.csv_reader import read_csv
 from framing.csv_records import MODES as CSV_MODES
@@ -47,7 +48,7 @@ from framing.input_files import (
     iter_jsonl,
     read_input,
 )
-from framing.io import RecordError, first_in_file, walk_files
+from framing.io import RecordError, walk_files
 from framing.json_reader import read_json
 from framing.parquet_reader import read_parquet
 from framing.record_fields import MISSING, field_value, nested_hint, one_line_value, without_fields
@@ -166,6 +167,18 @@ class Columns:
         mapped.update(extra)
         return _check_size(Article.from_record(mapped, where=where), where)
 
+    def read_text(self, path: Path) -> str | RecordError:
+        """The whole text of a one-document file (``.txt``, ``.json``; decompressed,
+        decoded by :meth:`codec`), or the error naming it."""
+        try:
+            raw = read_input(path)
+            return raw.decode(self.codec(raw))
+        except UnicodeDecodeError as exc:
+            reason = self.not_decodable(raw)
+            return RecordError(str(path), f"{reason}: {exc.reason} at byte {exc.start}")
+        except OSError as exc:
+            return RecordError(str(path), f"cannot read: {exc.strerror or exc}")
+
     def article_or_error(
         self, record: dict[str, Any], where: str, fallback_id: str
     ) -> Article | RecordError:
@@ -198,15 +211,9 @@ def read_txt(
     path: Path, article_id: str | None = None, columns: Columns = Columns()
 ) -> Iterator[Article | RecordError]:
     where = str(path)
-    try:
-        raw = read_input(path)
-        text = raw.decode(columns.codec(raw))  # Notepad's "Unicode" too
-    except UnicodeDecodeError as exc:
-        reason = columns.not_decodable(raw)
-        yield RecordError(where, f"{reason}: {exc.reason} at byte {exc.start}")
-        return
-    except OSError as exc:
-        yield RecordError(where, f"cannot read: {exc.strerror or exc}")
+    text = columns.read_text(path)
+    if isinstance(text, RecordError):
+        yield text
         return
     yield _one_article({"id": article_id or path.stem, "text": text, "path": str(path)}, where)
 
@@ -343,55 +350,6 @@ def _read_by_kind(
 def read_articles(
     paths: Iterable[str | Path], fmt: str | None = None, columns: Columns = Columns()
 ) -> Iterator[Article | RecordError]:
-    """Stream articles from several files/folders, each id once (:func:`unique_ids`)."""
+    """Stream articles from several files/folders, each id once
+    (:func:`framing.article_ids.unique_ids`)."""
     return unique_ids(item for path in paths for item in read_path(path, fmt, columns))
-
-
-def unique_ids(items: Iterable[Article | RecordError]) -> Iterator[Article | RecordError]:
-    """``items`` with each article id once.
-
-    An article whose id and text were both read before is a duplicate: an error, skipped.
-    One with a used id but another text (two outlets' CSVs both numbered from 1) is kept
-    as ``ID#2`` (``#3``, …), its ``original_id`` in ``meta``, with one warning per file."""
-    texts: dict[str, dict[int, str]] = {}  # id as read -> {hash of a text: where first read}
-    used: set[str] = set()
-    warned: set[str] = set()
-    for item in items:
-        if isinstance(item, Article):
-            where = item.origin or "input"
-            digest = hash(item.text)
-            same_id = texts.setdefault(item.id, {})
-            if digest in same_id:
-                yield RecordError(
-                    where,
-                    f"article {item.id!r}: duplicate id, same text as the one read at "
-                    f"{same_id[digest]}, skipped",
-                )
-                continue
-            same_id[digest] = where
-            if item.id in used:
-                new_id = _free_id(item.id, len(same_id), used)
-                _warn_renamed(where, item.id, new_id, warned)
-                meta = {**item.meta, "original_id": item.id}
-                item = replace(item, id=new_id, meta=meta)  # never the caller's
-            used.add(item.id)
-        yield item
-
-
-def _free_id(article_id: str, n: int, used: set[str]) -> str:
-    while f"{article_id}#{n}" in used:
-        n += 1
-    return f"{article_id}#{n}"
-
-
-def _warn_renamed(where: str, old: str, new: str, warned: set[str]) -> None:
-    file = first_in_file(where, warned)
-    if file is not None:
-        log.warning(
-            "%s: article id %r was already used by an article with another text; kept as %r "
-            "(original_id in its metadata; further such ids in %s not reported)",
-            where,
-            old,
-            new,
-            file,
-        )
