@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from types import ModuleType
 
 from framing.corpus import Article
 from framing.extras import require
@@ -16,9 +19,78 @@ MIN_HTML_WORDS = 30  # less main text than this is a consent, error or index pag
 _CONSENT = re.compile(
     r"\b(?:cookies?|consent|privacy (?:policy|settings)|page not found|404)\b", re.IGNORECASE
 )
+# scripts written without spaces between words (Han, kana): two characters count as a word
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+# trafilatura's options for the main text, tried in turn until one finds an article:
+# precision first (least page furniture); a page whose article that mode misses (a table
+# layout, a reprint notice taken for the body) gets the balanced mode. Measured on real
+# pages: benchmarks/html_extraction.py, experiments/README.md.
+PRECISION: dict[str, bool] = {
+    "include_comments": False,
+    "include_tables": False,
+    "favor_precision": True,
+}
+BALANCED: dict[str, bool] = {"include_comments": False, "include_tables": False}
+EXTRACTION_OPTIONS: tuple[Mapping[str, bool], ...] = (PRECISION, BALANCED)
 
 
-def read_html(path: Path, article_id: str | None = None) -> Iterator[Article | RecordError]:
+def count_words(text: str) -> int:
+    """Words in ``text``: spaced words, plus one per two characters of Chinese or Japanese."""
+    unspaced = len(_UNSPACED.findall(text))
+    return len(_UNSPACED.sub(" ", text).split()) + unspaced // 2
+
+
+def no_article(text: str) -> str | None:
+    """Why ``text`` (a page's extracted main text) is no article, or ``None`` if it is one."""
+    if not text.strip():
+        return "no main text found in the HTML page"
+    n_words = count_words(text)
+    if n_words < MIN_HTML_WORDS or (n_words < 120 and _CONSENT.search(text)):
+        return (
+            f"no article text in the HTML page (only {n_words} words, e.g. a consent or error page)"
+        )
+    return None
+
+
+def page_date(doc_date: str | None, raw: bytes) -> str | None:
+    """The page's date from trafilatura, unless it is a year-only guess.
+
+    With no date in the page's metadata or byline, htmldate's extensive search falls back on
+    the year of a copyright line or a lone year as ``YYYY-01-01``; a scraped archive's footer
+    carries the year of the scrape, which would date every old article into it (and flip
+    dated aliases). A 1 January date is kept only when the page's metadata and time elements
+    (htmldate without the extensive search) give it too.
+    """
+    if not doc_date or not doc_date.endswith("-01-01"):
+        return doc_date
+    htmldate = require("htmldate", "html", "reading HTML")
+    try:
+        confirmed = htmldate.find_date(raw, extensive_search=False, original_date=True)
+    except Exception:  # htmldate raises many kinds on broken markup
+        return None
+    return doc_date if confirmed == doc_date else None
+
+
+@contextlib.contextmanager
+def _quiet(module: ModuleType) -> Iterator[None]:
+    """The module's own warnings off: framing reports a page it cannot read, naming it."""
+    logger = logging.getLogger(module.__name__)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def read_html(
+    path: Path,
+    article_id: str | None = None,
+    options: Sequence[Mapping[str, bool]] = EXTRACTION_OPTIONS,
+) -> Iterator[Article | RecordError]:
+    """The article in the saved page ``path``: trafilatura with each of ``options`` in turn
+    until one gives an article's worth of text; the last one's reason if none does."""
     trafilatura = require("trafilatura", "html", "reading HTML")
 
     where = str(path)
@@ -27,26 +99,19 @@ def read_html(path: Path, article_id: str | None = None) -> Iterator[Article | R
     except OSError as exc:
         yield RecordError(where, f"cannot read: {exc.strerror or exc}")
         return
-    try:
-        doc = trafilatura.bare_extraction(
-            raw,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=False,
-            favor_precision=True,
-        )
-    except Exception as exc:  # trafilatura raises many kinds on broken markup
-        yield RecordError(where, f"HTML extraction failed: {exc}")
-        return
-    if doc is None or not (doc.text or "").strip():
-        yield RecordError(where, "no main text found in the HTML page")
-        return
-    n_words = len(doc.text.split())
-    if n_words < MIN_HTML_WORDS or (n_words < 120 and _CONSENT.search(doc.text)):
-        yield RecordError(
-            where,
-            f"no article text in the HTML page (only {n_words} words, e.g. a consent or error page)",
-        )
+    doc, problem = None, "no extraction options given"
+    for option_set in options:
+        try:
+            with _quiet(trafilatura):  # "discarding data: None" when a mode finds nothing
+                doc = trafilatura.bare_extraction(raw, with_metadata=True, **option_set)
+        except Exception as exc:  # trafilatura raises many kinds on broken markup
+            yield RecordError(where, f"HTML extraction failed: {exc}")
+            return
+        problem = no_article("" if doc is None else doc.text or "")
+        if problem is None:
+            break
+    if doc is None or problem is not None:  # the most permissive mode's reason
+        yield RecordError(where, problem)
         return
     # trafilatura gives one paragraph per line
     text = "\n\n".join(line for line in doc.text.split("\n") if line.strip())
@@ -54,7 +119,7 @@ def read_html(path: Path, article_id: str | None = None) -> Iterator[Article | R
         "id": article_id or path.stem,
         "text": text,
         "title": doc.title,
-        "date": doc.date,
+        "date": page_date(doc.date, raw),
         "url": doc.url,
         "source": doc.sitename,
         "author": doc.author,
