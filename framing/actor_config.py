@@ -13,9 +13,10 @@ from framing.aliases import Alias, pattern_body
 from framing.patterns import expand_pattern
 from framing.senses import parse_rules, rules_to_config
 
-ACTOR_KEYS = ("aliases", "description", "role_nouns", "carry_over")
+ACTOR_KEYS = ("aliases", "description", "role_nouns", "role_noun_context", "carry_over")
 ALIAS_KEYS = {"alias", "pattern", "case_sensitive", "ambiguous", "start", "end"}
 ALIAS_KEYS |= {"rules", "otherwise", "needs_antecedent", "title_case", "undated_context"}
+ALIAS_KEYS |= {"context"}
 
 
 def iso_date(value: Any, where: str) -> str | None:
@@ -35,13 +36,15 @@ def parse_alias(
     lexicon: str,
     how: str = "alias",
     patterns: Mapping[str, str] | None = None,
+    default_context: str | None = None,
 ) -> Alias:
     """One alias (a string or a mapping of the keys in ``ALIAS_KEYS``) of ``actor``;
-    ``how`` is ``"role_noun"`` for an entry of ``role_nouns``."""
+    ``how`` is ``"role_noun"`` for an entry of ``role_nouns``; ``default_context`` (an
+    expanded regex: the actor's ``role_noun_context``) is its ``context`` unless it has one."""
     if isinstance(raw, str):
         if not raw.strip():
             raise ValueError(f"actor lexicon {lexicon!r}: empty alias for {actor!r}")
-        return Alias(actor, text=raw, how=how)
+        return Alias(actor, text=raw, how=how, context=default_context)
     if isinstance(raw, Mapping):
         unknown = set(raw) - ALIAS_KEYS
         if unknown:
@@ -91,6 +94,11 @@ def parse_alias(
             needs_antecedent=bool(raw.get("needs_antecedent", False)),
             undated_context=_undated_context(raw, start, end, where, patterns),
             title_case=bool(raw.get("title_case", False)),
+            context=(
+                article_regex(raw["context"], f"{where} context", patterns)
+                if "context" in raw
+                else default_context
+            ),
         )
     raise ValueError(
         f"actor lexicon {lexicon!r}: alias of {actor!r} must be a string or mapping, got {raw!r}"
@@ -110,13 +118,19 @@ def _undated_context(
         return None
     if not (start or end):
         raise ValueError(f"{where}: undated_context needs a start or end date")
+    return article_regex(value, f"{where} undated_context", patterns)
+
+
+def article_regex(value: Any, where: str, patterns: Mapping[str, str] | None) -> str:
+    """A regex an article's text must match (``context``, ``undated_context``,
+    ``role_noun_context``), with ``(?&name)`` patterns expanded; a bad one names ``where``."""
     if not isinstance(value, str) or not value:
-        raise ValueError(f"{where}: undated_context must be a regular expression, got {value!r}")
-    pattern = expand_pattern(value, patterns or {}, f"{where} undated_context")
+        raise ValueError(f"{where} must be a regular expression, got {value!r}")
+    pattern = expand_pattern(value, patterns or {}, where)
     try:
         re.compile(pattern)
     except re.error as e:
-        raise ValueError(f"{where}: undated_context {value!r} is not a regex: {e}") from e
+        raise ValueError(f"{where} {value!r} is not a regex: {e}") from e
     return pattern
 
 
@@ -136,5 +150,7 @@ def alias_to_config(a: Alias) -> str | dict[str, Any]:
         item["title_case"] = True
     if a.undated_context:
         item["undated_context"] = a.undated_context
+    if a.context:
+        item["context"] = a.context
     item.update(rules_to_config(a.senses))
     return a.text if list(item) == ["alias"] else item

@@ -24,6 +24,10 @@ canonical name and aliases; an alias is a literal string, or a mapping with
   dated aliases are not matched, unless ``undated_context`` (a regex) matches the
   article ("the former president" in an undated article about Syria). One spelling
   may name two actors in disjoint date ranges;
+* ``context`` (a regex) limits an alias to articles whose text matches it, dated or
+  not, and an actor's ``role_noun_context`` is the ``context`` of each of its role
+  nouns ("the president" is Assad's only in news about Syria); a text shorter than
+  :data:`CONTEXT_MIN_CHARS` is not judged;
 * ``role_nouns`` are aliases found by role or metonymy ("the group", "the
   ministry"); with ``needs_antecedent`` they count only after a named mention of
   the actor (see :mod:`framing.references`, which also holds ``carry_over``);
@@ -48,7 +52,7 @@ from typing import Any
 
 import yaml
 
-from framing.actor_config import ACTOR_KEYS, alias_to_config, parse_alias
+from framing.actor_config import ACTOR_KEYS, alias_to_config, article_regex, parse_alias
 from framing.aliases import Alias, AliasTrie, pattern_body
 from framing.corpus import Mention
 from framing.dates import iso_day
@@ -62,6 +66,9 @@ except ImportError:  # the regex scan finds the same mentions, only slower
     ahocorasick = None
 
 _WORD = r"[^\W_]"
+# a text shorter than this (a sentence or two) is not judged by an alias's ``context``:
+# whether its article is about Syria is not in it
+CONTEXT_MIN_CHARS = 400
 
 
 class ActorLexicon:
@@ -108,18 +115,24 @@ class ActorLexicon:
                             )
                     same[:] = [p for p in same if p.actor != actor or not p.overlaps(alias)]
                     same.append(alias)
-        # spellings of one alias valid on any date: looked up without a date check
+        # spellings of one alias valid on any date and in any article: looked up without
+        # a check
         self._undated: dict[str, Alias] = {
             variant: same[0]
             for variant, same in self._literal.items()
-            if len(same) == 1 and same[0].start is None and same[0].end is None
+            if len(same) == 1
+            and same[0].start is None
+            and same[0].end is None
+            and same[0].context is None
         }
-        # undated_context expressions, searched once per undated article that needs them
+        every = [a for aliases in self.actors.values() for a in aliases]
+        # undated_context expressions, searched once per undated article that needs them;
+        # context expressions, once per article of CONTEXT_MIN_CHARS or more
         self._contexts: dict[str, re.Pattern[str]] = {
-            a.undated_context: re.compile(a.undated_context)
-            for aliases in self.actors.values()
-            for a in aliases
-            if a.undated_context
+            a.undated_context: re.compile(a.undated_context) for a in every if a.undated_context
+        }
+        self._gates: dict[str, re.Pattern[str]] = {
+            a.context: re.compile(a.context) for a in every if a.context
         }
         trie = AliasTrie()
         for variant in self._literal:
@@ -176,8 +189,17 @@ class ActorLexicon:
                 for raw in (raw_aliases or [])
             ]
             if isinstance(spec, Mapping):
+                default_context = None
+                if spec.get("role_noun_context") is not None:
+                    default_context = article_regex(
+                        spec["role_noun_context"],
+                        f"actor lexicon {lexicon_name!r}: {actor!r} role_noun_context",
+                        patterns,
+                    )
                 aliases += [
-                    parse_alias(str(actor), raw, lexicon_name, "role_noun", patterns)
+                    parse_alias(
+                        str(actor), raw, lexicon_name, "role_noun", patterns, default_context
+                    )
                     for raw in (spec.get("role_nouns") or [])
                 ]
                 carry[str(actor)] = parse_carry_over(
@@ -225,7 +247,7 @@ class ActorLexicon:
         decided by its alias's context rules (``sense`` / ``sense_reason``).
         """
         date = iso_day(date)
-        contexts = self.undated_contexts(text) if not date else frozenset()
+        contexts = self.article_contexts(text, date)
         if self._automaton is not None:
             return self._find_literal(text, offset, date, contexts)
         return self._find_regex(text, offset, date, contexts)
@@ -233,6 +255,16 @@ class ActorLexicon:
     def undated_contexts(self, text: str) -> frozenset[str]:
         """The aliases' ``undated_context`` expressions that ``text`` matches."""
         return frozenset(src for src, rx in self._contexts.items() if rx.search(text))
+
+    def article_contexts(self, text: str, date: str | None = None) -> frozenset[str]:
+        """The ``context`` expressions that ``text`` matches (all of them for a text under
+        :data:`CONTEXT_MIN_CHARS`: a lone sentence does not say what its article is about),
+        and without a ``date`` the ``undated_context`` ones."""
+        if len(text) < CONTEXT_MIN_CHARS:
+            gates = frozenset(self._gates)
+        else:
+            gates = frozenset(src for src, rx in self._gates.items() if rx.search(text))
+        return (gates | self.undated_contexts(text)) if not date else gates
 
     def alias_for(
         self, surface: str, date: str | None, contexts: frozenset[str] = frozenset()

@@ -42,10 +42,17 @@ class Alias:
     # matches this regular expression ("the former president" in an undated article about
     # Syria; not in undated news about the US)
     undated_context: str | None = None
+    # the alias counts only in an article whose text matches this regular expression, dated
+    # or not ("the president" is Assad's only in news about Syria; framing.actors applies it
+    # to articles of CONTEXT_MIN_CHARS or more)
+    context: str | None = None
 
     def valid_on(self, date: str | None, contexts: frozenset[str] = frozenset()) -> bool:
         """Whether the alias means its actor on ``date`` (an ISO date or ``None``);
-        ``contexts``: the ``undated_context`` expressions an undated article matches."""
+        ``contexts``: the ``context`` and ``undated_context`` expressions the article
+        matches."""
+        if self.context is not None and self.context not in contexts:
+            return False
         if self.start is None and self.end is None:
             return True
         if not date:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from framing.actors import DEFAULT_ACTORS, ActorLexicon, Alias, load_lexicon
+from framing.actors import CONTEXT_MIN_CHARS, DEFAULT_ACTORS, ActorLexicon, Alias, load_lexicon
 
 
 def found(lexicon: ActorLexicon, text: str) -> list[tuple[str, str]]:
@@ -321,6 +321,82 @@ def test_config_errors(config, message):
 def test_pattern_with_global_flags_is_a_config_error():
     with pytest.raises(ValueError, match="'Wagner'"):
         small({"pattern": "(?i)wagner"})
+
+
+LONG_ABOUT_Y = (
+    "The president flew to the coast on Monday. "
+    + "Officials in Yland said the talks on the harbour would go on for weeks. " * 6
+)
+LONG_ABOUT_X = LONG_ABOUT_Y + "Xland was not mentioned until now."
+
+
+@pytest.mark.parametrize("matcher", ["literal", "regex"])
+def test_context_gates_an_alias_to_articles_about_its_country(matcher):
+    config = {
+        "patterns": {"about_x": r"\bXland\b"},
+        "actors": {
+            "A": {
+                "aliases": [
+                    "Alon",
+                    {"alias": "the regime", "context": "(?&about_x)"},  # no dates
+                ],
+                "role_nouns": [{"alias": "the president", "end": "2024-12-08"}],
+                "role_noun_context": "(?&about_x)",
+            },
+            "B": ["Bea"] if matcher == "literal" else [{"pattern": "Be+a"}],
+        },
+    }
+    lex = ActorLexicon.from_config(config)
+    assert len(LONG_ABOUT_Y) >= CONTEXT_MIN_CHARS
+    # a dated article about another country: its president is not A's
+    assert lex.find(LONG_ABOUT_Y, date="2019-11-20") == []
+    assert [m.surface for m in lex.find(LONG_ABOUT_X, date="2019-11-20")] == ["The president"]
+    assert lex.find(LONG_ABOUT_X, date="2025-01-01") == []  # the dates still apply
+    # an alias without dates is gated too; an alias without context is not
+    gated = "The regime fell. " + LONG_ABOUT_Y + " Alon spoke."
+    assert [m.surface for m in lex.find(gated)] == ["Alon"]
+    assert [m.surface for m in lex.find("The regime fell. " + LONG_ABOUT_X)] == ["The regime"]
+    # a sentence or two does not say what its article is about: not judged
+    short = "The president said the regime would talk."
+    assert [m.surface for m in lex.find(short, date="2019-11-20")] == [
+        "The president",
+        "the regime",
+    ]
+    # saved with the pattern expanded, per alias
+    again = ActorLexicon.from_config(lex.to_config())
+    assert again.to_config() == lex.to_config()
+    assert lex.to_config()["actors"]["A"]["role_nouns"][0]["context"] == r"(?:\bXland\b)"
+    assert again.find(LONG_ABOUT_Y, date="2019-11-20") == []
+
+
+@pytest.mark.parametrize(
+    ("actor", "message"),
+    [
+        ({"aliases": [{"alias": "the ruler", "context": "(X"}]}, "context '\\(X' is not a regex"),
+        ({"aliases": [{"alias": "the ruler", "context": ""}]}, "must be a regular"),
+        (
+            {"aliases": ["A"], "role_nouns": ["the ruler"], "role_noun_context": "(?&nope)"},
+            "unknown pattern",
+        ),
+        ({"aliases": ["A"], "role_noun_context": 3}, "role_noun_context must be a regular"),
+    ],
+)
+def test_bad_context_is_a_one_line_error(actor, message):
+    with pytest.raises(ValueError, match=message):
+        ActorLexicon.from_config({"actors": {"A": actor}})
+
+
+def test_packaged_lexicon_keeps_the_syrian_president_out_of_us_news(lexicon):
+    us = (
+        "WASHINGTON — The president said on Tuesday that a trade deal was close. "
+        "The government will publish the figures next week, and the authorities in "
+        "several states said security forces were ready for the protests. "
+        "Critics said the president had little to show for two years of talks. " * 2
+    )
+    syria = us + "Talks in Damascus were postponed."
+    assert lexicon.find(us, date="2019-11-19") == []
+    assert {m.actor for m in lexicon.find(syria, date="2019-11-19")} == {"Assad"}
+    assert {m.actor for m in lexicon.find(syria, date="2025-03-01")} == {"HTS"}
 
 
 def test_pattern_matching_empty_string_is_a_config_error():
