@@ -367,6 +367,43 @@ def test_context_rules_for_places_people_culture_and_other_governments(text, sur
 
 
 @pytest.mark.parametrize(
+    ("text", "surface", "expected"),
+    [
+        # a national side (fourteenth session: general news, no score given)
+        ("Norway beat Russia on Saturday in the group opener.", "Russia", "not_actor"),
+        ("Poland drew with Russia in the qualifier.", "Russia", "not_actor"),
+        ("Russia edged Finland in the semi-final after extra time.", "Russia", "not_actor"),
+        ("Russia beat Sweden on Tuesday to reach the last eight.", "Russia", "not_actor"),
+        ("Canada's 4-2 win over Russia sent them through.", "Russia", "not_actor"),
+        (
+            "Russia’s narrow victory against the hosts in the final surprised few.",
+            "Russia",
+            "not_actor",
+        ),
+        (
+            "The relay squad held on for a famous win over Russia at the championships.",
+            "Russia",
+            "not_actor",
+        ),
+        ("Russia (Group C): fourth appearance", "Russia", "not_actor"),
+        ("Russia beat back a Ukrainian assault on Monday.", "Russia", "actor"),
+        ("Ukraine's victory over Russia near Kyiv reshaped the war.", "Russia", "actor"),
+        # a job title, a journey, a border
+        ("A former Russia adviser to the president testified.", "Russia", "not_actor"),
+        ("The panel's Russia probe widened on Friday.", "Russia", "actor"),
+        ("She flew home to Lima via Moscow and Madrid.", "Moscow", "not_actor"),
+        ("Moscow passed the message on via Ankara.", "Moscow", "actor"),
+        ("Herders near the Russian border lost cattle to the frost.", "Russian", "not_actor"),
+        ("Russian border guards detained the two hikers.", "Russian", "actor"),
+    ],
+)
+def test_rules_for_teams_titles_journeys_and_borders(text, surface, expected):
+    sentence = Segmenter().segment_text(text, "a", date="2019-11-20")[0]
+    (mention,) = [m for m in sentence.mentions if m.surface == surface]
+    assert mention.sense == expected
+
+
+@pytest.mark.parametrize(
     ("text", "surface", "date", "expected"),
     [
         # another country's voice or capital just before a generic office
