@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -53,7 +53,7 @@ def no_article(text: str) -> str | None:
     return None
 
 
-def page_date(doc_date: str | None, raw: bytes) -> str | None:
+def page_date(doc_date: str | None, raw: str | bytes) -> str | None:
     """The page's date from trafilatura, unless it is a year-only guess.
 
     With no date in the page's metadata or byline, htmldate's extensive search falls back on
@@ -88,9 +88,12 @@ def read_html(
     path: Path,
     article_id: str | None = None,
     options: Sequence[Mapping[str, bool]] = EXTRACTION_OPTIONS,
+    unwrap: Callable[[bytes], tuple[str | bytes, str | None]] | None = None,
 ) -> Iterator[Article | RecordError]:
     """The article in the saved page ``path``: trafilatura with each of ``options`` in turn
-    until one gives an article's worth of text; the last one's reason if none does."""
+    until one gives an article's worth of text; the last one's reason if none does.
+    ``unwrap`` takes the page and its URL out of a one-file archive
+    (:mod:`framing.web_archives`)."""
     trafilatura = require("trafilatura", "html", "reading HTML")
 
     where = str(path)
@@ -99,11 +102,19 @@ def read_html(
     except OSError as exc:
         yield RecordError(where, f"cannot read: {exc.strerror or exc}")
         return
+    page: str | bytes = raw
+    url = None
+    if unwrap is not None:
+        try:
+            page, url = unwrap(raw)
+        except ValueError as exc:
+            yield RecordError(where, str(exc))
+            return
     doc, problem = None, "no extraction options given"
     for option_set in options:
         try:
             with _quiet(trafilatura):  # "discarding data: None" when a mode finds nothing
-                doc = trafilatura.bare_extraction(raw, with_metadata=True, **option_set)
+                doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, **option_set)
         except Exception as exc:  # trafilatura raises many kinds on broken markup
             yield RecordError(where, f"HTML extraction failed: {exc}")
             return
@@ -119,8 +130,8 @@ def read_html(
         "id": article_id or path.stem,
         "text": text,
         "title": doc.title,
-        "date": page_date(doc.date, raw),
-        "url": doc.url,
+        "date": page_date(doc.date, page),
+        "url": doc.url or url,
         "source": doc.sitename,
         "author": doc.author,
         "path": str(path),

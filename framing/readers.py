@@ -11,6 +11,8 @@ Supported inputs (chosen by extension, or ``fmt``):
 * ``.csv``/``.tsv``   one article per row;
 * ``.parquet``        one article per row (:mod:`framing.parquet_reader`);
 * ``.html``/``.htm``  a saved web page (:mod:`framing.html_reader`, trafilatura);
+* ``.mhtml``/``.mht``, ``.webarchive``  a browser's one-file archive of a page
+                      (:mod:`framing.web_archives`), then as ``.html``;
 * a folder            every supported file below it, in sorted order (with ``fmt``:
                       that format's files).
 
@@ -52,6 +54,7 @@ from framing.io import RecordError, walk_files
 from framing.json_reader import read_json
 from framing.parquet_reader import read_parquet
 from framing.record_fields import MISSING, field_value, nested_hint, one_line_value, without_fields
+from framing.web_archives import mhtml_page, webarchive_page
 
 MAX_ARTICLE_CHARS = 2_000_000  # longer "articles" are almost always a broken dump
 
@@ -263,6 +266,16 @@ READERS: tuple[Reader, ...] = (
     Reader(("tsv",), (".tsv",), lambda path, cols, rel_id: read_csv(path, cols, delimiter="\t")),
     Reader(
         ("html", "htm"), (".html", ".htm"), lambda path, columns, rel_id: read_html(path, rel_id)
+    ),
+    Reader(
+        ("mhtml", "mht"),
+        (".mhtml", ".mht"),
+        lambda path, columns, rel_id: read_html(path, rel_id, unwrap=mhtml_page),
+    ),
+    Reader(
+        ("webarchive",),
+        (".webarchive",),
+        lambda path, columns, rel_id: read_html(path, rel_id, unwrap=webarchive_page),
     ),
 )
 

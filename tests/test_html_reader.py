@@ -205,3 +205,54 @@ def test_a_successful_fallback_logs_no_warning(caplog):
     assert not isinstance(article, RecordError)
     assert [r.getMessage() for r in caplog.records if r.name.startswith("trafilatura")] == []
     assert logging.getLogger("trafilatura").level == level
+
+
+@pytest.mark.parametrize("name", ["levant_ledger_grain.mhtml", "levant_ledger_grain.webarchive"])
+def test_one_file_web_archives_are_read_as_their_page(name):
+    from framing.readers import read_path
+
+    (article,) = read_path(PAGES / name)
+    assert not isinstance(article, RecordError)
+    assert article.id == "levant_ledger_grain"
+    assert article.date == "2025-04-14"
+    assert article.url == "https://levantledger.example/economy/grain-ships-latakia"
+    body = clean_article(article).text
+    assert body.startswith("Two bulk carriers loaded with Ukrainian wheat docked at Latakia")
+    assert "almost all of Syria’s imports" in body  # quoted-printable and UTF-8 undone
+    assert "All rights reserved" not in body
+
+
+def test_a_folder_reads_archives_beside_pages(tmp_path):
+    from framing.readers import read_path, supported_suffixes
+
+    assert {".mhtml", ".mht", ".webarchive"} <= supported_suffixes()
+    for name in ("levant_ledger_grain.mhtml", "new_year_dispatch.html"):
+        (tmp_path / name).write_bytes((PAGES / name).read_bytes())
+    (tmp_path / "saved.webarchive").write_bytes(
+        (PAGES / "levant_ledger_grain.webarchive").read_bytes()
+    )
+    items = list(read_path(tmp_path))
+    assert [a.id for a in items] == ["levant_ledger_grain", "new_year_dispatch", "saved"]
+    assert items[2].text == items[0].text  # the same page saved twice, under two names
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("a.mhtml", b"<html><body>no MIME</body></html>", "not an MHTML archive"),
+        (
+            "b.mhtml",
+            b"MIME-Version: 1.0\r\nContent-Type: image/png\r\n\r\nxx",
+            "no text/html part in the MHTML archive",
+        ),
+        ("c.webarchive", b"<html></html>", "not a Safari web archive"),
+    ],
+)
+def test_a_broken_archive_is_one_error_naming_it(tmp_path, name, content, reason):
+    from framing.readers import read_path
+
+    (tmp_path / name).write_bytes(content)
+    (error,) = read_path(tmp_path / name)
+    assert isinstance(error, RecordError)
+    assert error.where == str(tmp_path / name)
+    assert error.reason.startswith(reason)
