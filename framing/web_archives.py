@@ -16,6 +16,7 @@ and its URL when the archive records one; a file that is not such an archive rai
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import plistlib
@@ -32,10 +33,11 @@ def mhtml_page(raw: bytes) -> tuple[str | bytes, str | None]:
     for part in parts:
         if part.get_content_type() != "text/html":
             continue
-        try:
-            page = part.get_content()  # transfer encoding and charset undone
-        except (LookupError, ValueError):  # an unknown charset: the page's own meta tag
-            page = part.get_payload(decode=True)
+        page: str | bytes = part.get_payload(decode=True)  # transfer encoding undone
+        if part.get_param("charset") is not None:  # Chrome leaves it to the meta tag
+            # an unknown charset: the meta tag decides
+            with contextlib.suppress(LookupError, ValueError):
+                page = part.get_content()
         return page, url or part.get("Content-Location")
     raise ValueError("no text/html part in the MHTML archive")
 

@@ -26,6 +26,7 @@ from framing.html_reader import (  # noqa: E402
 )
 from framing.io import RecordError  # noqa: E402
 from framing.text.clean import clean_article  # noqa: E402
+from framing.web_archives import mhtml_page  # noqa: E402
 
 PAGES = Path(__file__).parent / "fixtures" / "html_more"
 
@@ -256,3 +257,14 @@ def test_a_broken_archive_is_one_error_naming_it(tmp_path, name, content, reason
     assert isinstance(error, RecordError)
     assert error.where == str(tmp_path / name)
     assert error.reason.startswith(reason)
+
+
+def test_an_mhtml_page_without_a_charset_keeps_its_own(tmp_path):
+    # Chrome writes "Content-Type: text/html" and leaves the charset to the page's meta tag
+    raw = (PAGES / "levant_ledger_grain.mhtml").read_bytes()
+    declared = b'Content-Type: text/html; charset="utf-8"'
+    assert raw.count(declared) == 1
+    path = tmp_path / "chrome.mhtml"
+    path.write_bytes(raw.replace(declared, b"Content-Type: text/html"))
+    (article,) = read_html(path, unwrap=mhtml_page)
+    assert "almost all of Syria’s imports" in article.text
