@@ -84,4 +84,52 @@ def run(work: Path) -> list[Outcome]:
     arts, errs = _read([work / "a.csv", work / "b.csv"])
     lost = sum(1 for t in EXPECTED.values() if t not in set(arts.values()))
     out.append(Outcome("two outlets' CSVs numbered from 1", not errs, lost))
+    out.append(_saved_pages(work / "pages"))
     return out
+
+
+def _page_body(i: int) -> str:
+    return (
+        f"<p>{_text(i)}</p><p>Talks on the port lease went on for a third day, and both "
+        "delegations said they expected to meet again before the end of the month.</p>"
+        "<p>Residents of the coastal city said the quay had been quiet since the winter, "
+        "with only a few patrols and fishing boats in sight.</p>"
+    )
+
+
+def _saved_pages(folder: Path) -> Outcome:
+    """Thirty saved pages as a researcher's browser saves them (fourteenth session): ten
+    laid out with tables, ten Chrome "single file" .mhtml, ten Safari .webarchive; a page
+    is kept when its article's first sentence is read."""
+    import plistlib
+    from email.message import EmailMessage
+    from email.policy import SMTP
+
+    folder.mkdir()
+    for i in range(N):
+        page = (
+            f"<html><head><title>Port talks, day {i}</title></head><body>"
+            '<table><tr><td><a href="/">Home</a><br><a href="/archive">Archive</a></td>'
+            f"<td>{_page_body(i)}</td></tr></table></body></html>"
+        )
+        if i % 3 == 0:
+            (folder / f"p{i}.html").write_text(page, encoding="utf-8")
+        elif i % 3 == 1:
+            msg = EmailMessage()
+            msg["Snapshot-Content-Location"] = f"https://ledger.example/{i}"
+            msg.make_related()
+            part = EmailMessage()
+            part.set_content(page, subtype="html", cte="quoted-printable")
+            del part["Content-Type"]
+            part["Content-Type"] = "text/html"  # Chrome leaves the charset to the page
+            msg.attach(part)
+            (folder / f"p{i}.mhtml").write_bytes(msg.as_bytes(policy=SMTP))
+        else:
+            main = {"WebResourceData": page.encode("utf-8"), "WebResourceURL": f"p{i}"}
+            data = plistlib.dumps({"WebMainResource": main}, fmt=plistlib.FMT_BINARY)
+            (folder / f"p{i}.webarchive").write_bytes(data)
+    arts, errs = _read([folder])
+    lost = sum(1 for i in range(N) if _text(i) not in arts.get(f"p{i}", ""))
+    return Outcome(
+        "saved pages: tables, .mhtml, .webarchive", not errs, lost, note=f"{len(errs)} error(s)"
+    )
