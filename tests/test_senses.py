@@ -395,9 +395,27 @@ def test_context_rules_for_places_people_culture_and_other_governments(text, sur
         ("Moscow passed the message on via Ankara.", "Moscow", "actor"),
         ("Herders near the Russian border lost cattle to the frost.", "Russian", "not_actor"),
         ("Russian border guards detained the two hikers.", "Russian", "actor"),
+        # regions, cities, departures (second round, fourteenth session)
+        ("Floods cut roads across Russia's Far East this week.", "Russia", "not_actor"),
+        ("The festival in the city of Kazan in Russia drew 9,000 visitors.", "Russia", "not_actor"),
+        ("The cellist left Russia in 1991 with one suitcase.", "Russia", "not_actor"),
+        ("The ferry left Moscow on Thursday night.", "Moscow", "not_actor"),
+        ("The vote left Moscow isolated at the council.", "Moscow", "actor"),
+        ("Tourists queued for the Kremlin's Armoury all morning.", "the Kremlin", "not_actor"),
+        # the language beside another, and its learners; the rich as private people
+        ("Signs are printed in Russian and Kazakh at the station.", "Russian", "not_actor"),
+        ("Russian and Ukrainian officials met in Istanbul.", "Russian", "actor"),
+        (
+            "Classes were taught in Russian at every state school until 2019.",
+            "Russian",
+            "not_actor",
+        ),
+        ("Learners of Russian fell by a third last year.", "Russian", "not_actor"),
+        ("A yacht owned by a Russian steel magnate was seized.", "Russian", "not_actor"),
     ],
 )
 def test_rules_for_teams_titles_journeys_and_borders(text, surface, expected):
+    """Russia in general news (sport, travel, language, business): fourteenth session."""
     sentence = Segmenter().segment_text(text, "a", date="2019-11-20")[0]
     (mention,) = [m for m in sentence.mentions if m.surface == surface]
     assert mention.sense == expected
@@ -1409,3 +1427,19 @@ def test_sense_agreement_benchmark_compares_two_annotators(tmp_path, monkeypatch
     assert "rules' pair outcome against A: 1.000" in out
     assert "rules' pair outcome against B: 0.750" in out
     assert "where A and B agree (3): 1.000" in out
+
+
+def test_named_as_syrias_after_a_foreign_voice():
+    text = (
+        "President Macron said the strikes had been justified. "
+        "The presidency in Damascus called them reckless. "
+        "The president of the Damascus Chamber of Commerce said trade would suffer."
+    )
+    sentences = Segmenter().segment_text(text, "a", date="2019-11-20")
+    senses = [
+        (m.surface, m.sense)
+        for s in sentences
+        for m in s.mentions
+        if m.surface.startswith("The pres")
+    ]
+    assert senses == [("The presidency", "actor"), ("The president", "not_actor")]
