@@ -85,7 +85,45 @@ def run(work: Path) -> list[Outcome]:
     lost = sum(1 for t in EXPECTED.values() if t not in set(arts.values()))
     out.append(Outcome("two outlets' CSVs numbered from 1", not errs, lost))
     out.append(_saved_pages(work / "pages"))
+    out.append(_crawl(work / "crawl.warc.gz"))
     return out
+
+
+def _crawl(path: Path) -> Outcome:
+    """A crawler's web archive (fourteenth session): 30 article pages among the requests,
+    images and redirects a crawl saves; kept when its article's first sentence is read."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    for i in range(N):
+        url = f"https://ledger.example/port-talks-{i}"
+        page = f"<html><head><title>Day {i}</title></head><body><article>{_page_body(i)}</article></body></html>"
+        for kind, status, ctype, body in (
+            ("response", "200 OK", "text/html; charset=utf-8", page.encode("utf-8")),
+            ("response", "200 OK", "image/jpeg", b"\xff\xd8\xff"),
+            ("response", "301 Moved Permanently", "text/html", b""),
+        ):
+            headers = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
+            target = (
+                url if ctype.startswith("text/html") and status.startswith("200") else url + "/x"
+            )
+            writer.write_record(
+                writer.create_warc_record(
+                    target, kind, payload=io.BytesIO(body), http_headers=headers
+                )
+            )
+    path.write_bytes(buf.getvalue())
+    arts, errs = _read([path])
+    lost = sum(
+        1
+        for i in range(N)
+        if _text(i) not in arts.get(f"https://ledger.example/port-talks-{i}", "")
+    )
+    return Outcome("a crawl's web archive (.warc.gz)", not errs, lost, note=f"{len(errs)} error(s)")
 
 
 def _page_body(i: int) -> str:

@@ -94,8 +94,6 @@ def read_html(
     until one gives an article's worth of text; the last one's reason if none does.
     ``unwrap`` takes the page and its URL out of a one-file archive
     (:mod:`framing.web_archives`)."""
-    trafilatura = require("trafilatura", "html", "reading HTML")
-
     where = str(path)
     try:
         raw = read_input(path)
@@ -110,32 +108,44 @@ def read_html(
         except ValueError as exc:
             yield RecordError(where, str(exc))
             return
+    yield page_article(page, where, article_id or path.stem, url, {"path": str(path)}, options)
+
+
+def page_article(
+    page: str | bytes,
+    where: str,
+    article_id: str,
+    url: str | None = None,
+    meta: Mapping[str, str] | None = None,
+    options: Sequence[Mapping[str, bool]] = EXTRACTION_OPTIONS,
+) -> Article | RecordError:
+    """The article in one web page's HTML (a file, an archive's page, a WARC response),
+    or the error naming ``where``; ``meta`` joins the article's metadata."""
+    trafilatura = require("trafilatura", "html", "reading HTML")
     doc, problem = None, "no extraction options given"
     for option_set in options:
         try:
             with _quiet(trafilatura):  # "discarding data: None" when a mode finds nothing
                 doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, **option_set)
         except Exception as exc:  # trafilatura raises many kinds on broken markup
-            yield RecordError(where, f"HTML extraction failed: {exc}")
-            return
+            return RecordError(where, f"HTML extraction failed: {exc}")
         problem = no_article("" if doc is None else doc.text or "")
         if problem is None:
             break
     if doc is None or problem is not None:  # the most permissive mode's reason
-        yield RecordError(where, problem)
-        return
+        return RecordError(where, problem)
     # trafilatura gives one paragraph per line
     text = "\n\n".join(line for line in doc.text.split("\n") if line.strip())
     record = {
-        "id": article_id or path.stem,
+        "id": article_id,
         "text": text,
         "title": doc.title,
         "date": page_date(doc.date, page),
         "url": doc.url or url,
         "source": doc.sitename,
         "author": doc.author,
-        "path": str(path),
+        **(meta or {}),
     }
     from framing.readers import _one_article  # the readers' registry imports this module
 
-    yield _one_article({k: v for k, v in record.items() if v is not None}, where)
+    return _one_article({k: v for k, v in record.items() if v is not None}, where)

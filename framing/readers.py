@@ -13,6 +13,8 @@ Supported inputs (chosen by extension, or ``fmt``):
 * ``.html``/``.htm``  a saved web page (:mod:`framing.html_reader`, trafilatura);
 * ``.mhtml``/``.mht``, ``.webarchive``  a browser's one-file archive of a page
                       (:mod:`framing.web_archives`), then as ``.html``;
+* ``.warc``/``.warc.gz``  a crawler's web archive: every HTML page in it
+                      (:mod:`framing.warc_reader`);
 * a folder            every supported file below it, in sorted order (with ``fmt``:
                       that format's files).
 
@@ -54,6 +56,7 @@ from framing.io import RecordError, walk_files
 from framing.json_reader import read_json
 from framing.parquet_reader import read_parquet
 from framing.record_fields import MISSING, field_value, nested_hint, one_line_value, without_fields
+from framing.warc_reader import read_warc
 from framing.web_archives import mhtml_page, webarchive_page
 
 MAX_ARTICLE_CHARS = 2_000_000  # longer "articles" are almost always a broken dump
@@ -277,6 +280,7 @@ READERS: tuple[Reader, ...] = (
         (".webarchive",),
         lambda path, columns, rel_id: read_html(path, rel_id, unwrap=webarchive_page),
     ),
+    Reader(("warc",), (".warc",), lambda path, columns, rel_id: read_warc(path)),
 )
 
 
