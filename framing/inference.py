@@ -88,8 +88,8 @@ def _estimate_total(paths: Sequence[Path]) -> int | None:
         )
         for file in files:
             suffix = file.suffix.lower()
-            if suffix == ".json" or is_compressed(file):
-                return None  # a JSON document or a compressed file: its count is unknown
+            if suffix in (".json", ".warc") or is_compressed(file):
+                return None  # a JSON document, a web archive, a compressed file: unknown count
             if suffix == ".parquet":
                 total += _parquet_rows(file)
                 continue

@@ -145,3 +145,11 @@ def test_a_warc_gzipped_whole_is_read_too(tmp_path):
     ids, errors = _read(path)
     assert ids == ["https://ledger.example/new-year", "https://review.example/tartus"]
     assert [e.where for e in errors] == [f"{path}:record 5 (https://ledger.example/)"]
+
+
+def test_the_progress_bar_does_not_count_a_warc_as_one_article(tmp_path):
+    from framing import inference
+
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(_warc(gzip=False))
+    assert inference._estimate_total([path]) is None  # many pages: the count is unknown
