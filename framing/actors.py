@@ -69,6 +69,9 @@ _WORD = r"[^\W_]"
 # a text shorter than this (a sentence or two) is not judged by an alias's ``context``:
 # whether its article is about Syria is not in it
 CONTEXT_MIN_CHARS = 400
+# how far (characters, either side) from a mention its alias's ``context`` must match, by
+# default: about two paragraphs; ``context_window: null`` in the YAML means anywhere
+CONTEXT_WINDOW = 1200
 
 
 class ActorLexicon:
@@ -79,8 +82,19 @@ class ActorLexicon:
         actors: Mapping[str, Iterable[Alias]],
         name: str = "actors",
         carry_over: Mapping[str, Iterable[CarryOver]] | None = None,
+        context_window: int | None = CONTEXT_WINDOW,
     ) -> None:
         self.name = name
+        if context_window is not None and (
+            isinstance(context_window, bool)
+            or not isinstance(context_window, int)
+            or context_window < 1
+        ):
+            raise ValueError(
+                f"actor lexicon {name!r}: context_window must be a positive whole number of "
+                f"characters or null (the whole article), got {context_window!r}"
+            )
+        self.context_window = context_window
         self.actors: dict[str, list[Alias]] = {a: list(al) for a, al in actors.items()}
         if not self.actors:
             raise ValueError(f"actor lexicon {name!r} defines no actors")
@@ -208,7 +222,8 @@ class ActorLexicon:
                     patterns,
                 )
             actors[str(actor)] = aliases
-        return cls(actors, name=lexicon_name, carry_over=carry)
+        window = config.get("context_window", CONTEXT_WINDOW)
+        return cls(actors, name=lexicon_name, carry_over=carry, context_window=window)
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> ActorLexicon:
@@ -234,7 +249,7 @@ class ActorLexicon:
             if self.carry_over.get(actor):
                 spec["carry_over"] = [c.to_config() for c in self.carry_over[actor]]
             actors[actor] = spec
-        return {"name": self.name, "actors": actors}
+        return {"name": self.name, "context_window": self.context_window, "actors": actors}
 
     # ------------------------------------------------------------------
     def find(self, text: str, offset: int = 0, date: str | None = None) -> list[Mention]:
@@ -255,6 +270,17 @@ class ActorLexicon:
     def undated_contexts(self, text: str) -> frozenset[str]:
         """The aliases' ``undated_context`` expressions that ``text`` matches."""
         return frozenset(src for src, rx in self._contexts.items() if rx.search(text))
+
+    def _near_context(self, alias: Alias, text: str, start: int, end: int) -> bool:
+        """Whether ``alias``'s ``context`` (if any) matches within ``context_window`` of the
+        mention (the article-level match, :meth:`article_contexts`, came first)."""
+        if alias.context is None or self.context_window is None or len(text) < CONTEXT_MIN_CHARS:
+            return True
+        window = self.context_window
+        return (
+            self._gates[alias.context].search(text, max(0, start - window), end + window)
+            is not None
+        )
 
     def article_contexts(self, text: str, date: str | None = None) -> frozenset[str]:
         """The ``context`` expressions that ``text`` matches (all of them for a text under
@@ -316,7 +342,7 @@ class ActorLexicon:
             surface = text[start:end]
             alias = undated.get(surface) or self.alias_for(surface, date, contexts)
             pos = end
-            if alias is not None:
+            if alias is not None and self._near_context(alias, text, start, end):
                 out.append(alias.mention(text, start, end, offset))
         return out
 
@@ -347,6 +373,8 @@ class ActorLexicon:
                     alias, end = pat_alias, pm.end()
             pos = end
             if alias is None or not alias.valid_on(date, contexts):
+                continue
+            if not self._near_context(alias, text, start, end):
                 continue
             out.append(alias.mention(text, start, end, offset))
         return out

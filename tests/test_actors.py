@@ -369,6 +369,30 @@ def test_context_gates_an_alias_to_articles_about_its_country(matcher):
     assert again.find(LONG_ABOUT_Y, date="2019-11-20") == []
 
 
+def test_context_must_match_near_the_mention():
+    config = {
+        "context_window": 300,
+        "actors": {
+            "A": {
+                "aliases": ["Alon"],
+                "role_nouns": ["the president"],
+                "role_noun_context": r"\bXland\b",
+            }
+        },
+    }
+    filler = "Officials in Yland said the talks on the harbour would go on for weeks. " * 8
+    near = "Xland held elections. The president thanked voters. " + filler
+    far = "Xland held elections. " + filler + "The president thanked voters."
+    lex = ActorLexicon.from_config(config)
+    assert [m.surface for m in lex.find(near)] == ["The president"]
+    assert lex.find(far) == []  # Xland is 600 characters away
+    anywhere = ActorLexicon.from_config({**config, "context_window": None})
+    assert [m.surface for m in anywhere.find(far)] == ["The president"]
+    assert ActorLexicon.from_config(lex.to_config()).context_window == 300
+    with pytest.raises(ValueError, match="context_window must be a positive whole number"):
+        ActorLexicon.from_config({**config, "context_window": "wide"})
+
+
 @pytest.mark.parametrize(
     ("actor", "message"),
     [
@@ -461,6 +485,7 @@ def test_to_config_round_trip_all_alias_kinds():
     config = lex.to_config()
     assert config == {
         "name": "mini",
+        "context_window": 1200,  # the default, written out so a saved model keeps it
         "actors": {
             "A": {
                 "aliases": [
