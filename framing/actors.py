@@ -24,10 +24,11 @@ canonical name and aliases; an alias is a literal string, or a mapping with
   dated aliases are not matched, unless ``undated_context`` (a regex) matches the
   article ("the former president" in an undated article about Syria). One spelling
   may name two actors in disjoint date ranges;
-* ``context`` (a regex) limits an alias to articles whose text matches it, dated or
-  not, and an actor's ``role_noun_context`` is the ``context`` of each of its role
-  nouns ("the president" is Assad's only in news about Syria); a text shorter than
-  :data:`CONTEXT_MIN_CHARS` is not judged;
+* ``context`` (a regex) limits an alias to articles whose text matches it within the
+  lexicon's ``context_window`` characters of the mention (:data:`CONTEXT_WINDOW` by
+  default; ``null``: anywhere), dated or not, and an actor's ``role_noun_context`` is the
+  ``context`` of each of its role nouns ("the president" is Assad's only in news about
+  Syria); a text shorter than :data:`CONTEXT_MIN_CHARS` is not judged;
 * ``role_nouns`` are aliases found by role or metonymy ("the group", "the
   ministry"); with ``needs_antecedent`` they count only after a named mention of
   the actor (see :mod:`framing.references`, which also holds ``carry_over``);
