@@ -412,6 +412,20 @@ def test_context_rules_for_places_people_culture_and_other_governments(text, sur
         ),
         ("Learners of Russian fell by a third last year.", "Russian", "not_actor"),
         ("A yacht owned by a Russian steel magnate was seized.", "Russian", "not_actor"),
+        # third round: ages, interpreters, lists of languages, named places, routes
+        ("The 31-year-old Russian, seeded fourth, lost in three sets.", "Russian", "not_actor"),
+        ("The accused followed the hearing through a Russian interpreter.", "Russian", "not_actor"),
+        ("Papers were set in English, French, Russian and Spanish.", "Russian", "not_actor"),
+        ("Chinese, French, Russian and British troops stood guard.", "Russian", "actor"),
+        ("A flat on Russian Hill sold for $2 million.", "Russian", "not_actor"),
+        ("Flights from Oslo to Seoul used to cross over Russia.", "Russia", "not_actor"),
+        ("Migrants work on building sites and in markets in Russia.", "Russia", "not_actor"),
+        ("Geese breed on the tundra of Arctic Russia.", "Russia", "not_actor"),
+        ("Sanctions over Russia's war widened on Monday.", "Russia", "actor"),
+        ("The train runs from Moscow to Vladivostok in a week.", "Moscow", "not_actor"),
+        ("A message went from Moscow to Washington overnight.", "Moscow", "actor"),
+        ("The valley town is still nicknamed Little Moscow.", "Moscow", "not_actor"),
+        ("The best views of the Kremlin are from the bridge.", "the Kremlin", "not_actor"),
     ],
 )
 def test_rules_for_teams_titles_journeys_and_borders(text, surface, expected):
