@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from framing.io import atomic_write
+from framing.pairs import prf
 from framing.text.sentences import BACKENDS, SentenceSplitter
 
 log = logging.getLogger("sentence_boundaries")
@@ -97,13 +98,8 @@ def score(splitter: SentenceSplitter, docs: list[Document]) -> dict[str, object]
             errors.append(
                 {"doc": doc.name, "kind": kind, "at": doc.text[max(0, end - 60) : end + 40]}
             )
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
+        **prf(tp, fp, fn),
         "exact_sentences": round(exact / total, 4) if total else 0.0,
         "sentences": total,
         "boundaries": tp + fn,
