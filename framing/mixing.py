@@ -20,7 +20,10 @@ extra source:
 * ``label_map`` ``{source label: task label}``, applied before training; examples whose
   label maps to ``null`` (or is not a task label) are dropped, with a count in the log;
 * ``split``     which of the source's examples train: ``all`` (default) or ``train``
-  (a corpus source without its own held-out test articles, so they never leak).
+  (a corpus source without its own held-out test articles, so they never leak);
+* ``min_actors``  keep only examples whose sentence has at least this many actors or
+  targets (the example's ``n_actors``), e.g. ``2`` to add NewsMTSC's multi-target
+  sentences once more, as the test-mt file holds only such sentences.
 
 Extra examples get their source's name before their article id (``newsmtsc:…``), so no
 group is shared with the target. ``metrics.json`` lists every source under ``sources``
@@ -126,18 +129,31 @@ def load_sources(
         if split == "train":
             held = _held_out_ids(ex_tests)
             ex = ex.select([i for i, a in enumerate(ex["article_id"]) if a not in held])
+        min_actors = _min_actors(cfg.get("min_actors"), name)
+        if min_actors > 1:
+            ex = ex.select([i for i, n in enumerate(ex["n_actors"]) if n >= min_actors])
         ex = _relabel(ex, name, cfg.get("label_map") or {}, labels)
         weight = float(cfg.get("weight", 1.0))
         ex = ex.select(oversample(len(ex), weight, seed + k))
         ex = ex.map(lambda r, n=name: {"article_id": f"{n}:{r['article_id']}"})
         if len(ex):
             extras.append(ex.cast(examples.features))
-        report.append(
-            {"name": name, "role": "train", "weight": weight, "split": split, "n_examples": len(ex)}
-        )
+        entry = {"name": name, "role": "train", "weight": weight, "split": split}
+        if min_actors > 1:
+            entry["min_actors"] = min_actors
+        report.append({**entry, "n_examples": len(ex)})
         log.info("source %s: %d training example(s) (weight %g)", name, len(ex), weight)
     extra = concatenate_datasets(extras) if extras else None
     return examples, tests, extra, report
+
+
+def _min_actors(value: Any, name: str) -> int:
+    """``data.sources.NAME.min_actors`` as an int ≥ 1 (``None``: 1, no filter)."""
+    if value is None:
+        return 1
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"data.sources.{name}.min_actors must be an integer >= 1, got {value!r}")
+    return value
 
 
 def _held_out_ids(tests: Any) -> set[str]:

@@ -191,3 +191,21 @@ def test_a_missing_extra_source_names_its_config_key(files, tmp_path):
     cfg = _mixed_cfg(files, f"+data.sources.own={{format: corpus, path: {tmp_path / 'nowhere'}}}")
     with pytest.raises(ConfigError, match=r"^data.sources.own.path '.*nowhere' does not exist"):
         run(cfg, tmp_path / "r")
+
+
+def test_min_actors_keeps_only_sentences_with_several_targets(files, tmp_path):
+    """``min_actors: 2`` adds only the examples of sentences with two or more targets (the
+    fixture's first sentence: Trump and Biden); a bad value names its key."""
+    cfg = _mixed_cfg(
+        files,
+        "n_boot=20",
+        f"+data.sources.multi={{format: newsmtsc, path: {files['newsmtsc']}, min_actors: 2}}",
+    )
+    src = {s["name"]: s for s in run(cfg, tmp_path / "ok")["sources"]}
+    assert src["multi"]["n_examples"] == 2 and src["multi"]["min_actors"] == 2
+    assert src["newsmtsc"]["n_examples"] == 4 and "min_actors" not in src["newsmtsc"]
+    bad = _mixed_cfg(
+        files, f"+data.sources.multi={{format: newsmtsc, path: {files['newsmtsc']}, min_actors: 0}}"
+    )
+    with pytest.raises(ConfigError, match=r"data.sources.multi.min_actors must be an integer"):
+        run(bad, tmp_path / "bad")
