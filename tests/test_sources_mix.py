@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 import numpy as np
@@ -10,7 +11,7 @@ from run_helpers import build_tiny_corpus, compose_cfg, run_cfg, write_newsmtsc,
 
 from framing.corpus import load_corpus
 from framing.mixing import oversample
-from framing.persent import entity_spans, persent_examples
+from framing.persent import entity_spans, masked_spans, persent_examples
 from framing.run import ConfigError, run
 from framing.sources import named_test_data
 from framing.tasks import TaskError
@@ -29,7 +30,8 @@ def test_persent_one_example_per_labelled_paragraph(tmp_path, caplog):
     assert rows[0]["sentence"] == "Jane Doe opened the bridge on Monday."
     assert rows[0]["target_spans"] == [[0, 8]]
     assert rows[1]["target_spans"] == [[18, 21]]  # the surname alone
-    assert rows[3]["target_spans"] == [] and rows[3]["actor"] == "Karl Smith"
+    # "He" is a reference only the masked copy marks
+    assert rows[3]["target_spans"] == [[0, 2]] and rows[3]["actor"] == "Karl Smith"
     assert {r["article_id"] for r in rows} == {"persent:7", "persent:9"}
     assert "Mixed" in caplog.text
 
@@ -39,6 +41,33 @@ def test_persent_missing_column_names_it(tmp_path):
     path.write_text("DOCUMENT_INDEX,TITLE\n1,x\n", encoding="utf-8")
     with pytest.raises(TaskError, match="TARGET_ENTITY"):
         persent_examples(path)
+
+
+def test_masked_spans_align_despite_quotes_spaces_and_adjacent_placeholders():
+    text = "For Liu he felt that \u201cbig cities\u201d need him, said Liu."
+    masked = 'For [TGT][TGT] felt that "big cities" need [TGT], said [TGT]."'
+    spans = masked_spans(text, masked)
+    assert [text[a:b] for a, b in spans] == ["Liu he", "him", "Liu"]
+    assert masked_spans("Nothing here.", "Nothing here.") == []
+    assert masked_spans("A different paragraph.", "[TGT] spoke.") is None
+
+
+def test_persent_repairs_mojibake_and_marks_pronouns(tmp_path):
+    path = tmp_path / "p.csv"
+    doc = "Mayor Ann Lee won.\nShe said: \u00e2\u20ac\u0153we did it\u00e2\u20ac\u009d."
+    masked = "Mayor [TGT] won.\n[TGT] said: \u00e2\u20ac\u0153we did it."
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(
+            [
+                ["DOCUMENT_INDEX", "TARGET_ENTITY", "DOCUMENT", "MASKED_DOCUMENT", "Paragraph0"]
+                + ["Paragraph1"],
+                ["1", "Ann Lee", doc, masked, "Positive", "Neutral"],
+            ]
+        )
+    rows = persent_examples(path).to_list()
+    assert rows[1]["sentence"] == "She said: \u201cwe did it\u201d."
+    assert rows[1]["target_spans"] == [[0, 3]]
+    assert rows[0]["target_spans"] == [[6, 13]]
 
 
 def test_entity_spans_prefers_full_name():
