@@ -428,3 +428,30 @@ def test_newsmtsc_benchmark_scores_dev_files_and_pooled_dev(stance_run, monkeypa
     assert [splits[k]["n"] for k in ("dev-rw", "dev-mt", "dev")] == [1, 2, 3]
     pooled_correct = splits["dev-rw"]["accuracy"] * 1 + splits["dev-mt"]["accuracy"] * 2
     assert splits["dev"]["accuracy"] == pytest.approx(pooled_correct / 3)
+
+
+# ---------------------------------------------------------------------------
+# benchmarks/persent_stance.py: the tiny stance run on a PerSenT-format dev file
+def test_persent_benchmark_scores_models_and_writes_json(stance_run, monkeypatch, capsys, tmp_path):
+    from run_helpers import write_persent
+
+    write_persent(tmp_path / "dev.csv")
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    import persent_stance
+
+    out_json = tmp_path / "out" / "persent.json"
+    argv = ["persent_stance.py", "--model", str(stance_run), str(stance_run)]
+    argv += ["--data", str(tmp_path), "--n-boot", "50", "--out", str(out_json)]
+    monkeypatch.setattr(sys, "argv", argv)
+    persent_stance.main()
+    out = capsys.readouterr().out
+    assert "4 labelled paragraphs of 2 articles; negative 1, neutral 2, positive 1" in out
+    assert "always neutral: macro-F1 0.222, accuracy 0.500" in out
+    assert out.count(f"{stance_run}: macro-F1") == 2 and "ECE " in out
+    assert f"{stance_run} - {stance_run}: +0.000" in out
+    saved = json.loads(out_json.read_text())
+    assert saved["split"] == "dev" and saved["n"] == 4
+    assert set(saved["models"][str(stance_run)]["f1"]) == {"negative", "neutral", "positive"}
+    monkeypatch.setattr(sys, "argv", [*argv[:3], "--data", str(tmp_path / "none")])
+    with pytest.raises(SystemExit, match="dev.csv does not exist"):
+        persent_stance.main()
