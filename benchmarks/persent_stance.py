@@ -14,7 +14,8 @@ references from the release's masked copy as target spans), scored by each model
 input format, pooling and ``max_length`` (a long paragraph is cut, like any long input).
 
 Printed per model: macro-F1 with a 95% bootstrap interval over paragraphs, accuracy,
-per-class F1, the share predicted neutral, top-label ECE, next to always-neutral; with two
+per-class F1, the share predicted neutral, top-label ECE and the confusion matrix, next to
+always-neutral; with two
 or more models, the paired bootstrap of each against the first (paragraphs of one article
 are not independent, so the intervals are somewhat narrow). ``--out FILE`` writes the
 figures as JSON. Nothing is asserted. The dev file is for choosing; read a test file
@@ -29,6 +30,8 @@ import json
 import logging
 from pathlib import Path
 from typing import Any
+
+from sklearn.metrics import confusion_matrix
 
 from framing.calibration import calibration_metrics
 from framing.evaluation import classification_metrics
@@ -58,6 +61,8 @@ def score(path: Path, examples: Any, gold: list[str], n_boot: int) -> tuple[dict
         "f1": {k: m["per_class"][k]["f1"] for k in LABELS},
         "predicted_neutral": predicted.count("neutral") / len(predicted),
         "ece": cal["ece"],
+        # rows: gold label, columns: predicted, both in LABELS order
+        "confusion": confusion_matrix(gold, predicted, labels=list(LABELS)).tolist(),
     }
     return out, predicted
 
@@ -97,6 +102,11 @@ def main() -> None:
             f"{figures['accuracy']:.3f}; F1 {per_class}; predicted neutral "
             f"{figures['predicted_neutral']:.0%}; ECE {figures['ece']:.3f}"
         )
+        rows = "; ".join(
+            f"{g} -> " + " ".join(f"{n}" for n in row)
+            for g, row in zip(LABELS, figures["confusion"], strict=True)
+        )
+        print(f"    confusion (gold -> predicted {' '.join(LABELS)}): {rows}")
         results["models"][str(path)] = figures
         predictions.append((str(path), predicted))
     first_name, first = predictions[0]
