@@ -16,10 +16,11 @@ two copies do not always share), together with the paragraph's occurrences of th
 full name or surname (:func:`entity_spans`; all there is where the alignment fails: 341
 of the 14,399 labelled paragraphs of the public dev and test files). On those files the
 spans go from 15,150 (names only) to 22,075, and the paragraphs with no span at all from
-2,501 to 1,573: a paragraph that refers to the entity only as "he" has it marked. Each paragraph is repaired as the cleaner repairs text
+2,501 to 1,573: a paragraph that refers to the entity only as "he" has it marked. Each
+paragraph is repaired as the cleaner repairs text
 (:func:`framing.text.unicode.normalize_spaced`: the files hold mojibake such as "â€™").
-Paragraphs are the non-empty lines of ``DOCUMENT``,
-counted from 0 as the ``Paragraph<i>`` columns; unlabelled paragraphs are skipped. The
+Paragraphs are the non-empty lines of ``DOCUMENT``, counted from 0 as the
+``Paragraph<i>`` columns; unlabelled paragraphs are skipped. The
 document is the group, so a split never separates its paragraphs. Document-level
 labels (``TRUE_SENTIMENT``) are not used: a whole article is far longer than the
 sentences the package classifies.
