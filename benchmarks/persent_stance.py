@@ -13,13 +13,13 @@ labelled paragraph is one example (:func:`framing.persent.persent_examples`: the
 references from the release's masked copy as target spans), scored by each model's own
 input format, pooling and ``max_length`` (a long paragraph is cut, like any long input).
 
-Printed per model: macro-F1 with a 95% bootstrap interval over paragraphs, accuracy,
-per-class F1, the share predicted neutral, top-label ECE and the confusion matrix, next to
-always-neutral; with two
-or more models, the paired bootstrap of each against the first (paragraphs of one article
-are not independent, so the intervals are somewhat narrow). ``--out FILE`` writes the
-figures as JSON. Nothing is asserted. The dev file is for choosing; read a test file
-(``random_test``: articles drawn at random; ``fixed_test``: four frequent persons) once.
+Printed per model: macro-F1 with a 95% bootstrap interval, accuracy, per-class F1, the
+share predicted neutral, top-label ECE and the confusion matrix, next to always-neutral;
+with two or more models, the paired bootstrap of each against the first. Both bootstraps
+resample whole articles (a cluster bootstrap), as the paragraphs of one article are not
+independent. ``--out FILE`` writes the figures as JSON. Nothing is asserted. The dev file
+is for choosing; read a test file (``random_test``: articles drawn at random;
+``fixed_test``: four frequent persons) once.
 """
 
 from __future__ import annotations
@@ -45,14 +45,17 @@ LABELS = ("negative", "neutral", "positive")
 SPLITS = ("dev", "random_test", "fixed_test")
 
 
-def score(path: Path, examples: Any, gold: list[str], n_boot: int) -> tuple[dict, list[str]]:
-    """One saved model's figures on ``examples`` and its predicted labels."""
+def score(
+    path: Path, examples: Any, gold: list[str], articles: list[str], n_boot: int
+) -> tuple[dict, list[str]]:
+    """One saved model's figures on ``examples`` and its predicted labels; the macro-F1
+    interval resamples whole articles."""
     model, _ = load_saved_model(path)
     if list(model.labels) != list(LABELS):
         raise SystemExit(f"persent_stance: {path}: labels {model.labels}, not {list(LABELS)}")
     proba = model.predict_proba(examples)
     predicted = [model.labels[i] for i in proba.argmax(axis=1)]
-    m = classification_metrics(gold, predicted, list(LABELS), n_boot=n_boot)
+    m = classification_metrics(gold, predicted, list(LABELS), n_boot=n_boot, groups=articles)
     cal = calibration_metrics(gold, proba, list(LABELS))
     out = {
         "macro_f1": m["macro_f1"],
@@ -83,7 +86,8 @@ def main() -> None:
     examples = persent_examples(csv_path)
     gold = list(columns(examples, ["label"])["label"])
     counts = collections.Counter(gold)
-    n_docs = len(set(columns(examples, ["article_id"])["article_id"]))
+    articles = list(columns(examples, ["article_id"])["article_id"])
+    n_docs = len(set(articles))
     print(
         f"{csv_path}: {len(gold)} labelled paragraphs of {n_docs} articles; "
         + ", ".join(f"{k} {counts[k]}" for k in LABELS)
@@ -93,7 +97,7 @@ def main() -> None:
     results: dict[str, Any] = {"split": args.split, "n": len(gold), "models": {}}
     predictions: list[tuple[str, list[str]]] = []
     for path in args.model:
-        figures, predicted = score(path.expanduser(), examples, gold, args.n_boot)
+        figures, predicted = score(path.expanduser(), examples, gold, articles, args.n_boot)
         ci = figures["macro_f1_ci"]
         interval = f" [{ci['low']:.3f}, {ci['high']:.3f}]" if ci else ""
         per_class = ", ".join(f"{k} {v:.2f}" for k, v in figures["f1"].items())
@@ -111,7 +115,9 @@ def main() -> None:
         predictions.append((str(path), predicted))
     first_name, first = predictions[0]
     for name, predicted in predictions[1:] if args.n_boot else []:
-        test = paired_bootstrap(gold, first, predicted, list(LABELS), n_boot=args.n_boot)
+        test = paired_bootstrap(
+            gold, first, predicted, list(LABELS), n_boot=args.n_boot, groups=articles
+        )
         lo, hi = test["ci"]["low"], test["ci"]["high"]
         print(
             f"  {name} - {first_name}: {test['difference']:+.3f} [{lo:+.3f}, {hi:+.3f}], "

@@ -80,10 +80,24 @@ def macro_f1_from_confusion(conf: np.ndarray) -> np.ndarray:
     return np.where(n_present > 0, (f1 * present).sum(axis=-1) / np.maximum(n_present, 1), np.nan)
 
 
-def bootstrap_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
-    """(n_boot, n) multinomial resampling counts."""
+def bootstrap_weights(
+    n: int, n_boot: int, seed: int, groups: Sequence[Any] | None = None
+) -> np.ndarray:
+    """(n_boot, n) multinomial resampling counts.
+
+    With ``groups`` (one key per example, e.g. its article) whole groups are resampled
+    (a cluster bootstrap): every example of a group drawn k times gets weight k, so
+    examples that are not independent (paragraphs of one article) do not narrow the
+    interval as if they were. One group per example draws exactly as without groups."""
     rng = np.random.default_rng(seed)
-    return rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
+    if groups is None:
+        return rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
+    if len(groups) != n:
+        raise ValueError(f"groups has {len(groups)} keys for {n} examples")
+    _, codes = np.unique(np.asarray([str(g) for g in groups]), return_inverse=True)
+    g = int(codes.max()) + 1 if n else 0
+    counts = rng.multinomial(g, np.full(g, 1.0 / g), size=n_boot)
+    return counts[:, codes].astype(float)
 
 
 def weighted_confusions(
@@ -105,12 +119,14 @@ def bootstrap_macro_f1(
     n_boot: int = 1000,
     seed: int = 0,
     level: float = 0.95,
+    groups: Sequence[Any] | None = None,
 ) -> dict[str, float]:
-    """Percentile bootstrap interval for macro-F1 (examples resampled with replacement)."""
+    """Percentile bootstrap interval for macro-F1 (examples resampled with replacement;
+    with ``groups``, whole groups: :func:`bootstrap_weights`)."""
     labels = list(labels)
     if len(y_true) == 0:
         return {"low": float("nan"), "high": float("nan"), "n_boot": n_boot, "level": level}
-    weights = bootstrap_weights(len(y_true), n_boot, seed)
+    weights = bootstrap_weights(len(y_true), n_boot, seed, groups)
     scores = macro_f1_from_confusion(weighted_confusions(y_true, y_pred, labels, weights))
     alpha = (1 - level) / 2
     low, high = np.nanquantile(scores, [alpha, 1 - alpha])
@@ -124,8 +140,10 @@ def classification_metrics(
     actors: Sequence[str] | None = None,
     n_boot: int = 1000,
     seed: int = 0,
+    groups: Sequence[Any] | None = None,
 ) -> dict[str, Any]:
-    """All single-label metrics for one set of predictions."""
+    """All single-label metrics for one set of predictions (``groups``: resample whole
+    groups for the macro-F1 interval, e.g. articles)."""
     y_true, y_pred, labels = list(y_true), list(y_pred), list(labels)
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
     out: dict[str, Any] = {
@@ -138,7 +156,9 @@ def classification_metrics(
     if pn is not None:
         out["f1_pn"] = pn
     if n_boot:
-        out["macro_f1_ci"] = bootstrap_macro_f1(y_true, y_pred, labels, n_boot=n_boot, seed=seed)
+        out["macro_f1_ci"] = bootstrap_macro_f1(
+            y_true, y_pred, labels, n_boot=n_boot, seed=seed, groups=groups
+        )
     if actors is not None and any(actors):
         per_actor = {}
         for actor in sorted(set(actors)):

@@ -1,7 +1,7 @@
 """Paired significance tests for two systems scored on the same examples.
 
-* :func:`paired_bootstrap` resamples examples with replacement, the same draw for
-  both systems, and reports the difference in macro-F1 (B − A) with a percentile
+* :func:`paired_bootstrap` resamples examples (or whole groups of them, e.g. articles)
+  with replacement, the same draw for both systems, and reports the difference in macro-F1 (B − A) with a percentile
   interval and a two-sided p-value (the bootstrap distribution shifted to the null).
 * :func:`approximate_randomization` swaps each example's two predictions with
   probability 0.5 and counts how often the shuffled difference is at least as
@@ -66,8 +66,10 @@ def paired_bootstrap(
     n_boot: int = 10_000,
     seed: int = 0,
     level: float = 0.95,
+    groups: Sequence[Any] | None = None,
 ) -> dict[str, Any]:
-    """Paired bootstrap of the macro-F1 difference B − A.
+    """Paired bootstrap of the macro-F1 difference B − A (with ``groups``, one key per
+    example such as its article, whole groups are resampled: a cluster bootstrap).
 
     Returns ``difference`` (observed), ``ci`` (percentile interval at ``level``),
     ``p_value`` (two-sided: share of replicates whose centred difference is at
@@ -80,7 +82,7 @@ def paired_bootstrap(
     seeds = np.random.SeedSequence(seed).generate_state(-(-n_boot // max(1, _CHUNK_CELLS // n)))
     deltas = []
     for k, size in enumerate(_chunks(n_boot, n)):
-        weights = bootstrap_weights(n, size, int(seeds[k]))
+        weights = bootstrap_weights(n, size, int(seeds[k]), groups)
         f_a = macro_f1_from_confusion(weighted_confusions(gold, pred_a, labels, weights))
         f_b = macro_f1_from_confusion(weighted_confusions(gold, pred_b, labels, weights))
         deltas.append(f_b - f_a)

@@ -121,3 +121,34 @@ def test_bad_inputs_raise() -> None:
         paired_bootstrap(["positive"], ["positive", "negative"], ["positive"], LABELS)
     with pytest.raises(ValueError, match="not in the label set"):
         approximate_randomization(["positive"], ["odd"], ["positive"], LABELS)
+
+
+def test_cluster_bootstrap_resamples_whole_groups():
+    from framing.evaluation import bootstrap_macro_f1, bootstrap_weights
+
+    groups = ["a", "a", "b", "b", "b", "c"]
+    w = bootstrap_weights(6, 200, 3, groups)
+    assert w.shape == (200, 6)
+    assert (w[:, 0] == w[:, 1]).all() and (w[:, 2] == w[:, 3]).all() and (w[:, 3] == w[:, 4]).all()
+    assert set(np.unique(w[:, 0])) <= {0.0, 1.0, 2.0, 3.0}
+    # one group per example draws exactly as without groups
+    assert np.array_equal(bootstrap_weights(6, 50, 1, list(range(6))), bootstrap_weights(6, 50, 1))
+    with pytest.raises(ValueError, match="groups has 2 keys for 6 examples"):
+        bootstrap_weights(6, 5, 0, ["a", "b"])
+    # articles whose sentences are all right or all wrong: the cluster interval is wider
+    labels = ["negative", "neutral", "positive"]
+    gold, pred, arts = [], [], []
+    for k in range(40):
+        right = k % 3 != 0
+        for j in range(10):
+            g = labels[(k + j) % 3]
+            gold.append(g)
+            pred.append(g if right else labels[(k + j + 1) % 3])
+            arts.append(f"art{k}")
+    flat = bootstrap_macro_f1(gold, pred, labels, n_boot=500, seed=0)
+    clustered = bootstrap_macro_f1(gold, pred, labels, n_boot=500, seed=0, groups=arts)
+    assert clustered["high"] - clustered["low"] > 1.5 * (flat["high"] - flat["low"])
+    paired = paired_bootstrap(gold, pred, gold, labels, n_boot=500, groups=arts)
+    flat_paired = paired_bootstrap(gold, pred, gold, labels, n_boot=500)
+    width = paired["ci"]["high"] - paired["ci"]["low"]
+    assert width > 1.5 * (flat_paired["ci"]["high"] - flat_paired["ci"]["low"])
