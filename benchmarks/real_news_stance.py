@@ -19,6 +19,9 @@ predicted neutral, next to the always-neutral baseline; then how well its probab
 are calibrated on these pairs (top-label ECE, 15 bins; mean confidence) and how often it
 is confidently wrong (its errors made with a top probability of at least 0.7); with two or
 more models, the paired bootstrap of each model against the first. Nothing is asserted.
+Both bootstraps resample pairs; ``--cluster`` resamples whole articles instead (whole
+sentences in the NewsMTSC pools, whose release does not give the article), as pairs of
+one article are not independent.
 
 ``--corpus DIR --set NAME`` scores the gold pairs of an annotated corpus folder's held-out
 set instead, with the same printout: e.g. the FA-KES Syria news folder that
@@ -69,7 +72,8 @@ def read_pairs(labels: Path, folder: Path, pool: str) -> tuple[list[dict[str, An
             continue
         raw = texts[(r["source"], r["gid"])]
         clean = segmenter.segment(Article(id=r["gid"], text=raw)).cleaned.text
-        pairs.append({**r, "text": clean})
+        # the release does not say which article a sentence is from: the sentence is the group
+        pairs.append({**r, "text": clean, "group": clean})
     return pairs, disagreed
 
 
@@ -84,8 +88,9 @@ def read_corpus_pairs(folder: Path, name: str) -> tuple[list[dict[str, Any]], in
     except ValueError as exc:
         raise SystemExit(str(exc)) from None
     pairs = [
-        {"actor": actor, "stance": label, "text": text}
-        for text, actor, label in corpus.stance_pairs(ids)
+        {"actor": actor, "stance": label, "text": text, "group": article}
+        for article in ids
+        for text, actor, label in corpus.stance_pairs([article])
     ]
     return pairs, 0
 
@@ -99,6 +104,11 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, help="score a corpus folder's gold pairs instead")
     parser.add_argument("--set", default="test", help="with --corpus: its held-out set")
     parser.add_argument("--n-boot", type=int, default=10_000)
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="bootstrap whole articles (--corpus) or sentences (NewsMTSC pools) instead of pairs",
+    )
     args = parser.parse_args()
 
     from framing import load_model
@@ -109,6 +119,7 @@ def main() -> None:
     else:
         pairs, disagreed = read_pairs(args.labels, args.newsmtsc, args.pool)
     gold = [p["stance"] for p in pairs]
+    groups = [p["group"] for p in pairs] if args.cluster else None
     counts = collections.Counter(gold)
     print(
         f"pool {args.pool}: {len(pairs)} agreed pairs ({disagreed} left out: readers disagree); "
@@ -126,7 +137,7 @@ def main() -> None:
         model = load_model(path)
         frame = model.predict([p["text"] for p in pairs], actors=[p["actor"] for p in pairs])
         predicted = [str(x) for x in frame["stance"]]
-        m = classification_metrics(gold, predicted, LABELS, n_boot=args.n_boot)
+        m = classification_metrics(gold, predicted, LABELS, n_boot=args.n_boot, groups=groups)
         ci = m.get("macro_f1_ci")  # none with --n-boot 0
         interval = f" [{ci['low']:.3f}, {ci['high']:.3f}]" if ci else ""
         per_class = ", ".join(f"{k} {m['per_class'][k]['f1']:.2f}" for k in LABELS)
@@ -149,7 +160,7 @@ def main() -> None:
         predictions.append((str(path), predicted))
     first_name, first = predictions[0]
     for name, predicted in predictions[1:] if args.n_boot else []:
-        test = paired_bootstrap(gold, first, predicted, LABELS, n_boot=args.n_boot)
+        test = paired_bootstrap(gold, first, predicted, LABELS, n_boot=args.n_boot, groups=groups)
         lo, hi = test["ci"]["low"], test["ci"]["high"]
         print(
             f"  {name} - {first_name}: {test['difference']:+.3f} [{lo:+.3f}, {hi:+.3f}], "

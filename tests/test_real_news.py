@@ -165,6 +165,12 @@ def test_stance_benchmark_scores_models_on_agreed_pairs(
     # calibration on the pool: one agreed pair, predicted wrong (accuracy 0 above)
     assert out.count("calibration: ECE ") == 2 and "errors made with p >= 0.7: " in out
     assert " of 1" in out.split("calibration: ECE ")[1].splitlines()[0]
+    # --cluster resamples whole sentences here (articles with --corpus): same figures
+    monkeypatch.setattr(sys, "argv", [*argv, "--cluster"])
+    real_news_stance.main()
+    clustered = capsys.readouterr().out
+    assert clustered.count(f"{stance_run}: macro-F1") == 2
+    assert f"{stance_run} - {stance_run}: +0.000" in clustered
 
 
 # ---------------------------------------------------------------------------
