@@ -89,8 +89,8 @@ def read_corpus_pairs(folder: Path, name: str) -> tuple[list[dict[str, Any]], in
         raise SystemExit(str(exc)) from None
     pairs = [
         {"actor": actor, "stance": label, "text": text, "group": article}
-        for article in ids
-        for text, actor, label in corpus.stance_pairs([article])
+        for article, article_pairs in corpus.stance_pairs_by_article(ids)
+        for text, actor, label in article_pairs
     ]
     return pairs, 0
 

@@ -20,7 +20,7 @@ class ConfigError(ValueError):
     """A config value the run cannot use (reported as one line)."""
 
 
-def _is_int(value: Any) -> bool:
+def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -30,13 +30,13 @@ def _number(value: Any) -> bool:
 
 # key → (test, what the value must be); a key missing from the config is skipped
 RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "seed": (lambda v: _is_int(v) and 0 <= v < 2**32, "an integer from 0 to 2**32 - 1"),
-    "n_boot": (lambda v: _is_int(v) and v >= 0, "an integer >= 0 (0: no bootstrap)"),
-    "split.n_splits": (lambda v: _is_int(v) and v >= 2, "an integer >= 2"),
-    "model.window": (lambda v: _is_int(v) and v >= 0, "an integer >= 0 (0: no window)"),
-    "model.max_length": (lambda v: _is_int(v) and v >= 8, "an integer >= 8"),
-    "model.batch_size": (lambda v: _is_int(v) and v >= 1, "an integer >= 1"),
-    "model.eval_batch_size": (lambda v: _is_int(v) and v >= 1, "an integer >= 1"),
+    "seed": (lambda v: is_int(v) and 0 <= v < 2**32, "an integer from 0 to 2**32 - 1"),
+    "n_boot": (lambda v: is_int(v) and v >= 0, "an integer >= 0 (0: no bootstrap)"),
+    "split.n_splits": (lambda v: is_int(v) and v >= 2, "an integer >= 2"),
+    "model.window": (lambda v: is_int(v) and v >= 0, "an integer >= 0 (0: no window)"),
+    "model.max_length": (lambda v: is_int(v) and v >= 8, "an integer >= 8"),
+    "model.batch_size": (lambda v: is_int(v) and v >= 1, "an integer >= 1"),
+    "model.eval_batch_size": (lambda v: is_int(v) and v >= 1, "an integer >= 1"),
     "model.epochs": (lambda v: _number(v) and v > 0, "a number > 0"),
     "model.learning_rate": (lambda v: _number(v) and v > 0, "a number > 0"),
     "model.C": (lambda v: _number(v) and v > 0, "a number > 0"),

@@ -259,12 +259,23 @@ class Corpus:
     def stance_pairs(self, ids: Iterable[str]) -> list[tuple[str, str, str]]:
         """(sentence, actor, stance) of every gold pair of the articles ``ids``, in that
         order, sentences in text order and actors by name."""
+        return [pair for _, pairs in self.stance_pairs_by_article(ids) for pair in pairs]
+
+    def stance_pairs_by_article(
+        self, ids: Iterable[str]
+    ) -> list[tuple[str, list[tuple[str, str, str]]]]:
+        """:meth:`stance_pairs` with each article's pairs under its id: ``[(id, pairs)]``."""
         by_article = self.annotations_by_article()
         return [
-            (ann.text, actor, label)
+            (
+                art_id,
+                [
+                    (ann.text, actor, label)
+                    for ann in by_article.get(art_id, [])
+                    for actor, label in sorted(ann.stance.items())
+                ],
+            )
             for art_id in ids
-            for ann in by_article.get(art_id, [])
-            for actor, label in sorted(ann.stance.items())
         ]
 
 

@@ -80,21 +80,28 @@ def macro_f1_from_confusion(conf: np.ndarray) -> np.ndarray:
     return np.where(n_present > 0, (f1 * present).sum(axis=-1) / np.maximum(n_present, 1), np.nan)
 
 
+def group_codes(groups: Sequence[Any] | None, n: int) -> np.ndarray | None:
+    """Each example's group as an index ``0..g-1`` (``None`` stays ``None``): what
+    :func:`bootstrap_weights` resamples; computed once per scoring, not per draw."""
+    if groups is None:
+        return None
+    if len(groups) != n:
+        raise ValueError(f"groups has {len(groups)} keys for {n} examples")
+    return np.unique(np.asarray([str(g) for g in groups]), return_inverse=True)[1]
+
+
 def bootstrap_weights(
-    n: int, n_boot: int, seed: int, groups: Sequence[Any] | None = None
+    n: int, n_boot: int, seed: int, codes: np.ndarray | None = None
 ) -> np.ndarray:
     """(n_boot, n) multinomial resampling counts.
 
-    With ``groups`` (one key per example, e.g. its article) whole groups are resampled
-    (a cluster bootstrap): every example of a group drawn k times gets weight k, so
-    examples that are not independent (paragraphs of one article) do not narrow the
-    interval as if they were. One group per example draws exactly as without groups."""
+    With ``codes`` (:func:`group_codes`: one group per example, e.g. its article) whole
+    groups are resampled (a cluster bootstrap): every example of a group drawn k times gets
+    weight k, so examples that are not independent (paragraphs of one article) do not
+    narrow the interval as if they were. One group per example draws exactly as without."""
     rng = np.random.default_rng(seed)
-    if groups is None:
+    if codes is None:
         return rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
-    if len(groups) != n:
-        raise ValueError(f"groups has {len(groups)} keys for {n} examples")
-    _, codes = np.unique(np.asarray([str(g) for g in groups]), return_inverse=True)
     g = int(codes.max()) + 1 if n else 0
     counts = rng.multinomial(g, np.full(g, 1.0 / g), size=n_boot)
     return counts[:, codes].astype(float)
@@ -126,7 +133,7 @@ def bootstrap_macro_f1(
     labels = list(labels)
     if len(y_true) == 0:
         return {"low": float("nan"), "high": float("nan"), "n_boot": n_boot, "level": level}
-    weights = bootstrap_weights(len(y_true), n_boot, seed, groups)
+    weights = bootstrap_weights(len(y_true), n_boot, seed, group_codes(groups, len(y_true)))
     scores = macro_f1_from_confusion(weighted_confusions(y_true, y_pred, labels, weights))
     alpha = (1 - level) / 2
     low, high = np.nanquantile(scores, [alpha, 1 - alpha])

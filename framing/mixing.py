@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from framing.config_checks import is_int
 from framing.sources import ConfigError, load_examples
 
 log = logging.getLogger("framing.run")
@@ -151,7 +152,7 @@ def _min_actors(value: Any, name: str) -> int:
     """``data.sources.NAME.min_actors`` as an int ≥ 1 (``None``: 1, no filter)."""
     if value is None:
         return 1
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if not is_int(value) or value < 1:
         raise ConfigError(f"data.sources.{name}.min_actors must be an integer >= 1, got {value!r}")
     return value
 

@@ -1,8 +1,9 @@
 """Paired significance tests for two systems scored on the same examples.
 
 * :func:`paired_bootstrap` resamples examples (or whole groups of them, e.g. articles)
-  with replacement, the same draw for both systems, and reports the difference in macro-F1 (B − A) with a percentile
-  interval and a two-sided p-value (the bootstrap distribution shifted to the null).
+  with replacement, the same draw for both systems, and reports the difference in
+  macro-F1 (B − A) with a percentile interval and a two-sided p-value (the bootstrap
+  distribution shifted to the null).
 * :func:`approximate_randomization` swaps each example's two predictions with
   probability 0.5 and counts how often the shuffled difference is at least as
   large as the observed one (Noreen 1989; Riezler & Maxwell 2005).
@@ -24,6 +25,7 @@ import numpy as np
 
 from framing.evaluation import (
     bootstrap_weights,
+    group_codes,
     macro_f1,
     macro_f1_from_confusion,
     weighted_confusions,
@@ -80,9 +82,10 @@ def paired_bootstrap(
     observed = macro_f1(gold, pred_b, labels) - macro_f1(gold, pred_a, labels)
     n = len(gold)
     seeds = np.random.SeedSequence(seed).generate_state(-(-n_boot // max(1, _CHUNK_CELLS // n)))
+    codes = group_codes(groups, n)
     deltas = []
     for k, size in enumerate(_chunks(n_boot, n)):
-        weights = bootstrap_weights(n, size, int(seeds[k]), groups)
+        weights = bootstrap_weights(n, size, int(seeds[k]), codes)
         f_a = macro_f1_from_confusion(weighted_confusions(gold, pred_a, labels, weights))
         f_b = macro_f1_from_confusion(weighted_confusions(gold, pred_b, labels, weights))
         deltas.append(f_b - f_a)

@@ -124,17 +124,18 @@ def test_bad_inputs_raise() -> None:
 
 
 def test_cluster_bootstrap_resamples_whole_groups():
-    from framing.evaluation import bootstrap_macro_f1, bootstrap_weights
+    from framing.evaluation import bootstrap_macro_f1, bootstrap_weights, group_codes
 
     groups = ["a", "a", "b", "b", "b", "c"]
-    w = bootstrap_weights(6, 200, 3, groups)
+    w = bootstrap_weights(6, 200, 3, group_codes(groups, 6))
     assert w.shape == (200, 6)
     assert (w[:, 0] == w[:, 1]).all() and (w[:, 2] == w[:, 3]).all() and (w[:, 3] == w[:, 4]).all()
     assert set(np.unique(w[:, 0])) <= {0.0, 1.0, 2.0, 3.0}
     # one group per example draws exactly as without groups
-    assert np.array_equal(bootstrap_weights(6, 50, 1, list(range(6))), bootstrap_weights(6, 50, 1))
+    one_each = group_codes(list(range(6)), 6)
+    assert np.array_equal(bootstrap_weights(6, 50, 1, one_each), bootstrap_weights(6, 50, 1))
     with pytest.raises(ValueError, match="groups has 2 keys for 6 examples"):
-        bootstrap_weights(6, 5, 0, ["a", "b"])
+        group_codes(["a", "b"], 6)
     # articles whose sentences are all right or all wrong: the cluster interval is wider
     labels = ["negative", "neutral", "positive"]
     gold, pred, arts = [], [], []
