@@ -95,7 +95,7 @@ def add_cli(subparsers: Any) -> None:
         nargs="+",
         required=True,
         metavar="PATH",
-        help="files or folders of articles (txt, jsonl, json, csv, tsv, parquet, html)",
+        help="files or folders of articles (formats: see --format)",
     )
     p.add_argument(
         "-o", "--output", required=True, help="predictions file: .jsonl, .csv or .parquet"

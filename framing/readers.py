@@ -15,6 +15,9 @@ Supported inputs (chosen by extension, or ``fmt``):
                       (:mod:`framing.web_archives`), then as ``.html``;
 * ``.warc``/``.warc.gz``  a crawler's web archive: every HTML page in it
                       (:mod:`framing.warc_reader`);
+* ``.docx``           a Nexis Uni download: every document in it; LexisNexis Academic's
+                      text downloads with ``fmt="lexisnexis"``
+                      (:mod:`framing.lexisnexis_reader`);
 * a folder            every supported file below it, in sorted order (with ``fmt``:
                       that format's files).
 
@@ -54,6 +57,7 @@ from framing.input_files import (
 )
 from framing.io import RecordError, walk_files
 from framing.json_reader import read_json
+from framing.lexisnexis_reader import read_lexisnexis
 from framing.parquet_reader import read_parquet
 from framing.record_fields import MISSING, field_value, nested_hint, one_line_value, without_fields
 from framing.warc_reader import read_warc
@@ -281,6 +285,12 @@ READERS: tuple[Reader, ...] = (
         lambda path, columns, rel_id: read_html(path, rel_id, unwrap=webarchive_page),
     ),
     Reader(("warc",), (".warc",), lambda path, columns, rel_id: read_warc(path)),
+    # Nexis Uni's .docx downloads; LexisNexis Academic's text files with --format lexisnexis
+    Reader(
+        ("lexisnexis", "nexis", "docx"),
+        (".docx", ".txt"),
+        lambda path, columns, rel_id: read_lexisnexis(path, columns, rel_id),
+    ),
 )
 
 

@@ -122,7 +122,7 @@ def add_cli(subparsers: Any) -> None:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="files or folders of articles (txt, jsonl, json, csv, tsv, parquet, html)",
+        help="files or folders of articles (formats: see --format)",
     )
     p.add_argument("-o", "--output", required=True, help="output file: .jsonl or .csv")
     add_input_arguments(p)

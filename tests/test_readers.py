@@ -503,7 +503,7 @@ def test_missing_file_and_unsupported_extension(tmp_path):
         (str(missing), "no such file or folder"),
         (
             str(odd),
-            "unsupported input format 'md' (use one of txt, jsonl, json, csv, parquet, tsv, html, mhtml, webarchive, warc)",
+            "unsupported input format 'md' (use one of txt, jsonl, json, csv, parquet, tsv, html, mhtml, webarchive, warc, lexisnexis)",
         ),
     ]
 
