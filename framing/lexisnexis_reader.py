@@ -150,9 +150,10 @@ def _split_nexis_uni(lines: list[str]) -> Iterator[tuple[list[str], list[str], l
         body, trailer, in_trailer = [], [], False
         for x in part[b + 1 :]:
             field = _field(x)
+            # "Subject: …" may be a line of the body; "Load-Date:" never is
             if not in_trailer and (
                 x.lower() in _TRAILER_HEADINGS
-                or (field is not None and field[0].lower() in _TRAILER_FIELDS and field[1])
+                or (field is not None and field[0].lower() == "load-date" and field[1])
             ):
                 in_trailer = True
             (trailer if in_trailer else body).append(x)

@@ -296,3 +296,22 @@ def test_damaged_and_compressed_docx(tmp_path):
     arts, errs = split(read_path(tmp_path / "cut.docx"))
     assert arts == [] and [e.where for e in errs] == [str(tmp_path / "cut.docx")]
     assert errs[0].reason.startswith("not a readable .docx file")
+
+
+def test_field_like_body_line_stays_text(tmp_path):
+    memo = [
+        "Leaked memo",
+        "The Coastal Herald",
+        "March 7, 2025 Friday",
+        "Body",
+        "The memo was short.",
+        "Subject: the future of the naval base",
+        "It asked for a reply within a week.",
+        "Classification",
+        "Subject:\u00a0NAVAL BASES (90%)",
+        "Load-Date:\u00a0March 8, 2025",
+    ]
+    (art,) = read_path(nexis_uni(tmp_path / "memo.docx", [memo], cover=False))
+    assert art.text.endswith("It asked for a reply within a week.")
+    assert "Subject: the future of the naval base" in art.text
+    assert art.meta["subject"] == "NAVAL BASES (90%)"
