@@ -48,8 +48,9 @@ _DATE = re.compile(
     rf"\b(?:(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+(?:{_MONTHS}),?\s+\d{{4}})\b"
 )
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z\-]*(?: [A-Za-z][A-Za-z\-]*){0,2}):[\s\u00a0]*(.*)$", re.S)
-# Nexis Uni: where the body ends and the trailer begins
+# Nexis Uni: the headings that end the body (so does "Load-Date:")
 _TRAILER_HEADINGS = {"classification", "graphic", "notes"}
+# Academic: the upper-case fields after the body; the first of them ends it
 _TRAILER_FIELDS = {
     "load-date", "language", "publication-type", "journal-code", "subject", "geographic",
     "organization", "company", "person", "industry", "ticker", "document-type", "url",
@@ -78,7 +79,7 @@ def _field(line: str) -> tuple[str, str] | None:
 
 def _date_line(line: str) -> str | None:
     m = _DATE.search(line) if len(line) < 120 else None
-    return iso_day(m[0].replace(",", ", ").replace(",  ", ", ")) if m else None
+    return iso_day(re.sub(r",\s*", ", ", m[0])) if m else None
 
 
 def _is_plain(line: str) -> bool:
