@@ -14,7 +14,7 @@ Supported inputs (chosen by extension, or ``fmt``):
 * ``.mhtml``/``.mht``, ``.webarchive``  a browser's one-file archive of a page
                       (:mod:`framing.web_archives`), then as ``.html``;
 * ``.warc``/``.warc.gz``  a crawler's web archive: every HTML page in it
-                      (:mod:`framing.warc_reader`);
+                      (:mod:`framing.warc_reader`; the older ``.arc``/``.arc.gz`` too);
 * ``.docx``           a Nexis Uni download: every document in it; LexisNexis Academic's
                       text downloads with ``fmt="lexisnexis"``
                       (:mod:`framing.lexisnexis_reader`);
@@ -284,7 +284,7 @@ READERS: tuple[Reader, ...] = (
         (".webarchive",),
         lambda path, columns, rel_id: read_html(path, rel_id, unwrap=webarchive_page),
     ),
-    Reader(("warc",), (".warc",), lambda path, columns, rel_id: read_warc(path)),
+    Reader(("warc", "arc"), (".warc", ".arc"), lambda path, columns, rel_id: read_warc(path)),
     # Nexis Uni's .docx downloads; LexisNexis Academic's text files with --format lexisnexis
     Reader(
         ("lexisnexis", "nexis", "docx"),

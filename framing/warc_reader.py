@@ -10,7 +10,10 @@ Other records (requests, metadata, images, scripts, redirects, errors) are not a
 and are counted in one log line. A page without an article's worth of text (an index or
 a consent page) is an error naming the file, the record and the URL; a damaged archive
 keeps the records before the damage, then one error names the file. Records are read
-with warcio (optional extra ``html``).
+with warcio (optional extra ``html``). The Internet Archive's older ARC format (``.arc``,
+``.arc.gz``; crawls before ~2008) is read the same way: warcio gives each ARC record the
+WARC headers it would have had (its URL as ``WARC-Target-URI``, its archive date as
+``WARC-Date``; ``warc_record_id`` is then made up by warcio).
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ def read_warc(path: Path) -> Iterator[Article | RecordError]:
         # warcio undoes a .warc.gz's gzip itself, record by record, and so reads up to a
         # damaged record where a gzip stream would stop at its first read; a file gzipped
         # whole is read again as one stream, from the record where warcio stopped
-        on_disk = path.suffix.lower() in (".gz", ".warc")
+        on_disk = path.suffix.lower() in (".gz", ".warc", ".arc")
         try:
             yield from _read(
                 path, path.open("rb") if on_disk else open_input(path), on_disk, done, skipped
@@ -74,7 +77,7 @@ def read_warc(path: Path) -> Iterator[Article | RecordError]:
         yield RecordError(str(path), f"cannot read: {exc.strerror or exc}")
     except Exception as exc:  # warcio's ArchiveLoadFailed and parse errors of a damaged file
         at = f" after record {done[0]}" if done[0] else ""
-        yield RecordError(str(path), f"not a readable WARC file{at}: {exc}")
+        yield RecordError(str(path), f"not a readable WARC or ARC file{at}: {exc}")
     if skipped:
         log.info(
             "%s: %d records that are not HTML pages skipped (%s)",
@@ -98,10 +101,13 @@ def _read(
             head = zlib.decompressobj(31).decompress(fh.peek(4096))[:16]
         head = head.lstrip()
         if not head.startswith((b"WARC/", b"filedesc://")):  # ARC files open "filedesc://"
-            why = "an empty file" if not head else "it does not start with 'WARC/'"
-            yield RecordError(str(path), f"not a WARC file ({why})")
+            why = (
+                "an empty file" if not head else "it starts with neither 'WARC/' nor 'filedesc://'"
+            )
+            yield RecordError(str(path), f"not a WARC or ARC file ({why})")
             return
-        records = ArchiveIterator(fh, check_digests=True)
+        # arc2warc: an ARC record gets the WARC headers (URL, date) the rest reads
+        records = ArchiveIterator(fh, check_digests=True, arc2warc=True)
         n = 0
         try:
             for n, record in enumerate(records, 1):

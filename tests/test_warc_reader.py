@@ -123,10 +123,12 @@ def test_not_a_warc_is_one_error_naming_it(tmp_path):
     (error,) = read_path(path)
     assert isinstance(error, RecordError)
     assert error.where == str(path)
-    assert error.reason == "not a WARC file (it does not start with 'WARC/')"
+    assert error.reason == (
+        "not a WARC or ARC file (it starts with neither 'WARC/' nor 'filedesc://')"
+    )
     path.write_bytes(b"")
     (error,) = read_path(path)
-    assert error.reason == "not a WARC file (an empty file)"
+    assert error.reason == "not a WARC or ARC file (an empty file)"
 
 
 def test_folders_read_warc_files(tmp_path):
@@ -153,3 +155,41 @@ def test_the_progress_bar_does_not_count_a_warc_as_one_article(tmp_path):
     path = tmp_path / "crawl.warc"
     path.write_bytes(_warc(gzip=False))
     assert inference._estimate_total([path]) is None  # many pages: the count is unknown
+
+
+def _arc() -> bytes:
+    """An ARC file (the Internet Archive's format before WARC), written by hand: a
+    filedesc record, then one line of URL, IP, date, type and length per record."""
+
+    def record(url: str, ctype: str, payload: bytes) -> bytes:
+        http = b"HTTP/1.1 200 OK\r\nContent-Type: " + ctype.encode() + b"\r\n\r\n" + payload
+        arc_type = ctype.split(";")[0]  # the header line is split on spaces
+        return f"{url} 192.0.2.1 20250101120000 {arc_type} {len(http)}\n".encode() + http + b"\n"
+
+    desc = b"1 0 Test crawler\nURL IP-address Archive-date Content-type Archive-length\n"
+    head = f"filedesc://crawl.arc 0.0.0.0 20250101120000 text/plain {len(desc)}\n".encode()
+    return (
+        head
+        + desc
+        + b"\n"
+        + record("https://ledger.example/new-year", "text/html", NEW_YEAR)
+        + record("https://ledger.example/logo.png", "image/png", b"\x89PNG")
+        + record("https://review.example/tartus", "text/html; charset=utf-8", TABLES)
+    )
+
+
+@pytest.mark.parametrize("name", ["crawl.arc", "crawl.arc.gz"])
+def test_an_arc_file_is_read_as_a_warc(tmp_path, name):
+    import gzip
+
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(_arc()) if name.endswith(".gz") else _arc())
+    items = list(read_path(tmp_path))  # .arc is read from folders too
+    articles = [a for a in items if not isinstance(a, RecordError)]
+    assert [a.id for a in articles] == [
+        "https://ledger.example/new-year",
+        "https://review.example/tartus",
+    ]
+    assert articles[0].meta["warc_date"] == "2025-01-01T12:00:00Z"  # the crawl's date
+    assert "Fireworks were set off over the old market in Idlib" in articles[0].text
+    assert not [e for e in items if isinstance(e, RecordError)]
