@@ -72,12 +72,13 @@ def _parquet_rows(path: Path) -> int:
         return 0
 
 
-def _estimate_total(paths: Sequence[Path]) -> int | None:
-    """A cheap count of input records for the progress bar (lines of JSONL/CSV, files)."""
+def _estimate_total(paths: Sequence[Path], fmt: str | None = None) -> int | None:
+    """A cheap count of input records for the progress bar (lines of JSONL/CSV, files);
+    ``None`` where it is unknown (``fmt``: the input format given, as to the readers)."""
     from framing.input_files import content_suffix, is_compressed
-    from framing.readers import supported_suffixes
+    from framing.readers import reader_for, supported_suffixes
 
-    suffixes = supported_suffixes()
+    suffixes = supported_suffixes(fmt)
 
     total = 0
     for path in paths:
@@ -88,8 +89,11 @@ def _estimate_total(paths: Sequence[Path]) -> int | None:
         )
         for file in files:
             suffix = file.suffix.lower()
-            if suffix in (".json", ".warc") or is_compressed(file):
-                return None  # a JSON document, a web archive, a compressed file: unknown count
+            reader = reader_for((fmt or suffix.lstrip(".")).lower())
+            if (reader is not None and reader.many_per_file) or is_compressed(file):
+                # a JSON document, a web archive, a LexisNexis download, a compressed
+                # file: unknown count
+                return None
             if suffix == ".parquet":
                 total += _parquet_rows(file)
                 continue
@@ -205,7 +209,7 @@ def predict_files(
     try:
         errors = ErrorLog(error_file(output))
         in_paths = [Path(p) for p in inputs]
-        total = _estimate_total(in_paths) if progress is not False else None
+        total = _estimate_total(in_paths, fmt) if progress is not False else None
         if total and shard is not None:
             total = -(-total // shard[1])
         bar = tqdm(

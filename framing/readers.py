@@ -254,6 +254,8 @@ class Reader:
     read: Callable[[Path, Columns, str | None], Iterator[Article | RecordError]]
     # read from a folder without --format (a folder's .json files are often not articles)
     in_folders: bool = True
+    # a file holds an unknown number of articles (no cheap count for the progress bar)
+    many_per_file: bool = False
 
 
 READERS: tuple[Reader, ...] = (
@@ -266,7 +268,11 @@ READERS: tuple[Reader, ...] = (
         lambda path, columns, rel_id: read_jsonl(path, columns),
     ),
     Reader(
-        ("json",), (".json",), lambda path, columns, rel_id: read_json(path, columns, rel_id), False
+        ("json",),
+        (".json",),
+        lambda path, columns, rel_id: read_json(path, columns, rel_id),
+        in_folders=False,
+        many_per_file=True,
     ),
     Reader(("csv",), (".csv",), lambda path, columns, rel_id: read_csv(path, columns)),
     Reader(("parquet",), (".parquet",), lambda path, columns, rel_id: read_parquet(path, columns)),
@@ -284,12 +290,18 @@ READERS: tuple[Reader, ...] = (
         (".webarchive",),
         lambda path, columns, rel_id: read_html(path, rel_id, unwrap=webarchive_page),
     ),
-    Reader(("warc", "arc"), (".warc", ".arc"), lambda path, columns, rel_id: read_warc(path)),
+    Reader(
+        ("warc", "arc"),
+        (".warc", ".arc"),
+        lambda path, columns, rel_id: read_warc(path),
+        many_per_file=True,
+    ),
     # Nexis Uni's .docx downloads; LexisNexis Academic's text files with --format lexisnexis
     Reader(
         ("lexisnexis", "nexis", "docx"),
         (".docx", ".txt"),
         lambda path, columns, rel_id: read_lexisnexis(path, columns, rel_id),
+        many_per_file=True,
     ),
 )
 

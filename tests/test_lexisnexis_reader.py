@@ -327,3 +327,14 @@ def test_field_like_body_line_stays_text(tmp_path):
     assert art.text.endswith("It asked for a reply within a week.")
     assert "Subject: the future of the naval base" in art.text
     assert art.meta["subject"] == "NAVAL BASES (90%)"
+
+
+def test_the_progress_bar_does_not_count_a_download_as_one_article(tmp_path):
+    from framing import inference
+
+    path = nexis_uni(tmp_path / "batch.docx", [FIRST, THIRD])
+    text = tmp_path / "download.txt"
+    text.write_text(ACADEMIC, encoding="utf-8")
+    assert inference._estimate_total([path]) is None  # many documents: the count is unknown
+    assert inference._estimate_total([text], "lexisnexis") is None
+    assert inference._estimate_total([text]) == 1  # a plain .txt file is one article
