@@ -82,9 +82,13 @@ def _date_line(line: str) -> str | None:
     return iso_day(re.sub(r",\s*", ", ", m[0])) if m else None
 
 
+def _is_copyright(line: str) -> bool:
+    return line.lower().startswith("copyright")
+
+
 def _is_plain(line: str) -> bool:
     """Neither a field line nor a copyright line."""
-    return _field(line) is None and not line.lower().startswith("copyright")
+    return _field(line) is None and not _is_copyright(line)
 
 
 def _document(
@@ -95,26 +99,26 @@ def _document(
     art_id: str,
     where: str,
 ) -> Article | RecordError:
-    """One document's article: ``head`` its title, source and date line; the field and
-    copyright lines of its ``header`` and ``trailer`` become metadata."""
+    """One document's article: ``head`` its title, source, date line and date; the field
+    and copyright lines of its ``header`` and ``trailer`` become metadata."""
     text = "\n\n".join(p for p in body if p)
     if not text.strip():
         return RecordError(where, f"document {art_id!r} has no body text")
     meta: dict[str, Any] = {}
     for line in (*header, *trailer):
         field = _field(line)
-        if line.lower().startswith("copyright"):
+        if _is_copyright(line):
             meta.setdefault("copyright", line)
         elif field is not None and field[1]:
             meta.setdefault(_key(field[0]), field[1])
-    date_line = head.get("date_line")
-    if date_line:
-        meta["date_line"] = date_line
+    if head.get("date_line"):
+        meta["date_line"] = head["date_line"]
     title = head.get("title")
     if title is not None and len(title) > _MAX_TITLE:
         title = None
-    date = _date_line(date_line) if date_line else None
-    return Article(art_id, text, title, head.get("source"), date, None, meta, origin=where)
+    return Article(
+        art_id, text, title, head.get("source"), head.get("date"), None, meta, origin=where
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -165,13 +169,14 @@ def _nexis_uni_head(header: list[str]) -> tuple[dict[str, str | None], list[str]
     """Title, publication and date line of a Nexis Uni document (the three plain lines that
     end with the last date line before the fields), and its field lines; the first
     document's header also holds the cover page, which this leaves out."""
-    dated = [i for i, x in enumerate(header) if _is_plain(x) and _date_line(x) is not None]
+    dated = [(i, day) for i, x in enumerate(header) if _is_plain(x) and (day := _date_line(x))]
     if not dated:
         return {}, [x for x in header if not _is_plain(x)]
-    d = dated[-1]
+    d, day = dated[-1]
     before = [x for x in header[:d] if _is_plain(x)]
     head = {
         "date_line": header[d],
+        "date": day,
         "source": before[-1] if before else None,
         "title": before[-2] if len(before) > 1 else None,
     }
@@ -211,12 +216,15 @@ def _academic_head(header: list[str]) -> dict[str, str | None]:
     """The publication (the first paragraph), the date line (the first that holds a date)
     and the title (the first plain paragraph after it) of an Academic document."""
     plain = [x for x in header if _is_plain(x)]
-    dated = next((i for i, x in enumerate(plain) if _date_line(x) is not None), None)
+    dated, day = next(
+        ((i, day) for i, x in enumerate(plain) if (day := _date_line(x))), (None, None)
+    )
     if dated is None:
         return {"title": plain[0] if plain else None}
     return {
-        "source": plain[0] if dated > 0 else None,
         "date_line": plain[dated],
+        "date": day,
+        "source": plain[0] if dated > 0 else None,
         "title": plain[dated + 1] if dated + 1 < len(plain) else None,
     }
 
